@@ -1,0 +1,3 @@
+from roomsvc.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,222 @@
+"""create_app(): the composition root — settings, lifespan (MySQL, Redis, LiveKit), routes, errors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from litestar import Litestar, Request, Response
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from redis.asyncio import Redis
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from roomsvc import __version__
+from roomsvc.auth import CallerAuthMiddleware, CredentialStore
+from roomsvc.config import Settings, get_settings
+from roomsvc.db import create_engine, create_session_factory, is_disconnect, provide_session
+from roomsvc.errors import HTTP_STATUS_CODES, PROBLEM_MEDIA_TYPE, AppError, problem_body
+from roomsvc.health.controller import healthz, readyz
+from roomsvc.invitations.controller import InvitationController, RoomInvitationController
+from roomsvc.livekit import LiveKitGateway
+from roomsvc.logging import RequestContextMiddleware, configure_logging, current_request_id
+from roomsvc.participants.controller import ParticipantController
+from roomsvc.ratelimit import RateLimiter
+from roomsvc.rooms.controller import RoomController
+from roomsvc.webhooks.controller import webhook_handler
+
+log = structlog.get_logger("roomsvc.app")
+
+
+def _problem(
+    request: Request[Any, Any, Any],
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    retry_after: int | None = None,
+    **extra: Any,
+) -> Response[dict[str, Any]]:
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    body = problem_body(
+        status=status,
+        code=code,
+        title=title,
+        detail=detail,
+        instance=request.url.path,
+        request_id=current_request_id(),
+        **extra,
+    )
+    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def app_error_handler(request: Request[Any, Any, Any], exc: AppError) -> Response[dict[str, Any]]:
+    if exc.status >= 500:
+        log.warning("request.failed", code=exc.code, detail=exc.detail)
+    return _problem(request, exc.status, exc.code, exc.title, exc.detail, exc.retry_after, **exc.extra)
+
+
+def validation_error_handler(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> Response[dict[str, Any]]:
+    errors = exc.extra if isinstance(exc.extra, list) else []
+    fields = [e.get("key") for e in errors if isinstance(e, dict) and e.get("key")]
+    detail = exc.detail or "Validation failed"
+    if errors and isinstance(errors[0], dict) and errors[0].get("message"):
+        first = errors[0]
+        detail = f"Invalid `{first.get('key', '?')}` ({first.get('source', 'body')}): {first['message']}"
+    return _problem(
+        request, 400, "validation-failed", "Validation failed", detail, errors=errors, fields=fields or None
+    )
+
+
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    code, title = HTTP_STATUS_CODES.get(exc.status_code, ("http-error", "HTTP error"))
+    detail = exc.detail
+    if exc.status_code == 400 and "json" in detail.lower():
+        code, detail = "malformed-body", f"The request body is not valid JSON: {detail}"
+    if exc.status_code == 413:
+        detail = "The request body is larger than the limit (ROOMSVC_MAX_BODY_BYTES)."
+    return _problem(request, exc.status_code, code, title, detail)
+
+
+def database_error_handler(request: Request[Any, Any, Any], exc: SQLAlchemyError) -> Response[dict[str, Any]]:
+    if is_disconnect(exc):
+        log.warning("database.unavailable", error=type(exc).__name__)
+        return _problem(
+            request,
+            503,
+            "database-unavailable",
+            "Database unavailable",
+            "The database is unreachable; retry shortly.",
+            retry_after=2,
+        )
+    if isinstance(exc, IntegrityError):
+        log.info("database.conflict", error=str(exc.orig)[:200])
+        return _problem(
+            request,
+            409,
+            "conflict",
+            "Conflict",
+            "The change conflicts with the current state (a concurrent request won); retry.",
+        )
+    log.exception("database.error")
+    return _problem(request, 500, "internal", "Internal server error", "Unexpected database error.")
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    if isinstance(exc, OSError | TimeoutError) and is_disconnect(exc):
+        return _problem(
+            request,
+            503,
+            "dependency-unavailable",
+            "Service unavailable",
+            "A dependency is unreachable; retry shortly.",
+            retry_after=2,
+        )
+    log.exception("request.unhandled", error=type(exc).__name__)
+    return _problem(
+        request,
+        500,
+        "internal",
+        "Internal server error",
+        "Something went wrong on our side; the request id identifies it in our logs.",
+    )
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        engine = create_engine(settings.database)
+        session_factory = create_session_factory(engine)
+        redis = Redis.from_url(
+            settings.redis.url,
+            socket_timeout=settings.redis.timeout,
+            socket_connect_timeout=settings.redis.timeout,
+            health_check_interval=30,
+        )
+        gateway = LiveKitGateway(settings.livekit)
+        app.state.update(
+            engine=engine,
+            session_factory=session_factory,
+            redis=redis,
+            livekit=gateway,
+            credential_store=CredentialStore(session_factory, settings.secret_key),
+            rate_limiter=RateLimiter(redis, settings.rate_limits),
+        )
+        monitor = asyncio.create_task(gateway.monitor(), name="livekit-monitor")
+        log.info("app.started", env=settings.env, livekit=settings.livekit.url, webhook=settings.webhook_url)
+        try:
+            yield
+        finally:
+            monitor.cancel()
+            await asyncio.gather(monitor, return_exceptions=True)
+            await gateway.aclose()
+            await redis.aclose()
+            await engine.dispose()
+            log.info("app.stopped")
+
+    async def provide_db_session(state: State) -> AsyncIterator[Any]:
+        async for session in provide_session(state.session_factory):
+            yield session
+
+    def provide_livekit(state: State) -> LiveKitGateway:
+        return state.livekit  # type: ignore[no-any-return]
+
+    def provide_settings() -> Settings:
+        return settings
+
+    return Litestar(
+        route_handlers=[
+            healthz,
+            readyz,
+            webhook_handler(settings.webhook_path),
+            RoomController,
+            ParticipantController,
+            RoomInvitationController,
+            InvitationController,
+        ],
+        dependencies={
+            "db_session": Provide(provide_db_session),
+            "livekit": Provide(provide_livekit, sync_to_thread=False),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+        },
+        middleware=[RequestContextMiddleware, CallerAuthMiddleware],
+        exception_handlers={
+            AppError: app_error_handler,
+            ValidationException: validation_error_handler,
+            HTTPException: http_error_handler,
+            SQLAlchemyError: database_error_handler,
+            Exception: internal_error_handler,
+        },
+        lifespan=[lifespan],
+        state=State({"settings": settings}),
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="roomsvc",
+            version=__version__,
+            description="Rooms, participants, tokens and invitations for LiveKit, for app backends.",
+            path="/schema",
+            components=Components(
+                security_schemes={
+                    "callerJWT": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        bearer_format="JWT",
+                        description="HS256 JWT signed with a caller credential secret; `kid` names it.",
+                    )
+                }
+            ),
+            security=[{"callerJWT": []}],
+        ),
+        debug=False,
+    )

@@ -1,0 +1,192 @@
+"""Caller authentication for /v1: HS256 JWTs signed with a caller credential's secret, and scope checks.
+
+A caller (an app backend) sends ``Authorization: Bearer <JWT>`` with header ``kid`` (or claim ``iss``)
+naming its credential, ``aud`` equal to ``ROOMSVC_CALLER_AUDIENCE``, a required ``exp`` no further than
+``ROOMSVC_CALLER_MAX_TTL`` ahead of ``iat`` (or of now), and ``scope`` — space-separated scopes, which
+are intersected with the scopes the credential was granted.
+
+Each route names the scopes it needs in ``opt={"scopes": (...)}`` and, optionally, the rate-limit bucket
+in ``opt={"rate_bucket": ...}``; :class:`CallerAuthMiddleware` enforces both. Credentials are cached in
+process for ``CREDENTIAL_CACHE_SECONDS`` so the hot path does not hit MySQL: a revocation takes effect on
+every replica within that time.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+import structlog
+from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from roomsvc.config import CallerAuthSettings
+from roomsvc.credentials import service as credential_service
+from roomsvc.errors import Forbidden, Unauthenticated
+
+log = structlog.get_logger("roomsvc.auth")
+CREDENTIAL_CACHE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Caller:
+    credential_id: str
+    scopes: frozenset[str]
+
+    def has(self, scope: str) -> bool:
+        return scope in self.scopes or "admin" in self.scopes
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.scopes
+
+
+@dataclass(frozen=True)
+class _CachedCredential:
+    secret: str
+    scopes: frozenset[str]
+    revoked: bool
+    fetched_at: float
+
+
+class CredentialStore:
+    """Looks credentials up in MySQL, with a short in-process cache."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], master_key: str) -> None:
+        self._session_factory = session_factory
+        self._master_key = master_key
+        self._cache: dict[str, _CachedCredential | None] = {}
+        self._cache_times: dict[str, float] = {}
+
+    async def get(self, public_id: str) -> _CachedCredential | None:
+        now = time.monotonic()
+        if public_id in self._cache and now - self._cache_times[public_id] < CREDENTIAL_CACHE_SECONDS:
+            return self._cache[public_id]
+        async with self._session_factory() as session:
+            row = await credential_service.get_by_public_id(session, public_id)
+        entry = None
+        if row is not None:
+            entry = _CachedCredential(
+                secret=credential_service.open_secret(self._master_key, row.secret_ciphertext, public_id),
+                scopes=row.scope_set,
+                revoked=row.revoked_at is not None,
+                fetched_at=now,
+            )
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+            self._cache_times.clear()
+        self._cache[public_id] = entry
+        self._cache_times[public_id] = now
+        return entry
+
+    def forget(self, public_id: str) -> None:
+        self._cache.pop(public_id, None)
+        self._cache_times.pop(public_id, None)
+
+
+def mint_caller_token(
+    *, credential_id: str, secret: str, audience: str, scopes: list[str], ttl: int = 300
+) -> str:
+    now = int(time.time())
+    claims = {"iss": credential_id, "aud": audience, "iat": now, "exp": now + ttl, "scope": " ".join(scopes)}
+    return jwt.encode(claims, secret, algorithm="HS256", headers={"kid": credential_id})
+
+
+async def authenticate(header: str | None, store: CredentialStore, settings: CallerAuthSettings) -> Caller:
+    if not header:
+        raise Unauthenticated(
+            "Missing Authorization header; send `Authorization: Bearer <caller JWT>`.", code="missing-token"
+        )
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthenticated("Authorization must be `Bearer <caller JWT>`.", code="invalid-token")
+    try:
+        unverified_header = jwt.get_unverified_header(token)
+        unverified = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        raise Unauthenticated("The caller token is not a well-formed JWT.", code="invalid-token") from None
+    if unverified_header.get("alg") != "HS256":
+        raise Unauthenticated("Caller tokens must be signed with HS256.", code="invalid-token")
+    kid = unverified_header.get("kid") or unverified.get("iss")
+    if not isinstance(kid, str) or not kid:
+        raise Unauthenticated(
+            "The caller token names no credential (`kid` header or `iss`).", code="invalid-token"
+        )
+    credential = await store.get(kid)
+    if credential is None or credential.revoked:
+        raise Unauthenticated(f"Unknown or revoked credential {kid!r}.", code="invalid-token")
+    try:
+        claims = jwt.decode(
+            token,
+            credential.secret,
+            algorithms=["HS256"],
+            audience=settings.audience,
+            leeway=settings.leeway,
+            options={"require": ["exp"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthenticated("The caller token has expired; mint a new one.", code="expired-token") from None
+    except jwt.InvalidAudienceError:
+        raise Unauthenticated(
+            f"The caller token's `aud` must be {settings.audience!r}.", code="invalid-token"
+        ) from None
+    except jwt.MissingRequiredClaimError as exc:
+        raise Unauthenticated(
+            f"The caller token lacks the `{exc.claim}` claim.", code="invalid-token"
+        ) from None
+    except jwt.PyJWTError:
+        raise Unauthenticated(
+            "The caller token's signature or claims are invalid.", code="invalid-token"
+        ) from None
+    issued = claims.get("iat")
+    start = issued if isinstance(issued, int | float) else time.time()
+    if claims["exp"] - start > settings.max_ttl + settings.leeway:
+        raise Unauthenticated(
+            f"The caller token lives longer than the {settings.max_ttl} s allowed; shorten `exp`.",
+            code="invalid-token",
+        )
+    requested = claims.get("scope", "")
+    if not isinstance(requested, str):
+        raise Unauthenticated("`scope` must be a space-separated string.", code="invalid-token")
+    scopes = frozenset(requested.split()) & credential.scopes if requested else credential.scopes
+    return Caller(credential_id=kid, scopes=scopes)
+
+
+def require_scopes(caller: Caller, needed: tuple[str, ...]) -> None:
+    missing = [s for s in needed if not caller.has(s)]
+    if missing:
+        raise Forbidden(
+            f"This call needs the scope(s) {', '.join(missing)}, which the caller token does not carry.",
+            code="missing-scope",
+            missing_scopes=missing,
+        )
+
+
+class CallerAuthMiddleware:
+    """Authenticates /v1 requests, checks the route's scopes, then applies the caller's rate limit."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        is_http = scope["type"] == "http"  # type: ignore[comparison-overlap]
+        if not is_http or not scope["path"].startswith("/v1/"):
+            await self.app(scope, receive, send)
+            return
+        litestar_app: Any = scope["app"]
+        state = litestar_app.state
+        header = None
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                header = value.decode("latin-1")
+                break
+        caller = await authenticate(header, state.credential_store, state.settings.caller_auth)
+        opt = scope["route_handler"].opt
+        require_scopes(caller, opt.get("scopes", ()))
+        scope["state"]["caller_id"] = caller.credential_id
+        structlog.contextvars.bind_contextvars(caller=caller.credential_id)
+        await state.rate_limiter.check(caller.credential_id, opt.get("rate_bucket", "default"))
+        scope["user"] = caller
+        await self.app(scope, receive, send)

@@ -1,0 +1,183 @@
+"""The ``roomsvc`` command: serve, migrate, credentials, caller-token (more arrive with their features)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from roomsvc.config import ConfigError, Settings, get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from roomsvc.credentials.models import CallerCredential
+
+T = TypeVar("T")
+
+
+def _alembic_config(database_url: str | None = None) -> object:
+    from alembic.config import Config
+
+    candidates = [Path(__file__).resolve().parents[2], Path.cwd()]
+    root = next((c for c in candidates if (c / "alembic" / "env.py").exists()), None)
+    if root is None:
+        raise SystemExit("cannot find the alembic/ directory (run from the repository or the image's /app)")
+    config = Config(str(root / "alembic.ini")) if (root / "alembic.ini").exists() else Config()
+    config.set_main_option("script_location", str(root / "alembic"))
+    if database_url:
+        config.attributes["database_url"] = database_url
+    return config
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from alembic import command
+
+    command.upgrade(_alembic_config(args.database_url or settings.database.url), args.revision)  # type: ignore[arg-type]
+    print(f"database at revision {args.revision}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "roomsvc.app:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers or settings.workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        server_header=False,
+    )
+    return 0
+
+
+async def _with_session(settings: Settings, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    from roomsvc.db import create_engine, create_session_factory
+
+    engine = create_engine(settings.database)
+    try:
+        async with create_session_factory(engine)() as session, session.begin():
+            return await action(session)
+    finally:
+        await engine.dispose()
+
+
+def cmd_credentials(args: argparse.Namespace, settings: Settings) -> int:
+    from roomsvc.credentials import service
+
+    if args.credentials_command == "create":
+
+        async def create(session: AsyncSession) -> tuple[CallerCredential, str]:
+            return await service.create_credential(
+                session, master_key=settings.secret_key, name=args.name, scopes=args.scopes.split(",")
+            )
+
+        credential, secret = asyncio.run(_with_session(settings, create))  # type: ignore[misc]
+        print(f"id:     {credential.public_id}")
+        print(f"secret: {secret}")
+        print(f"scopes: {credential.scopes}")
+        print("The secret is shown once; store it now.")
+        return 0
+    if args.credentials_command == "bootstrap-dev":
+        if not settings.is_dev:
+            print("bootstrap-dev only runs with ROOMSVC_ENV=dev", file=sys.stderr)
+            return 2
+        auth = settings.caller_auth
+
+        async def bootstrap(session: AsyncSession) -> CallerCredential:
+            return await service.upsert_credential(
+                session,
+                master_key=settings.secret_key,
+                public_id=auth.dev_credential_id,
+                secret=auth.dev_credential_secret,
+                name="dev",
+                scopes=service.ALL_SCOPES,
+            )
+
+        asyncio.run(_with_session(settings, bootstrap))
+        print(f"dev caller credential {auth.dev_credential_id} ready (all scopes)")
+        return 0
+    if args.credentials_command == "list":
+        rows = asyncio.run(_with_session(settings, service.list_credentials))
+        for row in rows:
+            state = "revoked" if row.revoked_at else "active"
+            print(f"{row.public_id}\t{row.name}\t{row.scopes}\t{state}")
+        return 0
+    if args.credentials_command == "revoke":
+        asyncio.run(_with_session(settings, lambda s: service.revoke_credential(s, args.id)))
+        print(f"revoked {args.id}")
+        return 0
+    return 2
+
+
+def cmd_caller_token(args: argparse.Namespace, settings: Settings) -> int:
+    from roomsvc.auth import mint_caller_token
+    from roomsvc.credentials.service import ALL_SCOPES
+
+    auth = settings.caller_auth
+    scopes = args.scope or list(ALL_SCOPES)
+    ttl = min(args.ttl, auth.max_ttl)
+    print(
+        mint_caller_token(
+            credential_id=args.credential_id or auth.dev_credential_id,
+            secret=args.secret or auth.dev_credential_secret,
+            audience=auth.audience,
+            scopes=scopes,
+            ttl=ttl,
+        )
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="roomsvc", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the API (uvicorn)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="apply Alembic migrations (default: upgrade to head)")
+    migrate.add_argument("revision", nargs="?", default="head")
+    migrate.add_argument("--database-url", help="override DATABASE_URL")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    credentials = sub.add_parser("credentials", help="manage caller credentials")
+    creds = credentials.add_subparsers(dest="credentials_command", required=True)
+    create = creds.add_parser("create", help="create a credential; prints its id and secret once")
+    create.add_argument("--name", required=True)
+    create.add_argument("--scopes", required=True, help="comma-separated, e.g. rooms:read,rooms:write")
+    creds.add_parser("list", help="list credentials (never their secrets)")
+    revoke = creds.add_parser("revoke", help="revoke a credential")
+    revoke.add_argument("id")
+    creds.add_parser(
+        "bootstrap-dev", help="create or reset the dev credential from the environment (dev only)"
+    )
+    credentials.set_defaults(handler=cmd_credentials)
+
+    token = sub.add_parser("caller-token", help="print a caller JWT (the dev credential by default)")
+    token.add_argument("--scope", action="append", help="scope to include; repeat (default: all)")
+    token.add_argument("--ttl", type=int, default=900, help="seconds (capped by ROOMSVC_CALLER_MAX_TTL)")
+    token.add_argument("--credential-id", help="sign for this credential instead of the dev one")
+    token.add_argument("--secret", help="that credential's secret")
+    token.set_defaults(handler=cmd_caller_token)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = get_settings()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    return int(args.handler(args, settings))

@@ -1,0 +1,315 @@
+"""Settings, read once from the environment and validated at start.
+
+Every variable is declared in ``SETTINGS`` below with its default and a one-line description;
+``.env.example`` and ``docs/configuration.md`` are checked against this table by a test, so they cannot
+drift. Outside dev mode (``ROOMSVC_ENV`` other than ``dev``) a missing or placeholder secret refuses to
+start, naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+
+class ConfigError(ValueError):
+    """A setting is missing or invalid; the message names the variable and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    description: str
+    secret: bool = False
+
+
+# The single table of settings. Order here is the order of .env.example and docs/configuration.md.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ROOMSVC_ENV", "dev", "`dev` or `prod`. Outside dev, placeholder secrets refuse to start."),
+    Setting("ROOMSVC_HOST", "127.0.0.1", "Address the API binds to."),
+    Setting("ROOMSVC_PORT", "8000", "Port the API binds to."),
+    Setting("ROOMSVC_WORKERS", "1", "Uvicorn worker processes for `roomsvc serve`."),
+    Setting("ROOMSVC_LOG_LEVEL", "info", "Log level: debug, info, warning, error."),
+    Setting("ROOMSVC_LOG_JSON", "auto", "`auto` (JSON when stdout is not a TTY), `true` or `false`."),
+    Setting(
+        "ROOMSVC_SECRET_KEY",
+        "dev-only-secret-key-change-me-0123456789",
+        "Master key (>= 32 chars) that encrypts caller-credential secrets at rest.",
+        secret=True,
+    ),
+    Setting(
+        "DATABASE_URL",
+        "mysql+aiomysql://roomsvc:roomsvc-dev-password@127.0.0.1:3306/roomsvc",
+        "SQLAlchemy URL of the MySQL/MariaDB database (driver aiomysql).",
+        secret=True,
+    ),
+    Setting("ROOMSVC_DB_POOL_SIZE", "10", "Connections kept in the SQLAlchemy pool per process."),
+    Setting("ROOMSVC_DB_MAX_OVERFLOW", "10", "Extra connections allowed above the pool size under bursts."),
+    Setting("ROOMSVC_DB_POOL_RECYCLE", "1800", "Seconds after which a pooled connection is replaced."),
+    Setting("ROOMSVC_DB_TIMEOUT", "5", "Seconds to wait for a database connection before failing with 503."),
+    Setting(
+        "REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL for shared state (rate limits, locks).", True
+    ),
+    Setting("ROOMSVC_REDIS_TIMEOUT", "0.5", "Seconds for any Redis call before it is treated as down."),
+    Setting("LIVEKIT_URL", "http://127.0.0.1:7880", "LiveKit server API URL used by roomsvc (server side)."),
+    Setting(
+        "LIVEKIT_PUBLIC_URL",
+        "ws://127.0.0.1:7880",
+        "LiveKit URL handed to clients in join responses (what browsers and SDKs connect to).",
+    ),
+    Setting("LIVEKIT_API_KEY", "devkey", "LiveKit API key; also the issuer LiveKit puts on webhooks."),
+    Setting(
+        "LIVEKIT_API_SECRET",
+        "dev-livekit-secret-change-me-0123456789",
+        "LiveKit API secret (>= 32 chars): signs join tokens and verifies webhooks.",
+        secret=True,
+    ),
+    Setting("LIVEKIT_TIMEOUT", "5", "Seconds for a LiveKit server API call before it fails with 503."),
+    Setting(
+        "ROOMSVC_TOKEN_TTL",
+        "600",
+        "Default lifetime in seconds of join tokens (LiveKit refreshes tokens of connected clients).",
+    ),
+    Setting("ROOMSVC_TOKEN_MAX_TTL", "3600", "Largest `ttl` a join request may ask for, in seconds."),
+    Setting("ROOMSVC_CALLER_AUDIENCE", "roomsvc", "Required `aud` claim of caller JWTs."),
+    Setting(
+        "ROOMSVC_CALLER_MAX_TTL", "3600", "Longest lifetime (exp - iat) accepted for a caller JWT, seconds."
+    ),
+    Setting("ROOMSVC_CALLER_LEEWAY", "30", "Clock leeway in seconds when checking caller JWT times."),
+    Setting(
+        "ROOMSVC_DEV_CREDENTIAL_ID", "cred_dev", "Id of the dev caller credential `make run` provisions."
+    ),
+    Setting(
+        "ROOMSVC_DEV_CREDENTIAL_SECRET",
+        "dev-caller-secret-change-me-0123456789",
+        "Secret of the dev caller credential; `roomsvc caller-token` signs with it.",
+        secret=True,
+    ),
+    Setting(
+        "ROOMSVC_RATE_LIMITS",
+        "default=50/100,rooms:write=20/40",
+        "Token buckets per caller credential: `scope=rate/burst` pairs, rate in requests per second.",
+    ),
+    Setting("ROOMSVC_MAX_BODY_BYTES", "65536", "Largest request body accepted; larger gets 413."),
+    Setting(
+        "ROOMSVC_WEBHOOK_PATH", "/webhooks/livekit", "Path LiveKit posts webhooks to (see livekit.yaml)."
+    ),
+    Setting(
+        "ROOMSVC_PUBLIC_URL",
+        "http://127.0.0.1:8000",
+        "Base URL at which LiveKit and operators reach the API.",
+    ),
+)
+
+_BY_ENV = {s.env: s for s in SETTINGS}
+PLACEHOLDER_MARKERS = ("change-me", "changeme", "dev-only", "placeholder")
+
+
+def _is_placeholder(value: str) -> bool:
+    lowered = value.lower()
+    return any(marker in lowered for marker in PLACEHOLDER_MARKERS)
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str
+    pool_size: int
+    max_overflow: int
+    pool_recycle: int
+    timeout: float
+
+
+@dataclass(frozen=True)
+class RedisSettings:
+    url: str
+    timeout: float
+
+
+@dataclass(frozen=True)
+class LiveKitSettings:
+    url: str
+    public_url: str
+    api_key: str
+    api_secret: str = field(repr=False)
+    timeout: float = 5.0
+
+
+@dataclass(frozen=True)
+class TokenSettings:
+    default_ttl: int
+    max_ttl: int
+
+
+@dataclass(frozen=True)
+class CallerAuthSettings:
+    audience: str
+    max_ttl: int
+    leeway: int
+    dev_credential_id: str
+    dev_credential_secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    rate: float
+    burst: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: Literal["dev", "prod"]
+    host: str
+    port: int
+    workers: int
+    log_level: str
+    log_json: bool | None
+    secret_key: str = field(repr=False)
+    public_url: str = ""
+    webhook_path: str = "/webhooks/livekit"
+    max_body_bytes: int = 65536
+    database: DatabaseSettings = field(default=None, repr=False)  # type: ignore[assignment]
+    redis: RedisSettings = field(default=None, repr=False)  # type: ignore[assignment]
+    livekit: LiveKitSettings = field(default=None)  # type: ignore[assignment]
+    tokens: TokenSettings = field(default=None)  # type: ignore[assignment]
+    caller_auth: CallerAuthSettings = field(default=None)  # type: ignore[assignment]
+    rate_limits: Mapping[str, RateLimit] = field(default_factory=dict)
+
+    @property
+    def is_dev(self) -> bool:
+        return self.env == "dev"
+
+    @property
+    def webhook_url(self) -> str:
+        return self.public_url.rstrip("/") + self.webhook_path
+
+
+def _int(env: Mapping[str, str], name: str, *, minimum: int = 0) -> int:
+    raw = _raw(env, name)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str) -> float:
+    raw = _raw(env, name)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be > 0, got {value}")
+    return value
+
+
+def _raw(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name)
+    if value is None or value == "":
+        return _BY_ENV[name].default
+    return value.strip()
+
+
+def parse_rate_limits(raw: str) -> dict[str, RateLimit]:
+    """Parse ``scope=rate/burst,…`` into buckets; ``default`` must be present."""
+    limits: dict[str, RateLimit] = {}
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        try:
+            scope, spec = part.split("=", 1)
+            rate_text, burst_text = spec.split("/", 1)
+            limit = RateLimit(rate=float(rate_text), burst=int(burst_text))
+        except ValueError:
+            raise ConfigError(
+                f"ROOMSVC_RATE_LIMITS: cannot parse {part!r}; expected scope=rate/burst, e.g. default=50/100"
+            ) from None
+        if limit.rate <= 0 or limit.burst < 1:
+            raise ConfigError(f"ROOMSVC_RATE_LIMITS: {part!r} needs rate > 0 and burst >= 1")
+        limits[scope.strip()] = limit
+    if "default" not in limits:
+        raise ConfigError("ROOMSVC_RATE_LIMITS must define a `default=rate/burst` bucket")
+    return limits
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build and validate settings from ``env`` (``os.environ`` by default)."""
+    env = os.environ if env is None else env
+    mode = _raw(env, "ROOMSVC_ENV")
+    if mode not in ("dev", "prod"):
+        raise ConfigError(f"ROOMSVC_ENV must be 'dev' or 'prod', got {mode!r}")
+
+    if mode != "dev":
+        for setting in SETTINGS:
+            if not setting.secret:
+                continue
+            value = env.get(setting.env, "")
+            if not value:
+                raise ConfigError(f"{setting.env} is not set; it is required when ROOMSVC_ENV={mode}")
+            if _is_placeholder(value):
+                raise ConfigError(
+                    f"{setting.env} still holds the placeholder from .env.example; set a real secret "
+                    f"(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+                )
+    for name in ("ROOMSVC_SECRET_KEY", "LIVEKIT_API_SECRET", "ROOMSVC_DEV_CREDENTIAL_SECRET"):
+        if len(_raw(env, name)) < 32:
+            raise ConfigError(f"{name} must be at least 32 characters long")
+
+    log_json_raw = _raw(env, "ROOMSVC_LOG_JSON").lower()
+    if log_json_raw not in ("auto", "true", "false"):
+        raise ConfigError(f"ROOMSVC_LOG_JSON must be auto, true or false, got {log_json_raw!r}")
+    database_url = _raw(env, "DATABASE_URL")
+    if not database_url.startswith("mysql+aiomysql://"):
+        raise ConfigError("DATABASE_URL must use the mysql+aiomysql:// driver")
+    webhook_path = _raw(env, "ROOMSVC_WEBHOOK_PATH")
+    if not webhook_path.startswith("/"):
+        raise ConfigError("ROOMSVC_WEBHOOK_PATH must start with '/'")
+
+    return Settings(
+        env=mode,  # type: ignore[arg-type]
+        host=_raw(env, "ROOMSVC_HOST"),
+        port=_int(env, "ROOMSVC_PORT", minimum=1),
+        workers=_int(env, "ROOMSVC_WORKERS", minimum=1),
+        log_level=_raw(env, "ROOMSVC_LOG_LEVEL").lower(),
+        log_json=None if log_json_raw == "auto" else log_json_raw == "true",
+        secret_key=_raw(env, "ROOMSVC_SECRET_KEY"),
+        public_url=_raw(env, "ROOMSVC_PUBLIC_URL"),
+        webhook_path=webhook_path,
+        max_body_bytes=_int(env, "ROOMSVC_MAX_BODY_BYTES", minimum=1024),
+        database=DatabaseSettings(
+            url=database_url,
+            pool_size=_int(env, "ROOMSVC_DB_POOL_SIZE", minimum=1),
+            max_overflow=_int(env, "ROOMSVC_DB_MAX_OVERFLOW"),
+            pool_recycle=_int(env, "ROOMSVC_DB_POOL_RECYCLE", minimum=1),
+            timeout=_float(env, "ROOMSVC_DB_TIMEOUT"),
+        ),
+        redis=RedisSettings(url=_raw(env, "REDIS_URL"), timeout=_float(env, "ROOMSVC_REDIS_TIMEOUT")),
+        livekit=LiveKitSettings(
+            url=_raw(env, "LIVEKIT_URL"),
+            public_url=_raw(env, "LIVEKIT_PUBLIC_URL"),
+            api_key=_raw(env, "LIVEKIT_API_KEY"),
+            api_secret=_raw(env, "LIVEKIT_API_SECRET"),
+            timeout=_float(env, "LIVEKIT_TIMEOUT"),
+        ),
+        tokens=TokenSettings(
+            default_ttl=_int(env, "ROOMSVC_TOKEN_TTL", minimum=30),
+            max_ttl=_int(env, "ROOMSVC_TOKEN_MAX_TTL", minimum=30),
+        ),
+        caller_auth=CallerAuthSettings(
+            audience=_raw(env, "ROOMSVC_CALLER_AUDIENCE"),
+            max_ttl=_int(env, "ROOMSVC_CALLER_MAX_TTL", minimum=60),
+            leeway=_int(env, "ROOMSVC_CALLER_LEEWAY"),
+            dev_credential_id=_raw(env, "ROOMSVC_DEV_CREDENTIAL_ID"),
+            dev_credential_secret=_raw(env, "ROOMSVC_DEV_CREDENTIAL_SECRET"),
+        ),
+        rate_limits=parse_rate_limits(_raw(env, "ROOMSVC_RATE_LIMITS")),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,125 @@
+"""Database plumbing: the declarative Base, the async engine, and the per-request transaction.
+
+The transaction belongs to the edge: :func:`provide_session` opens one session per request, commits it
+when the handler succeeds and rolls it back when anything raises. Services never commit, with one
+documented exception: writes that span MySQL *and* LiveKit (see ``docs/architecture.md``) commit a
+pending row before calling LiveKit, so a crash between the two leaves a row that says "pending", never a
+row that claims something LiveKit does not have.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, MetaData, event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from roomsvc.config import DatabaseSettings
+from roomsvc.errors import DatabaseUnavailable
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """DATETIME(6) stored as naive UTC, returned as aware UTC (MariaDB has no time zone in DATETIME)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        if dialect.name in ("mysql", "mariadb"):
+            from sqlalchemy.dialects.mysql import DATETIME
+
+            return dialect.type_descriptor(DATETIME(fsp=6))
+        return dialect.type_descriptor(DateTime())
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UTCDateTime(), int: BigInteger()}
+
+
+class IdMixin:
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True, sort_order=-100)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def create_engine(settings: DatabaseSettings) -> AsyncEngine:
+    engine = create_async_engine(
+        settings.url,
+        pool_pre_ping=True,
+        pool_recycle=settings.pool_recycle,
+        pool_size=settings.pool_size,
+        max_overflow=settings.max_overflow,
+        pool_timeout=settings.timeout,
+        connect_args={"connect_timeout": max(1, int(settings.timeout)), "charset": "utf8mb4"},
+    )
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _session_settings(dbapi_connection: Any, _: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET SESSION time_zone = '+00:00'")
+        cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        cursor.close()
+
+    return engine
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def is_disconnect(exc: BaseException) -> bool:
+    """True when a SQLAlchemy error means the database is unreachable rather than the query being wrong."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError):
+        return True
+    return isinstance(exc, (ConnectionError, TimeoutError))
+
+
+async def provide_session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """Litestar dependency: one session and transaction per request, owned here at the edge."""
+    session = session_factory()
+    try:
+        yield session
+        await session.commit()
+    except BaseException:
+        await session.rollback()
+        raise
+    finally:
+        try:
+            await session.close()
+        except Exception as exc:  # a dead connection cannot be closed cleanly; the pool discards it
+            if not is_disconnect(exc):
+                raise
+
+
+def translate_db_error(exc: BaseException) -> BaseException:
+    if is_disconnect(exc):
+        return DatabaseUnavailable("The database is unreachable; retry shortly.")
+    return exc

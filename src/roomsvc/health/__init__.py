@@ -1,0 +1,1 @@
+"""Liveness (/healthz) and readiness (/readyz: MySQL, Redis and LiveKit each checked)."""

@@ -1,0 +1,1 @@
+"""Invitations: the way into invite-only rooms; accepting one returns the same join response."""

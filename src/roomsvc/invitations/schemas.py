@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from roomsvc.types import Attributes, Identity, ShortText
+
+InviteRole = Literal["admin", "member", "audience"]
+InvitationStatus = Literal["pending", "accepted", "declined", "revoked", "expired"]
+
+
+class InvitationCreate(msgspec.Struct, forbid_unknown_fields=True):
+    identities: Annotated[list[Identity], msgspec.Meta(min_length=1, max_length=100)]
+    role: InviteRole = "member"
+    expires_in: Annotated[int, msgspec.Meta(ge=60, le=30 * 86_400, description="seconds")] = 86_400
+
+
+class InvitationOut(msgspec.Struct):
+    id: str
+    room: str
+    identity: str
+    role: InviteRole
+    status: InvitationStatus
+    expires_at: dt.datetime
+    created_at: dt.datetime
+    responded_at: dt.datetime | None
+
+
+class InvitationList(msgspec.Struct):
+    items: list[InvitationOut]
+
+
+class InvitationAccept(msgspec.Struct, forbid_unknown_fields=True):
+    name: ShortText = ""
+    metadata: Any = None
+    attributes: Attributes | None = None
+    ttl: Annotated[int, msgspec.Meta(ge=30, le=86_400)] | None = None

@@ -1,0 +1,377 @@
+"""LiveKitGateway: the only module that imports ``livekit.api``.
+
+It is created once in the app lifespan (``LiveKitAPI`` owns an aiohttp session) and closed on shutdown.
+It speaks our language in and out — :class:`Grants`, :class:`LiveKitRoom`, :class:`LiveKitParticipant` —
+and translates every ``livekit.api`` failure into our errors: an unreachable or failing server becomes
+:class:`LiveKitUnavailable` (503 with Retry-After), a missing room or participant :class:`LiveKitNotFound`,
+anything else :class:`LiveKitError` (502).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import aiohttp
+import structlog
+from livekit import api as lkapi
+
+from roomsvc.config import LiveKitSettings
+from roomsvc.errors import LiveKitError, LiveKitUnavailable, NotFound
+
+log = structlog.get_logger("roomsvc.livekit")
+T = TypeVar("T")
+
+SOURCE_TO_PROTO = {
+    "camera": lkapi.TrackSource.CAMERA,
+    "microphone": lkapi.TrackSource.MICROPHONE,
+    "screen_share": lkapi.TrackSource.SCREEN_SHARE,
+    "screen_share_audio": lkapi.TrackSource.SCREEN_SHARE_AUDIO,
+}
+PROTO_TO_SOURCE = {v: k for k, v in SOURCE_TO_PROTO.items()}
+TRACK_TYPES = {0: "audio", 1: "video", 2: "data"}
+PARTICIPANT_STATES = {0: "joining", 1: "joined", 2: "active", 3: "disconnected"}
+
+
+class LiveKitNotFound(NotFound):
+    code = "livekit-not-found"
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What a participant may do in a room, in LiveKit's terms (used for tokens and UpdateParticipant)."""
+
+    can_subscribe: bool
+    can_publish: bool
+    can_publish_data: bool
+    can_publish_sources: tuple[str, ...] = ()
+    room_admin: bool = False
+    hidden: bool = False
+    can_update_own_metadata: bool = False
+
+    def to_claim(self, room: str) -> dict[str, Any]:
+        """The ``video`` claim of a LiveKit access token (camelCase, as the server parses it)."""
+        claim: dict[str, Any] = {
+            "roomJoin": True,
+            "room": room,
+            "canSubscribe": self.can_subscribe,
+            "canPublish": self.can_publish,
+            "canPublishData": self.can_publish_data,
+        }
+        if self.can_publish and self.can_publish_sources:
+            claim["canPublishSources"] = list(self.can_publish_sources)
+        if self.room_admin:
+            claim["roomAdmin"] = True
+        if self.hidden:
+            claim["hidden"] = True
+        if self.can_update_own_metadata:
+            claim["canUpdateOwnMetadata"] = True
+        return claim
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "can_subscribe": self.can_subscribe,
+            "can_publish": self.can_publish,
+            "can_publish_data": self.can_publish_data,
+            "can_publish_sources": list(self.can_publish_sources),
+            "room_admin": self.room_admin,
+        }
+
+
+@dataclass(frozen=True)
+class LiveKitRoom:
+    name: str
+    sid: str
+    num_participants: int
+    metadata: str
+    created_at: dt.datetime | None
+    max_participants: int
+    empty_timeout: int
+    departure_timeout: int
+
+
+@dataclass(frozen=True)
+class LiveKitTrack:
+    sid: str
+    kind: str
+    source: str
+    muted: bool
+
+
+@dataclass(frozen=True)
+class LiveKitParticipant:
+    identity: str
+    sid: str
+    name: str
+    state: str
+    metadata: str
+    joined_at: dt.datetime | None
+    kind: str
+    can_publish: bool
+    can_subscribe: bool
+    can_publish_sources: tuple[str, ...]
+    tracks: tuple[LiveKitTrack, ...] = field(default_factory=tuple)
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+def _ts(seconds: int, millis: int = 0) -> dt.datetime | None:
+    if millis:
+        return dt.datetime.fromtimestamp(millis / 1000, dt.UTC)
+    return dt.datetime.fromtimestamp(seconds, dt.UTC) if seconds else None
+
+
+def _room(room: Any) -> LiveKitRoom:
+    return LiveKitRoom(
+        name=room.name,
+        sid=room.sid,
+        num_participants=room.num_participants,
+        metadata=room.metadata,
+        created_at=_ts(room.creation_time, room.creation_time_ms),
+        max_participants=room.max_participants,
+        empty_timeout=room.empty_timeout,
+        departure_timeout=room.departure_timeout,
+    )
+
+
+PARTICIPANT_KINDS = {0: "standard", 1: "ingress", 2: "egress", 3: "sip", 4: "agent"}
+
+
+def _participant(p: Any) -> LiveKitParticipant:
+    perm = p.permission
+    return LiveKitParticipant(
+        identity=p.identity,
+        sid=p.sid,
+        name=p.name,
+        state=PARTICIPANT_STATES.get(p.state, str(p.state)),
+        metadata=p.metadata,
+        joined_at=_ts(p.joined_at, p.joined_at_ms),
+        kind=PARTICIPANT_KINDS.get(p.kind, str(p.kind)),
+        can_publish=perm.can_publish,
+        can_subscribe=perm.can_subscribe,
+        can_publish_sources=tuple(PROTO_TO_SOURCE.get(s, str(s)) for s in perm.can_publish_sources),
+        tracks=tuple(
+            LiveKitTrack(
+                sid=t.sid,
+                kind=TRACK_TYPES.get(t.type, str(t.type)),
+                source=PROTO_TO_SOURCE.get(t.source, "unknown"),
+                muted=t.muted,
+            )
+            for t in p.tracks
+        ),
+        attributes=dict(p.attributes),
+    )
+
+
+def permission_of(grants: Grants) -> Any:
+    return lkapi.ParticipantPermission(
+        can_subscribe=grants.can_subscribe,
+        can_publish=grants.can_publish,
+        can_publish_data=grants.can_publish_data,
+        can_publish_sources=[SOURCE_TO_PROTO[s] for s in grants.can_publish_sources]
+        if grants.can_publish
+        else [],
+        hidden=grants.hidden,
+        can_update_metadata=grants.can_update_own_metadata,
+    )
+
+
+class LiveKitGateway:
+    """Async port to LiveKit's server API. One per process; call :meth:`aclose` on shutdown."""
+
+    def __init__(self, settings: LiveKitSettings) -> None:
+        self.settings = settings
+        self._api: lkapi.LiveKitAPI | None = None
+        self.observer: Callable[[str, float, str], None] | None = None
+        # Last known reachability, from every call and from :meth:`monitor`'s periodic ping.
+        self.available = True
+
+    @property
+    def client(self) -> lkapi.LiveKitAPI:
+        if self._api is None:
+            # Created lazily inside the running loop: aiohttp sessions bind to the loop that made them.
+            self._api = lkapi.LiveKitAPI(
+                self.settings.url,
+                self.settings.api_key,
+                self.settings.api_secret,
+                timeout=aiohttp.ClientTimeout(total=self.settings.timeout),
+                failover=False,
+            )
+        return self._api
+
+    async def aclose(self) -> None:
+        if self._api is not None:
+            await self._api.aclose()
+            self._api = None
+
+    async def _call(self, method: str, factory: Callable[[], Awaitable[T]]) -> T:
+        started = time.perf_counter()
+        outcome = "ok"
+        try:
+            return await factory()
+        except lkapi.TwirpError as exc:
+            if exc.code == lkapi.TwirpErrorCode.NOT_FOUND:
+                outcome = "not_found"
+                raise LiveKitNotFound(f"LiveKit has no such resource ({exc.message})") from None
+            if exc.status >= 500 or exc.code == lkapi.TwirpErrorCode.UNAVAILABLE:
+                outcome = "unavailable"
+                raise LiveKitUnavailable(f"LiveKit failed ({exc.code}); retry shortly.") from None
+            outcome = "error"
+            log.warning("livekit.error", method=method, code=exc.code, message=exc.message)
+            raise LiveKitError(f"LiveKit refused {method}: {exc.message}", livekit_code=exc.code) from None
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            outcome = "unavailable"
+            log.warning("livekit.unavailable", method=method, error=type(exc).__name__)
+            raise LiveKitUnavailable("LiveKit is unreachable; retry shortly.") from None
+        finally:
+            self.available = outcome != "unavailable"
+            if self.observer is not None:
+                self.observer(method, time.perf_counter() - started, outcome)
+
+    def ensure_available(self) -> None:
+        """Refuse work that needs LiveKit (a join token is useless without it) while it is known down."""
+        if not self.available:
+            raise LiveKitUnavailable("LiveKit is unreachable; retry shortly.")
+
+    async def monitor(self, interval: float = 2.0) -> None:
+        """Ping LiveKit forever so :attr:`available` notices an outage without waiting for a call to fail."""
+        while True:
+            try:
+                await self.ping()
+            except (LiveKitUnavailable, LiveKitError):
+                pass
+            except Exception:  # never let the monitor die
+                log.exception("livekit.monitor_failed")
+            await asyncio.sleep(interval)
+
+    # Rooms -------------------------------------------------------------------------------------
+    async def create_room(
+        self,
+        name: str,
+        *,
+        empty_timeout: int = 0,
+        departure_timeout: int = 0,
+        max_participants: int = 0,
+        metadata: str = "",
+        agents: Sequence[tuple[str, str]] = (),
+    ) -> LiveKitRoom:
+        request = lkapi.CreateRoomRequest(
+            name=name,
+            empty_timeout=empty_timeout,
+            departure_timeout=departure_timeout,
+            max_participants=max_participants,
+            metadata=metadata,
+            agents=[lkapi.RoomAgentDispatch(agent_name=a, metadata=m) for a, m in agents],
+        )
+        room = await self._call("CreateRoom", lambda: self.client.room.create_room(request))
+        return _room(room)
+
+    async def list_rooms(self, names: Sequence[str] = ()) -> list[LiveKitRoom]:
+        request = lkapi.ListRoomsRequest(names=list(names))
+        response = await self._call("ListRooms", lambda: self.client.room.list_rooms(request))
+        return [_room(r) for r in response.rooms]
+
+    async def get_room(self, name: str) -> LiveKitRoom | None:
+        rooms = await self.list_rooms([name])
+        return rooms[0] if rooms else None
+
+    async def delete_room(self, name: str) -> bool:
+        """Delete a room; False when LiveKit did not have it (already gone is success for us)."""
+        try:
+            await self._call(
+                "DeleteRoom", lambda: self.client.room.delete_room(lkapi.DeleteRoomRequest(room=name))
+            )
+        except LiveKitNotFound:
+            return False
+        return True
+
+    async def update_room_metadata(self, name: str, metadata: str) -> LiveKitRoom:
+        request = lkapi.UpdateRoomMetadataRequest(room=name, metadata=metadata)
+        return _room(
+            await self._call("UpdateRoomMetadata", lambda: self.client.room.update_room_metadata(request))
+        )
+
+    # Participants ------------------------------------------------------------------------------
+    async def list_participants(self, room: str) -> list[LiveKitParticipant]:
+        request = lkapi.ListParticipantsRequest(room=room)
+        response = await self._call("ListParticipants", lambda: self.client.room.list_participants(request))
+        return [_participant(p) for p in response.participants]
+
+    async def get_participant(self, room: str, identity: str) -> LiveKitParticipant | None:
+        request = lkapi.RoomParticipantIdentity(room=room, identity=identity)
+        try:
+            p = await self._call("GetParticipant", lambda: self.client.room.get_participant(request))
+        except LiveKitNotFound:
+            return None
+        return _participant(p)
+
+    async def remove_participant(self, room: str, identity: str) -> bool:
+        request = lkapi.RoomParticipantIdentity(room=room, identity=identity)
+        try:
+            await self._call("RemoveParticipant", lambda: self.client.room.remove_participant(request))
+        except LiveKitNotFound:
+            return False
+        return True
+
+    async def update_participant(
+        self,
+        room: str,
+        identity: str,
+        *,
+        grants: Grants | None = None,
+        name: str | None = None,
+        metadata: str | None = None,
+        attributes: dict[str, str] | None = None,
+    ) -> LiveKitParticipant | None:
+        """UpdateParticipant; ``grants`` is the *whole* new permission set (LiveKit replaces it)."""
+        request = lkapi.UpdateParticipantRequest(room=room, identity=identity)
+        if grants is not None:
+            request.permission.CopyFrom(permission_of(grants))
+        if name is not None:
+            request.name = name
+        if metadata is not None:
+            request.metadata = metadata
+        if attributes:
+            request.attributes.update(attributes)
+        try:
+            p = await self._call("UpdateParticipant", lambda: self.client.room.update_participant(request))
+        except LiveKitNotFound:
+            return None
+        return _participant(p)
+
+    async def send_data(
+        self, room: str, payload: bytes, *, topic: str, destination_identities: Sequence[str] = ()
+    ) -> None:
+        request = lkapi.SendDataRequest(
+            room=room,
+            data=payload,
+            kind=lkapi.DataPacket.Kind.RELIABLE,
+            topic=topic,
+            destination_identities=list(destination_identities),
+        )
+        await self._call("SendData", lambda: self.client.room.send_data(request))
+
+    # Agent dispatch ----------------------------------------------------------------------------
+    async def list_dispatches(self, room: str) -> list[tuple[str, str]]:
+        """(dispatch id, agent name) of every dispatch LiveKit holds for ``room``."""
+        items = await self._call("ListDispatch", lambda: self.client.agent_dispatch.list_dispatch(room))
+        return [(d.id, d.agent_name) for d in items]
+
+    async def create_dispatch(self, room: str, agent_name: str, metadata: str = "") -> str:
+        request = lkapi.CreateAgentDispatchRequest(room=room, agent_name=agent_name, metadata=metadata)
+        dispatch = await self._call(
+            "CreateDispatch", lambda: self.client.agent_dispatch.create_dispatch(request)
+        )
+        return str(dispatch.id)
+
+    async def delete_dispatch(self, room: str, dispatch_id: str) -> None:
+        await self._call(
+            "DeleteDispatch", lambda: self.client.agent_dispatch.delete_dispatch(dispatch_id, room)
+        )
+
+    async def ping(self) -> None:
+        """Cheapest authenticated call: proves LiveKit is up and accepts our key."""
+        await self.list_rooms(["__roomsvc_readyz__"])

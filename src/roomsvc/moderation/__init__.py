@@ -1,0 +1,1 @@
+"""Moderation: re-entry bans (and, with the moderation issue, mutes, roles and audit)."""

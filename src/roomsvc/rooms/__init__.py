@@ -1,0 +1,1 @@
+"""Rooms: created in MySQL and LiveKit together, listed, updated live and ended."""

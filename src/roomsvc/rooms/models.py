@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from roomsvc.db import Base, IdMixin, utcnow
+
+# `creating` is internal: the row is written before LiveKit's CreateRoom and is never shown to callers.
+ROOM_STATUSES = ("creating", "created", "active", "ended")
+
+
+class Room(IdMixin, Base):
+    __tablename__ = "rooms"
+    __table_args__ = (
+        CheckConstraint("status IN ('creating','created','active','ended')", name="status"),
+        CheckConstraint("call_type IN ('audio','video')", name="call_type"),
+        Index("ix_rooms_status_id", "status", "id"),
+        Index("ix_rooms_creator_id", "creator", "id"),
+        Index("ix_rooms_source_channel_id_id", "source_channel_id", "id"),
+        Index("ix_rooms_created_at", "created_at"),
+    )
+
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="creating")
+    source_channel_id: Mapped[str | None] = mapped_column(String(128), default=None)
+    source_channel_type: Mapped[str | None] = mapped_column(String(32), default=None)
+    creator: Mapped[str] = mapped_column(String(128))
+    call_type: Mapped[str] = mapped_column(String(8), default="video")
+    invite_on: Mapped[bool] = mapped_column(Boolean, default=False)
+    max_participants: Mapped[int] = mapped_column(Integer, default=0)
+    empty_timeout: Mapped[int] = mapped_column(Integer, default=300)
+    departure_timeout: Mapped[int] = mapped_column(Integer, default=20)
+    room_metadata: Mapped[str] = mapped_column("metadata", Text, default="")
+    spec_hash: Mapped[str] = mapped_column(String(64))
+    livekit_sid: Mapped[str | None] = mapped_column(String(64), default=None)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    end_reason: Mapped[str | None] = mapped_column(String(256), default=None)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("created", "active")

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from roomsvc.types import Identity, Reason, RoomName
+
+CallType = Literal["audio", "video"]
+PublicStatus = Literal["created", "active", "ended"]
+
+
+class RoomCreate(msgspec.Struct, forbid_unknown_fields=True):
+    name: RoomName
+    creator: Identity
+    call_type: CallType = "video"
+    source_channel_id: Annotated[str, msgspec.Meta(max_length=128)] | None = None
+    source_channel_type: Annotated[str, msgspec.Meta(max_length=32)] | None = None
+    invite_on: bool = False
+    max_participants: Annotated[int, msgspec.Meta(ge=0, le=10_000)] = 0
+    empty_timeout: Annotated[int, msgspec.Meta(ge=0, le=86_400)] = 300
+    departure_timeout: Annotated[int, msgspec.Meta(ge=0, le=3_600)] = 20
+    metadata: Any = None
+
+
+class RoomUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    metadata: Any = msgspec.UNSET
+    max_participants: Annotated[int, msgspec.Meta(ge=0, le=10_000)] | msgspec.UnsetType = msgspec.UNSET
+    status: Literal["ended"] | msgspec.UnsetType = msgspec.UNSET
+    end_reason: Reason | msgspec.UnsetType = msgspec.UNSET
+
+
+class RoomEnd(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Reason = "ended by API"
+
+
+class RoomOut(msgspec.Struct):
+    name: str
+    status: PublicStatus
+    creator: str
+    call_type: CallType
+    source_channel_id: str | None
+    source_channel_type: str | None
+    invite_on: bool
+    max_participants: int
+    empty_timeout: int
+    departure_timeout: int
+    metadata: str
+    livekit_sid: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    ended_at: dt.datetime | None
+    end_reason: str | None
+
+
+class RoomPage(msgspec.Struct):
+    items: list[RoomOut]
+    next_cursor: str | None

@@ -1,0 +1,73 @@
+"""Constrained input types shared by the request schemas: names, identities, metadata, pagination.
+
+Charsets are documented in docs/api.md: room names ``[A-Za-z0-9._-]`` (1-128), identities
+``[A-Za-z0-9._@:+-]`` (1-128). Anything else (spaces, slashes, non-ASCII letters, control characters)
+is refused with 400 naming the field, because these strings travel in URLs, JWT claims and LiveKit APIs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Any
+
+import msgspec
+
+from roomsvc.errors import BadRequest
+
+ROOM_NAME_PATTERN = r"^[A-Za-z0-9._-]{1,128}$"
+IDENTITY_PATTERN = r"^[A-Za-z0-9._@:+-]{1,128}$"
+MAX_METADATA_BYTES = 16 * 1024
+MAX_ATTRIBUTES = 32
+
+RoomName = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=ROOM_NAME_PATTERN,
+        description="1-128 characters from A-Z a-z 0-9 . _ -",
+        examples=["standup-42"],
+    ),
+]
+Identity = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=IDENTITY_PATTERN,
+        description="1-128 characters from A-Z a-z 0-9 . _ @ : + -",
+        examples=["alice"],
+    ),
+]
+ShortText = Annotated[str, msgspec.Meta(max_length=128)]
+Reason = Annotated[str, msgspec.Meta(max_length=256)]
+Limit = Annotated[int, msgspec.Meta(ge=1, le=100)]
+AttributeKey = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
+AttributeValue = Annotated[str, msgspec.Meta(max_length=1024)]
+Attributes = Annotated[dict[AttributeKey, AttributeValue], msgspec.Meta(max_length=MAX_ATTRIBUTES)]
+
+_json_encoder = msgspec.json.Encoder()
+
+
+def metadata_text(value: Any, field: str = "metadata") -> str:
+    """Metadata may be a string or any JSON value; LiveKit carries it as a string, size-limited."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else _json_encoder.encode(value).decode()
+    if len(text.encode()) > MAX_METADATA_BYTES:
+        raise BadRequest(f"`{field}` is larger than {MAX_METADATA_BYTES} bytes", field=field)
+    return text
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"v1:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        version, _, value = raw.partition(":")
+        if version != "v1":
+            raise ValueError(version)
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise BadRequest("`cursor` is not a cursor this API returned", field="cursor") from None

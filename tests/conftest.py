@@ -1,0 +1,197 @@
+"""Test fixtures shared by every layer.
+
+``make test`` starts MariaDB, Redis and LiveKit, exports the settings, and runs pytest. For the
+integration and e2e layers this file then:
+
+- resets the test database (``ROOMSVC_TEST_DATABASE_URL``) to empty and runs ``alembic upgrade head``;
+- provisions the dev caller credential;
+- starts the API as a real process (``roomsvc serve``) on ``ROOMSVC_PORT``, because LiveKit's webhooks
+  (see livekit.yaml) are posted there;
+- gives tests an httpx client for that server (``api``), an in-process app for tests that need other
+  settings (``make_client``), and our LiveKit gateway for assertions about LiveKit's state.
+
+Unit tests (tests/unit) need none of that and run without the stack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+
+
+def _test_env() -> dict[str, str]:
+    env = dict(os.environ)
+    test_url = env.get("ROOMSVC_TEST_DATABASE_URL")
+    if test_url:
+        env["DATABASE_URL"] = test_url
+    env.setdefault("ROOMSVC_LOG_JSON", "true")
+    return env
+
+
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.3)
+        return sock.connect_ex((host, port)) == 0
+
+
+@pytest.fixture(scope="session")
+def stack_env() -> dict[str, str]:
+    env = _test_env()
+    if "ROOMSVC_TEST_DATABASE_URL" not in os.environ:
+        pytest.skip("the real stack is not set up: run `make test`")
+    os.environ.update({"DATABASE_URL": env["DATABASE_URL"]})
+    from roomsvc.config import get_settings
+
+    get_settings.cache_clear()
+    return env
+
+
+@pytest.fixture(scope="session")
+def settings(stack_env: dict[str, str]) -> Any:
+    from roomsvc.config import get_settings
+
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def migrated_db(settings: Any) -> str:
+    """Empty the test database, then build it with Alembic only (the schema's single source)."""
+    from roomsvc.cli import main as roomsvc_cli
+    from tests.support import drop_all_tables
+
+    asyncio.run(drop_all_tables(settings.database.url))
+    assert roomsvc_cli(["migrate"]) == 0
+    assert roomsvc_cli(["credentials", "bootstrap-dev"]) == 0
+    return settings.database.url
+
+
+@pytest.fixture(scope="session")
+def api_server(migrated_db: str, stack_env: dict[str, str], settings: Any) -> Iterator[str]:
+    """The API as a real process on ROOMSVC_PORT, where LiveKit posts its webhooks."""
+    host, port = settings.host, settings.port
+    if _port_open(host, port):
+        pytest.exit(
+            f"port {port} is already in use (is `make run` running?); stop it before `make test`",
+            returncode=3,
+        )
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_path = ARTIFACTS / "api-server.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "roomsvc", "serve"],
+            env=stack_env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        base_url = f"http://{host}:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"API server exited early; see {log_path}")
+            try:
+                if httpx.get(base_url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        else:
+            process.kill()
+            raise RuntimeError(f"API server did not start; see {log_path}")
+        yield base_url
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def caller_token(settings: Any) -> Any:
+    """Mint a caller JWT for the dev credential: ``caller_token(scopes=[...])``."""
+    from roomsvc.auth import mint_caller_token
+    from roomsvc.credentials.service import ALL_SCOPES
+
+    def mint(scopes: list[str] | None = None, ttl: int = 300, **overrides: Any) -> str:
+        return mint_caller_token(
+            credential_id=overrides.get("credential_id", settings.caller_auth.dev_credential_id),
+            secret=overrides.get("secret", settings.caller_auth.dev_credential_secret),
+            audience=overrides.get("audience", settings.caller_auth.audience),
+            scopes=list(ALL_SCOPES) if scopes is None else scopes,
+            ttl=ttl,
+        )
+
+    return mint
+
+
+@pytest.fixture(scope="session")
+async def api(api_server: str, caller_token: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """httpx client for the real API process, authenticated as the dev credential (all scopes)."""
+    headers = {"Authorization": f"Bearer {caller_token(ttl=3600)}"}
+    async with httpx.AsyncClient(base_url=api_server, headers=headers, timeout=20) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+async def anon(api_server: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=api_server, timeout=20) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+async def livekit(settings: Any) -> AsyncIterator[Any]:
+    """Our gateway, for asserting what LiveKit itself holds (rooms, participants, tracks)."""
+    from roomsvc.livekit import LiveKitGateway
+
+    gateway = LiveKitGateway(settings.livekit)
+    yield gateway
+    await gateway.aclose()
+
+
+@pytest.fixture(scope="session")
+async def session_factory(migrated_db: str, settings: Any) -> AsyncIterator[Any]:
+    """Sessions on the test database, for asserting on rows."""
+    from roomsvc.db import create_engine, create_session_factory
+
+    engine = create_engine(settings.database)
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+def room_name() -> str:
+    return f"t-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def make_client(migrated_db: str, caller_token: Any, settings: Any) -> Any:
+    """An in-process app with changed settings: ``async with make_client(LIVEKIT_URL=...) as client``."""
+    from contextlib import asynccontextmanager
+
+    from litestar.testing import AsyncTestClient
+
+    from roomsvc.app import create_app
+    from roomsvc.config import load_settings
+
+    @asynccontextmanager
+    async def factory(**overrides: str) -> AsyncIterator[Any]:
+        env = _test_env() | overrides
+        app = create_app(load_settings(env))
+        async with AsyncTestClient(app=app, raise_server_exceptions=False) as client:
+            client.headers["Authorization"] = f"Bearer {caller_token(ttl=3600)}"
+            yield client
+
+    return factory

@@ -1,0 +1,70 @@
+"""Real LiveKit clients for tests: the Python rtc SDK over WebRTC on loopback, publishing synthetic audio."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+from collections.abc import AsyncIterator
+
+import numpy as np
+from livekit import rtc
+
+SAMPLE_RATE = 48_000
+FRAME_MS = 10
+
+
+@contextlib.asynccontextmanager
+async def connected(url: str, token: str) -> AsyncIterator[rtc.Room]:
+    room = rtc.Room()
+    await room.connect(url, token, rtc.RoomOptions(auto_subscribe=True))
+    try:
+        yield room
+    finally:
+        await room.disconnect()
+
+
+class Tone:
+    """A microphone track fed with a sine tone until stopped."""
+
+    def __init__(self, frequency: float = 440.0) -> None:
+        self.source = rtc.AudioSource(SAMPLE_RATE, 1)
+        self.track = rtc.LocalAudioTrack.create_audio_track("tone", self.source)
+        self._frequency = frequency
+        self._task: asyncio.Task[None] | None = None
+
+    async def _pump(self) -> None:
+        samples = SAMPLE_RATE * FRAME_MS // 1000
+        phase = 0
+        while True:
+            t = (np.arange(samples) + phase) / SAMPLE_RATE
+            pcm = (0.3 * 32767 * np.sin(2 * math.pi * self._frequency * t)).astype(np.int16)
+            phase += samples
+            frame = rtc.AudioFrame(pcm.tobytes(), SAMPLE_RATE, 1, samples)
+            await self.source.capture_frame(frame)
+
+    async def publish(self, room: rtc.Room) -> rtc.LocalTrackPublication:
+        self._task = asyncio.create_task(self._pump())
+        options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
+        return await room.local_participant.publish_track(self.track, options)
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.source.aclose()
+
+
+async def wait_disconnected(room: rtc.Room, timeout: float = 15.0) -> str:
+    """Wait until the server disconnects ``room``; return the reason."""
+    done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    def on_disconnected(reason: object) -> None:
+        if not done.done():
+            done.set_result(str(reason))
+
+    room.on("disconnected", on_disconnected)
+    if not room.isconnected() and not done.done():
+        return "already disconnected"
+    return await asyncio.wait_for(done, timeout)

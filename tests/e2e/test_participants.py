@@ -1,0 +1,187 @@
+"""Join tokens in use: real WebRTC clients on loopback, grants enforced by LiveKit itself."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+from livekit import rtc
+
+from tests.e2e.clients import Tone, connected, wait_disconnected
+from tests.support import eventually
+
+pytestmark = pytest.mark.e2e
+
+
+async def _room(api: Any, name: str, **extra: Any) -> None:
+    response = await api.post("/v1/rooms", json={"name": name, "creator": "owner", **extra})
+    assert response.status_code == 201, response.text
+
+
+async def _join(api: Any, room: str, identity: str, role: str) -> dict[str, Any]:
+    response = await api.post(f"/v1/rooms/{room}/participants", json={"identity": identity, "role": role})
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def _first_audio_frame(room: rtc.Room, from_identity: str) -> rtc.AudioFrame:
+    track = await eventually(
+        lambda: _remote_audio(room, from_identity), check=lambda t: t is not None, what="remote audio track"
+    )
+    stream = rtc.AudioStream(track)
+    try:
+        async for event in stream:
+            return event.frame
+    finally:
+        await stream.aclose()
+    raise AssertionError("audio stream ended without a frame")
+
+
+async def _remote_audio(room: rtc.Room, identity: str) -> rtc.RemoteAudioTrack | None:
+    participant = room.remote_participants.get(identity)
+    if participant is None:
+        return None
+    for publication in participant.track_publications.values():
+        if isinstance(publication.track, rtc.RemoteAudioTrack):
+            return publication.track
+    return None
+
+
+async def test_member_publishes_and_audience_hears_but_cannot_publish(
+    api: Any, livekit: Any, room_name: str
+) -> None:
+    await _room(api, room_name, call_type="audio")
+    member = await _join(api, room_name, "speaker", "member")
+    audience = await _join(api, room_name, "listener", "audience")
+    assert audience["grants"]["can_publish"] is False
+
+    async with (
+        connected(member["url"], member["token"]) as speaker_room,
+        connected(audience["url"], audience["token"]) as listener_room,
+    ):
+        tone = Tone()
+        await tone.publish(speaker_room)
+        try:
+            frame = await asyncio.wait_for(_first_audio_frame(listener_room, "speaker"), 15)
+            assert frame.samples_per_channel > 0
+            assert any(frame.data)  # real audio samples reached the audience
+
+            refused = Tone(220)
+            with pytest.raises(Exception):  # noqa: B017 - the SDK reports the server's refusal generically
+                await asyncio.wait_for(refused.publish(listener_room), 10)
+            await refused.stop()
+            participants = await livekit.list_participants(room_name)
+            listener = next(p for p in participants if p.identity == "listener")
+            assert listener.tracks == ()
+            assert listener.can_publish is False
+        finally:
+            await tone.stop()
+
+
+async def test_role_patch_lets_connected_audience_publish_without_reconnect(
+    api: Any, livekit: Any, room_name: str
+) -> None:
+    await _room(api, room_name, call_type="audio")
+    audience = await _join(api, room_name, "promoted", "audience")
+    async with connected(audience["url"], audience["token"]) as room:
+        await eventually(
+            lambda: livekit.get_participant(room_name, "promoted"), what="participant in LiveKit"
+        )
+        patched = await api.patch(f"/v1/rooms/{room_name}/participants/promoted", json={"role": "member"})
+        assert patched.status_code == 200, patched.text
+        assert patched.json()["role"] == "member"
+        await eventually(lambda: _can_publish(room), what="permission update reaching the client")
+        tone = Tone()
+        publication = await tone.publish(room)
+        try:
+            live = await eventually(
+                lambda: livekit.get_participant(room_name, "promoted"),
+                check=lambda p: p is not None and bool(p.tracks),
+                what="published track",
+            )
+            assert live.tracks[0].sid == publication.sid
+            assert live.can_publish_sources == ("microphone",)  # audio room: least privilege
+        finally:
+            await tone.stop()
+
+
+async def _can_publish(room: rtc.Room) -> bool:
+    return bool(room.local_participant.permissions.can_publish)
+
+
+async def test_admin_token_can_call_room_admin_api(api: Any, settings: Any, room_name: str) -> None:
+    await _room(api, room_name)
+    admin = await _join(api, room_name, "moderator", "admin")
+    member = await _join(api, room_name, "regular", "member")
+    assert admin["grants"]["room_admin"] is True and member["grants"]["room_admin"] is False
+    url = settings.livekit.url + "/twirp/livekit.RoomService/ListParticipants"
+    async with httpx.AsyncClient() as client:
+        allowed = await client.post(
+            url, json={"room": room_name}, headers={"Authorization": f"Bearer {admin['token']}"}
+        )
+        denied = await client.post(
+            url, json={"room": room_name}, headers={"Authorization": f"Bearer {member['token']}"}
+        )
+    assert allowed.status_code == 200, allowed.text
+    assert denied.status_code in (401, 403), denied.text
+
+
+async def test_end_disconnects_connected_clients(api: Any, livekit: Any, room_name: str) -> None:
+    await _room(api, room_name)
+    member = await _join(api, room_name, "stayer", "member")
+    async with connected(member["url"], member["token"]) as room:
+        assert room.isconnected()
+        waiter = asyncio.create_task(wait_disconnected(room))
+        await asyncio.sleep(0)
+        ended = await api.post(f"/v1/rooms/{room_name}/end")
+        assert ended.status_code == 200, ended.text
+        reason = await waiter
+        assert reason == str(rtc.DisconnectReason.ROOM_DELETED), reason
+        assert not room.isconnected()
+    assert await livekit.get_room(room_name) is None
+
+
+async def test_delete_participant_disconnects_and_records_left(
+    api: Any, livekit: Any, room_name: str
+) -> None:
+    await _room(api, room_name)
+    member = await _join(api, room_name, "leaver", "member")
+    async with connected(member["url"], member["token"]) as room:
+        await eventually(lambda: livekit.get_participant(room_name, "leaver"), what="participant connected")
+        waiter = asyncio.create_task(wait_disconnected(room))
+        await asyncio.sleep(0)
+        removed = await api.delete(f"/v1/rooms/{room_name}/participants/leaver")
+        assert removed.status_code == 200, removed.text
+        assert removed.json()["state"] == "left" and removed.json()["left_at"]
+        await waiter
+    assert await livekit.get_participant(room_name, "leaver") is None
+
+
+async def test_participant_list_merges_livekit_and_records(api: Any, livekit: Any, room_name: str) -> None:
+    await _room(api, room_name, call_type="audio")
+    member = await _join(api, room_name, "online", "member")
+    await _join(api, room_name, "offline", "audience")
+    async with connected(member["url"], member["token"]) as room:
+        tone = Tone()
+        await tone.publish(room)
+        try:
+            listing = await eventually(
+                lambda: _listing(api, room_name),
+                check=lambda items: items.get("online", {}).get("tracks"),
+                what="track visible in participant list",
+            )
+        finally:
+            await tone.stop()
+    assert listing["online"]["connected"] is True and listing["online"]["state"] == "joined"
+    assert listing["online"]["role"] == "member"
+    assert listing["online"]["tracks"][0]["source"] == "microphone"
+    assert listing["offline"]["connected"] is False and listing["offline"]["state"] == "invited"
+    assert listing["offline"]["role"] == "audience"
+
+
+async def _listing(api: Any, room: str) -> dict[str, Any]:
+    response = await api.get(f"/v1/rooms/{room}/participants")
+    assert response.status_code == 200, response.text
+    return {p["identity"]: p for p in response.json()["items"]}

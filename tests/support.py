@@ -1,0 +1,62 @@
+"""Helpers for tests that talk to the real stack."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+T = TypeVar("T")
+
+
+async def drop_all_tables(url: str) -> None:
+    """Leave the test database empty (every table dropped), so migrations start from nothing."""
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        rows = await connection.execute(text("SHOW TABLES"))
+        tables = [r[0] for r in rows]
+        await connection.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
+        for table in tables:
+            await connection.execute(text(f"DROP TABLE `{table}`"))
+        await connection.execute(text("SET FOREIGN_KEY_CHECKS = 1"))
+    await engine.dispose()
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T]],
+    *,
+    check: Callable[[T], bool] = bool,
+    timeout: float = 15.0,
+    interval: float = 0.2,
+    what: str = "condition",
+) -> T:
+    """Poll ``probe`` until ``check`` holds; fail with the last value after ``timeout`` seconds.
+
+    Waiting for an outcome (a webhook applied, a track removed) is not a timing assertion: the timeout
+    only bounds how long a broken system can keep the suite waiting.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    last: Any = None
+    while True:
+        last = await probe()
+        if check(last):
+            return last
+        if loop.time() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout}s; last value: {last!r}")
+        await asyncio.sleep(interval)
+
+
+def problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    """Assert ``response`` is an RFC 9457 problem with ``status`` and our ``code``; return the body."""
+    assert response.status_code == status, (response.status_code, response.text)
+    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"] == f"urn:roomsvc:problem:{code}", body
+    assert body["code"] == code
+    assert body["detail"]
+    return body
