@@ -1,0 +1,41 @@
+# Entry points for working on roomsvc. The real work is in scripts/stack.sh; see its header.
+#   make run                  the whole stack; the API (and worker) in the foreground, Ctrl-C stops it
+#   make test                 the stack's services in the background, then pytest (fails if pytest fails;
+#                             scripts/stack.sh test passes pytest's exact exit status through)
+#   make test PYTEST_ARGS='-x -k rooms'
+#   make up                   the stack's services in the background (no API), then return
+#   make lint                 ruff check, ruff format --check, mypy on src/
+#   make stop                 stop what the scripts started (API, worker, LiveKit, Redis, MariaDB)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTEST_ARGS ?=
+VENV := .venv
+
+.PHONY: help run test up lint stop venv
+
+help:
+	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+
+run:
+	@scripts/stack.sh run
+
+test:
+	@scripts/stack.sh test $(PYTEST_ARGS)
+
+up:
+	@scripts/stack.sh up
+
+venv:
+	@scripts/stack.sh venv
+
+# All three run even when one fails, so one pass shows every problem.
+lint: venv
+	@status=0; \
+	echo "==> ruff check"; $(VENV)/bin/ruff check . || status=1; \
+	echo "==> ruff format --check"; $(VENV)/bin/ruff format --check . || status=1; \
+	echo "==> mypy src/roomsvc"; $(VENV)/bin/mypy src/roomsvc || status=1; \
+	exit $$status
+
+stop:
+	@scripts/stack.sh stop
