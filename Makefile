@@ -35,6 +35,7 @@ lint: venv
 	echo "==> ruff check"; $(VENV)/bin/ruff check . || status=1; \
 	echo "==> ruff format --check"; $(VENV)/bin/ruff format --check . || status=1; \
 	echo "==> mypy src/roomsvc"; $(VENV)/bin/mypy src/roomsvc || status=1; \
+	echo "==> docs/configuration.md up to date"; $(VENV)/bin/python scripts/gen_config_docs.py --check || status=1; \
 	exit $$status
 
 stop:

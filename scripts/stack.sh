@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The local roomsvc stack in one command: virtualenv, MariaDB, Redis and LiveKit, then the API or tests.
 #
-#   scripts/stack.sh run            set everything up, then run the API (and worker) in the foreground;
-#                                   Ctrl-C stops the API, the worker and the services this run started
+#   scripts/stack.sh run            set everything up, then run the API, `roomsvc jobs` (and the worker)
+#                                   in the foreground; Ctrl-C stops them and the services this run started
 #   scripts/stack.sh test [ARGS]    set everything up with services in the background, then pytest ARGS
 #   scripts/stack.sh up             set everything up with services in the background, then return
 #   scripts/stack.sh venv           only create/refresh .venv
@@ -506,7 +506,7 @@ stop_started() {
 
 stop_app() {
 	local name
-	for name in api worker; do
+	for name in api jobs worker; do
 		stop_pid "$(cat "$RUN_DIR/$name.pid" 2>/dev/null || true)" "roomsvc" "roomsvc $name"
 		rm -f "$RUN_DIR/$name.pid"
 	done
@@ -535,6 +535,9 @@ cmd_run() {
 	"$ROOMSVC" serve 9>&- &
 	local api_pid=$!
 	echo "$api_pid" >"$RUN_DIR/api.pid"
+	step "roomsvc jobs (webhook sweeper, event delivery, reconciliation)"
+	"$ROOMSVC" jobs 9>&- &
+	echo $! >"$RUN_DIR/jobs.pid"
 	if [[ "${ROOMSVC_RUN_WORKER:-1}" != 0 ]]; then
 		if "$ROOMSVC" worker --help >/dev/null 2>&1; then
 			step "roomsvc worker"
@@ -555,7 +558,7 @@ cmd_run() {
 	done
 	cat <<EOF
 
-  roomsvc is running. Ctrl-C stops the API$([[ -f "$RUN_DIR/worker.pid" ]] && echo ", the worker")$( ((${#STARTED[@]})) && echo " and what this run started: ${STARTED[*]}").
+  roomsvc is running. Ctrl-C stops the API, the jobs process$([[ -f "$RUN_DIR/worker.pid" ]] && echo ", the worker")$( ((${#STARTED[@]})) && echo " and what this run started: ${STARTED[*]}").
 
     API            $api_url
     OpenAPI        $api_url/schema

@@ -33,12 +33,24 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
 
 
+# Background jobs in tests retry fast; the shared jobs process does not reconcile (tests that need
+# reconciliation run their own against a private LiveKit and database: see tests/stack.py).
+TEST_JOB_SETTINGS = {
+    "ROOMSVC_DELIVERY_BACKOFF_BASE": "0.2",
+    "ROOMSVC_DELIVERY_BACKOFF_CAP": "1",
+    "ROOMSVC_DELIVERY_LEASE": "5",
+    "ROOMSVC_JOBS_POLL_INTERVAL": "0.1",
+    "ROOMSVC_RECONCILE_INTERVAL": "0",
+}
+
+
 def _test_env() -> dict[str, str]:
     env = dict(os.environ)
     test_url = env.get("ROOMSVC_TEST_DATABASE_URL")
     if test_url:
         env["DATABASE_URL"] = test_url
     env.setdefault("ROOMSVC_LOG_JSON", "true")
+    env.update(TEST_JOB_SETTINGS)
     return env
 
 
@@ -117,6 +129,27 @@ def api_server(migrated_db: str, stack_env: dict[str, str], settings: Any) -> It
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def jobs_process(api_server: str, stack_env: dict[str, str]) -> Iterator[Any]:
+    """`roomsvc jobs` on the test database: webhook sweeper and event delivery (no reconciliation)."""
+    from tests.stack import JobsProcess
+
+    jobs = JobsProcess(stack_env, "session")
+    jobs.start()
+    yield jobs
+    jobs.stop()
+
+
+@pytest.fixture
+async def isolated_db(stack_env: dict[str, str], migrated_db: str) -> AsyncIterator[str]:
+    """A throw-away database of this test's own, migrated, with the dev credential."""
+    from tests.stack import create_isolated_database, drop_database
+
+    url = await create_isolated_database(migrated_db, stack_env)
+    yield url
+    await drop_database(url)
 
 
 @pytest.fixture(scope="session")

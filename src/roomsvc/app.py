@@ -19,9 +19,11 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from roomsvc import __version__
 from roomsvc.auth import CallerAuthMiddleware, CredentialStore
+from roomsvc.calls.controller import CallController
 from roomsvc.config import Settings, get_settings
 from roomsvc.db import create_engine, create_session_factory, is_disconnect, provide_session
 from roomsvc.errors import HTTP_STATUS_CODES, PROBLEM_MEDIA_TYPE, AppError, problem_body
+from roomsvc.events.controller import EventController, SubscriptionController
 from roomsvc.health.controller import healthz, readyz
 from roomsvc.invitations.controller import InvitationController, RoomInvitationController
 from roomsvc.livekit import LiveKitGateway
@@ -30,6 +32,7 @@ from roomsvc.participants.controller import ParticipantController
 from roomsvc.ratelimit import RateLimiter
 from roomsvc.rooms.controller import RoomController
 from roomsvc.webhooks.controller import webhook_handler
+from roomsvc.webhooks.service import WebhookApplier
 
 log = structlog.get_logger("roomsvc.app")
 
@@ -153,13 +156,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
             credential_store=CredentialStore(session_factory, settings.secret_key),
             rate_limiter=RateLimiter(redis, settings.rate_limits),
         )
+        applier = WebhookApplier(session_factory)
+        app.state.webhook_applier = applier
         monitor = asyncio.create_task(gateway.monitor(), name="livekit-monitor")
+        applying = asyncio.create_task(applier.run(), name="webhook-applier")
         log.info("app.started", env=settings.env, livekit=settings.livekit.url, webhook=settings.webhook_url)
         try:
             yield
         finally:
             monitor.cancel()
-            await asyncio.gather(monitor, return_exceptions=True)
+            applying.cancel()
+            await asyncio.gather(monitor, applying, return_exceptions=True)
             await gateway.aclose()
             await redis.aclose()
             await engine.dispose()
@@ -184,6 +191,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ParticipantController,
             RoomInvitationController,
             InvitationController,
+            CallController,
+            SubscriptionController,
+            EventController,
         ],
         dependencies={
             "db_session": Provide(provide_db_session),

@@ -69,6 +69,35 @@ async def _with_session(settings: Settings, action: Callable[[AsyncSession], Awa
         await engine.dispose()
 
 
+def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
+    from roomsvc.jobs import run_jobs
+
+    asyncio.run(run_jobs(settings))
+    return 0
+
+
+def cmd_reconcile(args: argparse.Namespace, settings: Settings) -> int:
+    from roomsvc.calls.reconcile import reconcile
+    from roomsvc.db import create_engine, create_session_factory
+    from roomsvc.livekit import LiveKitGateway
+
+    async def once() -> dict[str, int]:
+        engine = create_engine(settings.database)
+        gateway = LiveKitGateway(settings.livekit)
+        try:
+            report = await reconcile(
+                create_session_factory(engine), gateway, grace=args.grace, rooms=args.room
+            )
+        finally:
+            await gateway.aclose()
+            await engine.dispose()
+        return {"rooms_checked": report.rooms_checked, **report.repairs}
+
+    for key, value in asyncio.run(once()).items():
+        print(f"{key}: {value}")
+    return 0
+
+
 def cmd_credentials(args: argparse.Namespace, settings: Settings) -> int:
     from roomsvc.credentials import service
 
@@ -150,6 +179,14 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("revision", nargs="?", default="head")
     migrate.add_argument("--database-url", help="override DATABASE_URL")
     migrate.set_defaults(handler=cmd_migrate)
+
+    jobs = sub.add_parser("jobs", help="run background jobs: webhook sweeper, event delivery, reconciliation")
+    jobs.set_defaults(handler=cmd_jobs)
+
+    reconcile = sub.add_parser("reconcile", help="reconcile records with LiveKit once, now")
+    reconcile.add_argument("--room", action="append", help="only this room; repeat for several")
+    reconcile.add_argument("--grace", type=float, default=0.0, help="skip records younger than this (s)")
+    reconcile.set_defaults(handler=cmd_reconcile)
 
     credentials = sub.add_parser("credentials", help="manage caller credentials")
     creds = credentials.add_subparsers(dest="credentials_command", required=True)

@@ -52,7 +52,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ROOMSVC_DB_POOL_RECYCLE", "1800", "Seconds after which a pooled connection is replaced."),
     Setting("ROOMSVC_DB_TIMEOUT", "5", "Seconds to wait for a database connection before failing with 503."),
     Setting(
-        "REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL for shared state (rate limits, locks).", True
+        "REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL for shared state (rate-limit buckets).", True
     ),
     Setting("ROOMSVC_REDIS_TIMEOUT", "0.5", "Seconds for any Redis call before it is treated as down."),
     Setting("LIVEKIT_URL", "http://127.0.0.1:7880", "LiveKit server API URL used by roomsvc (server side)."),
@@ -102,6 +102,34 @@ SETTINGS: tuple[Setting, ...] = (
         "ROOMSVC_PUBLIC_URL",
         "http://127.0.0.1:8000",
         "Base URL at which LiveKit and operators reach the API.",
+    ),
+    Setting(
+        "ROOMSVC_RECONCILE_INTERVAL",
+        "15",
+        "Seconds between reconciliations against LiveKit (ListRooms/ListParticipants); 0 disables.",
+    ),
+    Setting("ROOMSVC_RECONCILE_GRACE", "10", "Records younger than this many seconds are never repaired."),
+    Setting("ROOMSVC_DELIVERY_TIMEOUT", "10", "Seconds an event subscriber has to answer one delivery."),
+    Setting("ROOMSVC_DELIVERY_CONCURRENCY", "16", "Deliveries sent at once by one jobs process."),
+    Setting(
+        "ROOMSVC_DELIVERY_BACKOFF_BASE",
+        "2",
+        "First retry delay in seconds; doubles per attempt, with jitter.",
+    ),
+    Setting("ROOMSVC_DELIVERY_BACKOFF_CAP", "600", "Longest delay between two attempts, in seconds."),
+    Setting(
+        "ROOMSVC_DELIVERY_MAX_AGE", "86400", "A delivery still failing after this many seconds is given up."
+    ),
+    Setting(
+        "ROOMSVC_DELIVERY_DISABLE_AFTER", "50", "Consecutive failures after which a subscription is disabled."
+    ),
+    Setting(
+        "ROOMSVC_DELIVERY_LEASE",
+        "60",
+        "Seconds a claimed delivery is reserved before another process retries it.",
+    ),
+    Setting(
+        "ROOMSVC_JOBS_POLL_INTERVAL", "0.5", "Seconds the jobs process sleeps when it finds nothing to do."
     ),
 )
 
@@ -154,6 +182,20 @@ class CallerAuthSettings:
 
 
 @dataclass(frozen=True)
+class JobSettings:
+    reconcile_interval: float
+    reconcile_grace: float
+    delivery_timeout: float
+    delivery_concurrency: int
+    backoff_base: float
+    backoff_cap: float
+    max_age: float
+    disable_after: int
+    lease: float
+    poll_interval: float
+
+
+@dataclass(frozen=True)
 class RateLimit:
     rate: float
     burst: int
@@ -177,6 +219,7 @@ class Settings:
     tokens: TokenSettings = field(default=None)  # type: ignore[assignment]
     caller_auth: CallerAuthSettings = field(default=None)  # type: ignore[assignment]
     rate_limits: Mapping[str, RateLimit] = field(default_factory=dict)
+    jobs: JobSettings = field(default=None)  # type: ignore[assignment]
 
     @property
     def is_dev(self) -> bool:
@@ -198,13 +241,13 @@ def _int(env: Mapping[str, str], name: str, *, minimum: int = 0) -> int:
     return value
 
 
-def _float(env: Mapping[str, str], name: str) -> float:
+def _float(env: Mapping[str, str], name: str, *, allow_zero: bool = False) -> float:
     raw = _raw(env, name)
     try:
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-    if value <= 0:
+    if value < 0 or (value == 0 and not allow_zero):
         raise ConfigError(f"{name} must be > 0, got {value}")
     return value
 
@@ -307,6 +350,18 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             dev_credential_secret=_raw(env, "ROOMSVC_DEV_CREDENTIAL_SECRET"),
         ),
         rate_limits=parse_rate_limits(_raw(env, "ROOMSVC_RATE_LIMITS")),
+        jobs=JobSettings(
+            reconcile_interval=_float(env, "ROOMSVC_RECONCILE_INTERVAL", allow_zero=True),
+            reconcile_grace=_float(env, "ROOMSVC_RECONCILE_GRACE", allow_zero=True),
+            delivery_timeout=_float(env, "ROOMSVC_DELIVERY_TIMEOUT"),
+            delivery_concurrency=_int(env, "ROOMSVC_DELIVERY_CONCURRENCY", minimum=1),
+            backoff_base=_float(env, "ROOMSVC_DELIVERY_BACKOFF_BASE"),
+            backoff_cap=_float(env, "ROOMSVC_DELIVERY_BACKOFF_CAP"),
+            max_age=_float(env, "ROOMSVC_DELIVERY_MAX_AGE"),
+            disable_after=_int(env, "ROOMSVC_DELIVERY_DISABLE_AFTER", minimum=1),
+            lease=_float(env, "ROOMSVC_DELIVERY_LEASE"),
+            poll_interval=_float(env, "ROOMSVC_JOBS_POLL_INTERVAL"),
+        ),
     )
 
 

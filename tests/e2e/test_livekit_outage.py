@@ -6,64 +6,23 @@ shared server the rest of the suite uses is never disturbed.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
 from roomsvc.rooms.models import Room
+from tests.stack import PrivateLiveKit
 from tests.support import eventually, problem
 
 pytestmark = pytest.mark.e2e
 PORT = 7980
 
 
-class PrivateLiveKit:
-    def __init__(self, settings: Any, log_path: Path) -> None:
-        self.settings = settings
-        self.log_path = log_path
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        binary = os.environ.get("ROOMSVC_LIVEKIT_BIN")
-        config = os.environ.get("ROOMSVC_LIVEKIT_CONFIG")
-        if not binary or not config:
-            pytest.skip("ROOMSVC_LIVEKIT_BIN/ROOMSVC_LIVEKIT_CONFIG not set: run through `make test`")
-        env = dict(os.environ) | {
-            "LIVEKIT_KEYS": f"{self.settings.livekit.api_key}: {self.settings.livekit.api_secret}",
-            "LIVEKIT_WEBHOOK_API_KEY": self.settings.livekit.api_key,
-            "LIVEKIT_PORT": str(PORT),
-            "LIVEKIT_RTC_TCP_PORT": str(PORT + 1),
-            "UDP_PORT": str(PORT + 2),  # rtc.udp_port is a range type: only the --udp-port flag sets it
-        }
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen([binary, "--config", config], env=env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{PORT}", timeout=0.5).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError(f"private livekit-server did not start; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(15)
-
-
 @pytest.fixture
 def private_livekit(settings: Any) -> Iterator[PrivateLiveKit]:
-    artifacts = Path(__file__).resolve().parents[2] / "artifacts"
-    artifacts.mkdir(exist_ok=True)
-    server = PrivateLiveKit(settings, artifacts / "private-livekit.log")
+    server = PrivateLiveKit(settings, PORT)
     server.start()
     yield server
     server.stop()

@@ -5,13 +5,13 @@ import datetime as dt
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from roomsvc.db import Base, IdMixin, utcnow
+from roomsvc.db import Base, IdMixin, exact, utcnow
 
 
 class CallerCredential(IdMixin, Base):
     __tablename__ = "caller_credentials"
 
-    public_id: Mapped[str] = mapped_column(String(64), unique=True)
+    public_id: Mapped[str] = mapped_column(exact(64), unique=True)
     name: Mapped[str] = mapped_column(String(128))
     scopes: Mapped[str] = mapped_column(String(512))
     # base64(nonce || AES-GCM ciphertext) of the HS256 signing secret under ROOMSVC_SECRET_KEY.

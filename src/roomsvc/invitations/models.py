@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from roomsvc.db import Base, IdMixin, utcnow
+from roomsvc.db import Base, IdMixin, exact, utcnow
 
 INVITATION_STATUSES = ("pending", "accepted", "declined", "revoked")
 
@@ -18,9 +18,9 @@ class Invitation(IdMixin, Base):
         Index("ix_invitations_room_id_identity", "room_id", "identity"),
     )
 
-    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    public_id: Mapped[str] = mapped_column(exact(40), unique=True)
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
-    identity: Mapped[str] = mapped_column(String(128))
+    identity: Mapped[str] = mapped_column(exact(128))
     role: Mapped[str] = mapped_column(String(16), default="member")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     expires_at: Mapped[dt.datetime] = mapped_column()

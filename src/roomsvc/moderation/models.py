@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from roomsvc.db import Base, IdMixin, utcnow
+from roomsvc.db import Base, IdMixin, exact, utcnow
 
 
 class Ban(IdMixin, Base):
@@ -15,7 +15,7 @@ class Ban(IdMixin, Base):
     __table_args__ = (UniqueConstraint("room_id", "identity"),)
 
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
-    identity: Mapped[str] = mapped_column(String(128))
+    identity: Mapped[str] = mapped_column(exact(128))
     expires_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     reason: Mapped[str] = mapped_column(String(256), default="")
     actor: Mapped[str | None] = mapped_column(String(128), default=None)

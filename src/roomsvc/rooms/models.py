@@ -5,7 +5,7 @@ import datetime as dt
 from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from roomsvc.db import Base, IdMixin, utcnow
+from roomsvc.db import Base, IdMixin, exact, utcnow
 
 # `creating` is internal: the row is written before LiveKit's CreateRoom and is never shown to callers.
 ROOM_STATUSES = ("creating", "created", "active", "ended")
@@ -22,11 +22,11 @@ class Room(IdMixin, Base):
         Index("ix_rooms_created_at", "created_at"),
     )
 
-    name: Mapped[str] = mapped_column(String(128), unique=True)
+    name: Mapped[str] = mapped_column(exact(128), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="creating")
     source_channel_id: Mapped[str | None] = mapped_column(String(128), default=None)
     source_channel_type: Mapped[str | None] = mapped_column(String(32), default=None)
-    creator: Mapped[str] = mapped_column(String(128))
+    creator: Mapped[str] = mapped_column(exact(128))
     call_type: Mapped[str] = mapped_column(String(8), default="video")
     invite_on: Mapped[bool] = mapped_column(Boolean, default=False)
     max_participants: Mapped[int] = mapped_column(Integer, default=0)
@@ -34,7 +34,7 @@ class Room(IdMixin, Base):
     departure_timeout: Mapped[int] = mapped_column(Integer, default=20)
     room_metadata: Mapped[str] = mapped_column("metadata", Text, default="")
     spec_hash: Mapped[str] = mapped_column(String(64))
-    livekit_sid: Mapped[str | None] = mapped_column(String(64), default=None)
+    livekit_sid: Mapped[str | None] = mapped_column(exact(64), default=None)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.db import utcnow
 from roomsvc.errors import BadRequest, Conflict, LiveKitUnavailable, NotFound
+from roomsvc.events import service as events
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.schemas import RoomCreate, RoomOut, RoomPage, RoomUpdate
@@ -36,6 +37,16 @@ log = structlog.get_logger("roomsvc.rooms")
 def spec_hash(data: RoomCreate, metadata: str) -> str:
     spec = msgspec.structs.asdict(data) | {"metadata": metadata}
     return hashlib.sha256(msgspec.json.encode(spec, order="sorted")).hexdigest()
+
+
+def event_data(room: Room) -> dict[str, object]:
+    return {
+        "room_sid": room.livekit_sid,
+        "creator": room.creator,
+        "call_type": room.call_type,
+        "max_participants": room.max_participants,
+        "metadata": room.room_metadata,
+    }
 
 
 def to_out(room: Room) -> RoomOut:
@@ -140,7 +151,7 @@ async def create_room(
     room.status = "created"
     room.updated_at = utcnow()
     await session.flush()
-    log.info("room.created", room=room.name, livekit_sid=lk_room.sid, call_type=room.call_type)
+    await events.emit(session, "room.created", room=room.name, data=event_data(room))
     return room, True
 
 
@@ -196,7 +207,7 @@ async def update_room(session: AsyncSession, gateway: LiveKitGateway, name: str,
             room.room_metadata = metadata
     room.updated_at = utcnow()
     await session.flush()
-    log.info("room.updated", room=room.name)
+    await events.emit(session, "room.updated", room=room.name, data=event_data(room))
     return room
 
 
@@ -212,5 +223,7 @@ async def end_room(
     room.end_reason = reason
     room.updated_at = room.ended_at
     await session.flush()
-    log.info("room.ended", room=room.name, reason=reason)
+    await events.emit(
+        session, "room.ended", room=room.name, data={"reason": reason, "room_sid": room.livekit_sid}
+    )
     return room

@@ -36,7 +36,10 @@ async def receive_livekit_webhook(
         raise UnsupportedMediaType(
             f"Webhooks must be sent as {ACCEPTED_TYPES[0]}, got {media_type or 'none'}."
         )
-    outcome = await service.ingest(db_session, body)
+    outcome, _ = await service.store(db_session, body)
+    await db_session.commit()  # acknowledged only once it is on disk
+    if outcome == "accepted":
+        request.app.state.webhook_applier.notify()
     return Response({"status": outcome})
 
 

@@ -1,91 +1,175 @@
-"""Event → domain change. Unknown event types are stored and otherwise ignored."""
+"""Webhook event → call-record facts (calls/recorder.py). Unknown event types are kept and ignored."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, update
+import msgspec
+from sqlalchemy import select
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc.calls import recorder
+from roomsvc.calls.models import MediaJob
 from roomsvc.db import utcnow
-from roomsvc.participants.models import Participant
+from roomsvc.events import service as events
 from roomsvc.rooms.models import Room
 
+TRACK_KINDS = {"AUDIO": "audio", "VIDEO": "video", "DATA": "data"}
+TRACK_SOURCES = {
+    "CAMERA": "camera",
+    "MICROPHONE": "microphone",
+    "SCREEN_SHARE": "screen_share",
+    "SCREEN_SHARE_AUDIO": "screen_share_audio",
+}
+PARTICIPANT_KINDS = {
+    "STANDARD": "standard",
+    "INGRESS": "ingress",
+    "EGRESS": "egress",
+    "SIP": "sip",
+    "AGENT": "agent",
+}
+# Egress/ingress statuses ranked so that a late "started" never overwrites "ended".
+MEDIA_EVENTS = {
+    "egress_started": ("egress", 1),
+    "egress_updated": ("egress", 2),
+    "egress_ended": ("egress", 3),
+    "ingress_started": ("ingress", 1),
+    "ingress_ended": ("ingress", 3),
+}
+_encoder = msgspec.json.Encoder()
 
-def _time(value: Any) -> dt.datetime:
+
+def seconds(value: Any) -> dt.datetime | None:
     try:
-        seconds = int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        return utcnow()
-    return dt.datetime.fromtimestamp(seconds, dt.UTC) if seconds else utcnow()
-
-
-async def _room(session: AsyncSession, event: dict[str, Any]) -> Room | None:
-    name = (event.get("room") or {}).get("name")
-    if not name:
         return None
-    return (await session.execute(select(Room).where(Room.name == name))).scalar_one_or_none()
+    return dt.datetime.fromtimestamp(number, dt.UTC) if number > 0 else None
 
 
-async def _anyone_joined(session: AsyncSession, room_id: int) -> bool:
-    query = (
-        select(Participant.id).where(Participant.room_id == room_id, Participant.state == "joined").limit(1)
+def millis(value: Any) -> dt.datetime | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return dt.datetime.fromtimestamp(number / 1000, dt.UTC) if number > 0 else None
+
+
+def participant_fact(participant: dict[str, Any]) -> recorder.ParticipantFact:
+    return recorder.ParticipantFact(
+        sid=participant["sid"],
+        identity=participant.get("identity", ""),
+        name=participant.get("name", "") or "",
+        kind=PARTICIPANT_KINDS.get(str(participant.get("kind", "STANDARD")), "standard"),
+        joined_at=millis(participant.get("joinedAtMs")) or seconds(participant.get("joinedAt")),
     )
-    return (await session.execute(query)).first() is not None
 
 
-async def apply(session: AsyncSession, event: dict[str, Any]) -> str:
+def room_name_of(event: dict[str, Any]) -> str | None:
+    room = event.get("room") or {}
+    name = room.get("name")
+    if name:
+        return str(name)
+    for key in ("egressInfo", "ingressInfo"):
+        info = event.get(key) or {}
+        if info.get("roomName"):
+            return str(info["roomName"])
+    return None
+
+
+async def apply(session: AsyncSession, event: dict[str, Any], room: Room | None) -> str:
+    """Apply one verified event; the caller holds ``room``'s row lock. Returns the outcome recorded."""
     kind = event["event"]
-    room = await _room(session, event)
+    at = seconds(event.get("createdAt")) or utcnow()
+    if kind in MEDIA_EVENTS:
+        return await _media(session, event, kind, at)
     if room is None:
         return "unknown-room"
+    room_info = event.get("room") or {}
+    room_sid = room_info.get("sid")
+    if not room_sid:
+        return "ignored"
     if kind == "room_started":
-        # LiveKit starts the room on CreateRoom; status turns `active` only when someone joins.
+        started = millis(room_info.get("creationTimeMs")) or seconds(room_info.get("creationTime")) or at
+        await recorder.room_started(session, room, room_sid, started)
         return "applied"
     if kind == "room_finished":
-        if room.status in ("created", "active"):
-            room.status = "ended"
-            room.ended_at = _time(event.get("createdAt"))
-            room.end_reason = "closed by LiveKit (room finished)"
+        await recorder.room_finished(session, room, room_sid, at)
         return "applied"
     participant = event.get("participant") or {}
-    identity, sid = participant.get("identity"), participant.get("sid")
-    if not identity or not sid:
+    if not participant.get("sid"):
         return "ignored"
+    fact = participant_fact(participant)
     if kind == "participant_joined":
-        joined_at = _time(participant.get("joinedAt") or event.get("createdAt"))
-        statement = mysql_insert(Participant).values(
-            room_id=room.id,
-            identity=identity,
-            name=participant.get("name") or "",
-            role="member",
-            state="joined",
-            livekit_sid=sid,
-            joined_at=joined_at,
-            created_at=utcnow(),
-            updated_at=utcnow(),
-        )
-        statement = statement.on_duplicate_key_update(
-            state="joined", livekit_sid=sid, joined_at=joined_at, left_at=None, updated_at=utcnow()
-        )
-        await session.execute(statement)
-        if room.status == "created":
-            room.status = "active"
+        await recorder.participant_joined(session, room, room_sid, fact, at)
         return "applied"
     if kind in ("participant_left", "participant_connection_aborted"):
-        # Only the session LiveKit is talking about closes: a newer sid (quick reconnect) stays joined.
-        await session.execute(
-            update(Participant)
-            .where(
-                Participant.room_id == room.id,
-                Participant.identity == identity,
-                Participant.livekit_sid == sid,
-            )
-            .values(state="left", left_at=_time(event.get("createdAt")), updated_at=utcnow())
+        reason = (
+            "connection_aborted"
+            if kind == "participant_connection_aborted"
+            else str(participant.get("disconnectReason") or "unknown").lower()
         )
-        if room.status == "active" and not await _anyone_joined(session, room.id):
-            room.status = "created"
+        await recorder.participant_left(session, room, room_sid, fact, at, reason)
+        return "applied"
+    if kind in ("track_published", "track_unpublished"):
+        track = event.get("track") or {}
+        if not track.get("sid"):
+            return "ignored"
+        track_kind = TRACK_KINDS.get(str(track.get("type", "AUDIO")), "audio")
+        source = TRACK_SOURCES.get(str(track.get("source", "")), "unknown")
+        record = recorder.track_published if kind == "track_published" else recorder.track_unpublished
+        await record(session, room, room_sid, fact, track["sid"], track_kind, source, at)
         return "applied"
     return "ignored"
+
+
+async def _media(session: AsyncSession, event: dict[str, Any], kind: str, at: dt.datetime) -> str:
+    media, rank = MEDIA_EVENTS[kind]
+    info = event.get("egressInfo" if media == "egress" else "ingressInfo") or {}
+    job_id = info.get("egressId") if media == "egress" else info.get("ingressId")
+    if not job_id:
+        return "ignored"
+    status = str(
+        (info.get("status") if media == "egress" else (info.get("state") or {}).get("status"))
+        or kind.split("_")[1]
+    ).lower()
+    room_name = room_name_of(event)
+    existing = (
+        await session.execute(
+            select(MediaJob).where(MediaJob.kind == media, MediaJob.job_id == job_id).with_for_update()
+        )
+    ).scalar_one_or_none()
+    if existing is None:
+        await session.execute(
+            mysql_insert(MediaJob)
+            .prefix_with("IGNORE")
+            .values(
+                kind=media,
+                job_id=job_id,
+                room_name=room_name,
+                status=status,
+                status_rank=rank,
+                started_at=at if rank == 1 else None,
+                ended_at=at if rank == 3 else None,
+                info=_encoder.encode(info).decode(),
+                updated_at=utcnow(),
+            )
+        )
+    else:
+        if rank == 1 and existing.started_at is None:
+            existing.started_at = at
+        if rank == 3 and existing.ended_at is None:
+            existing.ended_at = at
+        if rank >= existing.status_rank:
+            existing.status, existing.status_rank = status, rank
+            existing.info = _encoder.encode(info).decode()
+    await events.emit(
+        session,
+        f"{media}.updated",
+        room=room_name,
+        occurred_at=at,
+        data={f"{media}_id": job_id, "status": status, "event": kind},
+    )
+    return "applied"

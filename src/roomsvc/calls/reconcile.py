@@ -1,0 +1,176 @@
+"""Reconciliation: make our records agree with what LiveKit holds, whatever webhooks were lost.
+
+LiveKit drops webhooks after 5 failed attempts, when 200 are queued, or when one waits 30 s. Every
+``ROOMSVC_RECONCILE_INTERVAL`` seconds ``roomsvc jobs`` compares ListRooms/ListParticipants with our open
+records and repairs both ways, through the same recorder the webhooks use (so a repair emits the same
+events, marked ``repaired``):
+
+- a room LiveKit no longer has → ended, its open sessions closed (``reconciled``);
+- a room session or participant LiveKit has and we missed → opened;
+- an open participant session LiveKit no longer lists → closed (a later real ``participant_left``
+  still replaces the inferred time);
+- a ``creating`` row older than the grace period → completed if LiveKit has the room, else deleted.
+
+Records younger than ``ROOMSVC_RECONCILE_GRACE`` are left alone: their webhooks may still be in flight.
+Only one reconciler runs at a time across all instances (MySQL ``GET_LOCK``); the repairs themselves
+are idempotent, so a second one would be harmless anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import structlog
+from sqlalchemy import delete, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from roomsvc.calls import recorder
+from roomsvc.calls.models import ParticipantSession, RoomSession
+from roomsvc.db import utcnow
+from roomsvc.events import service as events
+from roomsvc.livekit import LiveKitGateway, LiveKitParticipant, LiveKitRoom
+from roomsvc.rooms.models import Room
+
+log = structlog.get_logger("roomsvc.reconcile")
+LOCK_NAME = "roomsvc.reconcile"
+
+
+@dataclass
+class Report:
+    rooms_checked: int = 0
+    repairs: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, count: int = 1) -> None:
+        if count:
+            self.repairs[kind] = self.repairs.get(kind, 0) + count
+
+
+async def reconcile(
+    session_factory: async_sessionmaker[AsyncSession],
+    gateway: LiveKitGateway,
+    *,
+    grace: float = 10.0,
+    rooms: Sequence[str] | None = None,
+) -> Report:
+    """One pass. ``rooms`` limits it to those names (``roomsvc reconcile --room``)."""
+    report = Report()
+    live = {r.name: r for r in await gateway.list_rooms(list(rooms or ()))}
+    cutoff = utcnow() - dt.timedelta(seconds=grace)
+    async with session_factory() as session:
+        query = select(Room.name).where(Room.status.in_(("creating", "created", "active")))
+        if rooms:
+            query = query.where(Room.name.in_(list(rooms)))
+        names = list((await session.execute(query)).scalars())
+    for name in names:
+        lk_room = live.get(name)
+        participants = await gateway.list_participants(name) if lk_room else []
+        async with session_factory() as session, session.begin():
+            room = (
+                await session.execute(select(Room).where(Room.name == name).with_for_update())
+            ).scalar_one_or_none()
+            if room is None:
+                continue
+            report.rooms_checked += 1
+            await _reconcile_room(session, room, lk_room, participants, cutoff, report)
+    if report.repairs:
+        log.info("reconcile.repaired", **report.repairs)
+    return report
+
+
+async def _reconcile_room(
+    session: AsyncSession,
+    room: Room,
+    lk_room: LiveKitRoom | None,
+    participants: list[LiveKitParticipant],
+    cutoff: dt.datetime,
+    report: Report,
+) -> None:
+    now = utcnow()
+    if room.status == "creating":
+        if room.created_at > cutoff:
+            return
+        if lk_room is None:
+            await session.execute(delete(Room).where(Room.id == room.id))
+            report.add("pending_rooms_dropped")
+        else:
+            room.status, room.livekit_sid = "created", lk_room.sid
+            await events.emit(session, "room.created", room=room.name, data={"repaired": True})
+            report.add("pending_rooms_completed")
+        return
+    if lk_room is None:
+        if room.created_at > cutoff:
+            return
+        open_sessions = (
+            (
+                await session.execute(
+                    select(RoomSession).where(RoomSession.room_id == room.id, RoomSession.ended_at.is_(None))
+                )
+            )
+            .scalars()
+            .all()
+        )
+        for rs in open_sessions:
+            await recorder.room_finished(session, room, rs.sid, now, reason="reconciled")
+            rs.repaired = True
+        if room.status != "ended":  # no session was known: end the room itself
+            await recorder.room_finished(
+                session, room, room.livekit_sid or f"unknown-{room.id}", now, reason="reconciled"
+            )
+        report.add("rooms_ended")
+        return
+
+    report.add(
+        "room_sessions_closed", await recorder.close_room_sessions_except(session, room, lk_room.sid, now)
+    )
+    rs = await recorder.room_session(session, room, lk_room.sid, repaired=True)
+    if rs.started_at is None:
+        await recorder.room_started(session, room, lk_room.sid, lk_room.created_at or now)
+        rs.repaired = True
+        report.add("room_sessions_opened")
+    live_sids = {p.sid for p in participants}
+    known = {
+        ps.sid: ps
+        for ps in (
+            await session.execute(
+                select(ParticipantSession).where(ParticipantSession.room_session_id == rs.id)
+            )
+        ).scalars()
+    }
+    for p in participants:
+        ps = known.get(p.sid)
+        if ps is None or ps.joined_at is None:
+            fact = recorder.ParticipantFact(
+                sid=p.sid, identity=p.identity, name=p.name, kind=p.kind, joined_at=p.joined_at
+            )
+            await recorder.participant_joined(
+                session, room, lk_room.sid, fact, p.joined_at or now, repaired=True
+            )
+            await recorder.mark_repaired(session, p.sid)
+            report.add("participant_sessions_opened")
+    for sid, ps in known.items():
+        if ps.left_at is None and sid not in live_sids and (ps.joined_at or ps.created_at) <= cutoff:
+            fact = recorder.ParticipantFact(sid=sid, identity=ps.identity, name=ps.name, kind=ps.kind)
+            await recorder.participant_left(
+                session, room, lk_room.sid, fact, now, "reconciled", source="inferred"
+            )
+            report.add("participant_sessions_closed")
+
+
+async def reconcile_exclusively(
+    engine: AsyncEngine,
+    session_factory: async_sessionmaker[AsyncSession],
+    gateway: LiveKitGateway,
+    *,
+    grace: float,
+) -> Report | None:
+    """Run :func:`reconcile` unless another instance holds the lock; None when skipped."""
+    async with engine.connect() as connection:
+        got = (await connection.execute(text("SELECT GET_LOCK(:name, 0)"), {"name": LOCK_NAME})).scalar()
+        if got != 1:
+            return None
+        try:
+            return await reconcile(session_factory, gateway, grace=grace)
+        finally:
+            await connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": LOCK_NAME})

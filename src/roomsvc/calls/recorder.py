@@ -1,0 +1,404 @@
+"""Facts about calls, recorded so that the order and repetition of webhooks do not matter.
+
+LiveKit's webhooks arrive duplicated, out of order (ordering holds only per resource) and sometimes not
+at all. Every function here therefore records a *fact* keyed by LiveKit's own ids — room sid, participant
+sid, track sid — and sets each field only the first time it is learned, with one precedence rule: a time
+LiveKit reported (``source="event"``) replaces one we inferred (room finished, reconciliation), never the
+reverse. Any permutation of the same events therefore yields the same rows, and a ``participant_left``
+for an older sid can never close the newer session of a quick reconnect.
+
+Derived state — the membership row's ``state``, the room's ``status``, the session's peak — is computed
+from the session rows after each fact, never accumulated. Each fact emits its event exactly once: when
+the field is first set. Callers hold the room's row lock (``SELECT … FOR UPDATE``), so facts for one room
+apply one at a time across all API and jobs instances.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roomsvc.calls.models import ParticipantSession, RoomSession, Track
+from roomsvc.db import utcnow
+from roomsvc.events import service as events
+from roomsvc.participants.models import Participant
+from roomsvc.rooms.models import Room
+
+Source = Literal["event", "inferred"]
+INFERRED_REASONS = frozenset({"room_finished", "reconciled"})
+
+
+@dataclass(frozen=True)
+class ParticipantFact:
+    sid: str
+    identity: str
+    name: str = ""
+    kind: str = "standard"
+    joined_at: dt.datetime | None = None
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+async def room_session(session: AsyncSession, room: Room, sid: str, *, repaired: bool = False) -> RoomSession:
+    """The room session for ``sid``, created on first sight (any event of the room may come first)."""
+    found = (await session.execute(select(RoomSession).where(RoomSession.sid == sid))).scalar_one_or_none()
+    if found is not None:
+        return found
+    await session.execute(
+        mysql_insert(RoomSession)
+        .prefix_with("IGNORE")
+        .values(
+            room_id=room.id,
+            room_name=room.name,
+            sid=sid,
+            repaired=repaired,
+            created_at=utcnow(),
+            updated_at=utcnow(),
+            peak_participants=0,
+        )
+    )
+    return (await session.execute(select(RoomSession).where(RoomSession.sid == sid))).scalar_one()
+
+
+async def room_started(session: AsyncSession, room: Room, sid: str, at: dt.datetime) -> None:
+    rs = await room_session(session, room, sid)
+    if rs.started_at is None:
+        rs.started_at = at
+        await events.emit(
+            session,
+            "room.started",
+            room=room.name,
+            occurred_at=at,
+            data={"room_sid": sid, "started_at": _iso(at)},
+        )
+
+
+async def room_finished(
+    session: AsyncSession, room: Room, sid: str, at: dt.datetime, *, reason: str = "room_finished"
+) -> None:
+    rs = await room_session(session, room, sid)
+    if rs.ended_at is None:
+        rs.ended_at = at
+    # Whoever LiveKit did not report as gone is gone now; a later participant_left still refines it.
+    open_sessions = (
+        await session.execute(
+            select(ParticipantSession).where(
+                ParticipantSession.room_session_id == rs.id, ParticipantSession.left_at.is_(None)
+            )
+        )
+    ).scalars()
+    closed = []
+    for ps in open_sessions:
+        await _close(session, room, ps, at, reason, source="inferred")
+        closed.append((ps.identity, ps.kind))
+    for identity, kind in dict.fromkeys(closed):
+        await _derive(session, room, rs, identity, kind)
+    rs.peak_participants = await _peak(session, rs.id)
+    if room.status in ("created", "active") and room.livekit_sid in (None, sid):
+        room.status = "ended"
+        room.ended_at = at
+        room.end_reason = (
+            "closed by LiveKit" if reason == "room_finished" else f"{reason}: LiveKit has no such room"
+        )
+        room.updated_at = utcnow()
+        await events.emit(
+            session,
+            "room.ended",
+            room=room.name,
+            occurred_at=at,
+            data={"room_sid": sid, "reason": room.end_reason},
+        )
+
+
+async def participant_joined(
+    session: AsyncSession,
+    room: Room,
+    room_sid: str,
+    fact: ParticipantFact,
+    at: dt.datetime,
+    *,
+    repaired: bool = False,
+) -> None:
+    rs = await room_session(session, room, room_sid)
+    ps = await _participant_session(session, room, rs, fact, repaired=repaired)
+    if ps.joined_at is None:
+        ps.joined_at = fact.joined_at or at
+        if ps.left_at is not None and ps.left_at < ps.joined_at:  # the left event came first
+            ps.left_at = ps.joined_at
+        await events.emit(
+            session,
+            "participant.joined",
+            room=room.name,
+            occurred_at=ps.joined_at,
+            data={
+                "identity": ps.identity,
+                "participant_sid": ps.sid,
+                "room_sid": room_sid,
+                "kind": ps.kind,
+                "repaired": repaired,
+            },
+        )
+    await _derive(session, room, rs, ps.identity, ps.kind)
+
+
+async def participant_left(
+    session: AsyncSession,
+    room: Room,
+    room_sid: str,
+    fact: ParticipantFact,
+    at: dt.datetime,
+    reason: str,
+    *,
+    source: Source = "event",
+) -> None:
+    rs = await room_session(session, room, room_sid)
+    ps = await _participant_session(session, room, rs, fact, repaired=source == "inferred")
+    await _close(session, room, ps, at, reason, source=source)
+    await _derive(session, room, rs, ps.identity, ps.kind)
+
+
+async def _participant_session(
+    session: AsyncSession, room: Room, rs: RoomSession, fact: ParticipantFact, *, repaired: bool
+) -> ParticipantSession:
+    query = select(ParticipantSession).where(ParticipantSession.sid == fact.sid)
+    ps = (await session.execute(query)).scalar_one_or_none()
+    if ps is None:
+        ps = ParticipantSession(
+            room_session_id=rs.id,
+            room_id=room.id,
+            sid=fact.sid,
+            identity=fact.identity,
+            name=fact.name,
+            kind=fact.kind,
+            repaired=repaired,
+        )
+        session.add(ps)
+        await session.flush()
+    elif fact.name and not ps.name:
+        ps.name = fact.name
+    return ps
+
+
+async def _close(
+    session: AsyncSession, room: Room, ps: ParticipantSession, at: dt.datetime, reason: str, *, source: Source
+) -> None:
+    first_time = ps.left_at is None
+    if first_time or (source == "event" and ps.disconnect_reason in INFERRED_REASONS):
+        # createdAt has whole seconds while joinedAtMs has milliseconds: never leave before joining.
+        ps.left_at = at if ps.joined_at is None else max(at, ps.joined_at)
+        ps.disconnect_reason = reason
+        if source == "inferred":
+            ps.repaired = ps.repaired or reason == "reconciled"
+    if first_time:
+        await events.emit(
+            session,
+            "participant.left",
+            room=room.name,
+            occurred_at=at,
+            data={"identity": ps.identity, "participant_sid": ps.sid, "reason": reason},
+        )
+
+
+async def _derive(session: AsyncSession, room: Room, rs: RoomSession, identity: str, kind: str) -> None:
+    """Recompute the membership row and room status from the sessions (never accumulated)."""
+    rs.peak_participants = await _peak(session, rs.id)
+    if kind != "standard":
+        return
+    sessions = (
+        (
+            await session.execute(
+                select(ParticipantSession).where(
+                    ParticipantSession.room_id == room.id, ParticipantSession.identity == identity
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    open_ = [s for s in sessions if s.left_at is None and s.joined_at is not None]
+    latest = max(open_ or sessions, key=lambda s: (s.joined_at or s.left_at or utcnow(), s.id))
+    state = "joined" if open_ else "left"
+    left_at = None if open_ else max((s.left_at for s in sessions if s.left_at), default=None)
+    now = utcnow()
+    statement = mysql_insert(Participant).values(
+        room_id=room.id,
+        identity=identity,
+        name=latest.name,
+        role="member",
+        state=state,
+        livekit_sid=latest.sid,
+        joined_at=latest.joined_at,
+        left_at=left_at,
+        created_at=now,
+        updated_at=now,
+        metadata="",
+        attributes="{}",
+    )
+    await session.execute(
+        statement.on_duplicate_key_update(
+            state=state, livekit_sid=latest.sid, joined_at=latest.joined_at, left_at=left_at, updated_at=now
+        )
+    )
+    if room.status in ("created", "active"):
+        anyone = (
+            await session.execute(
+                select(ParticipantSession.id)
+                .where(
+                    ParticipantSession.room_id == room.id,
+                    ParticipantSession.kind == "standard",
+                    ParticipantSession.left_at.is_(None),
+                    ParticipantSession.joined_at.is_not(None),
+                )
+                .limit(1)
+            )
+        ).first()
+        status = "active" if anyone else "created"
+        if status != room.status:
+            room.status = status
+            room.updated_at = now
+
+
+async def _peak(session: AsyncSession, room_session_id: int) -> int:
+    """Most distinct identities connected at once, from the session intervals (order-independent).
+
+    Leave times come from webhooks' whole-second ``createdAt``, so a session counts as present until the
+    end of the second it left in; joins at the same instant count before leaves.
+    """
+    rows = (
+        await session.execute(
+            select(
+                ParticipantSession.identity, ParticipantSession.joined_at, ParticipantSession.left_at
+            ).where(
+                ParticipantSession.room_session_id == room_session_id,
+                ParticipantSession.kind == "standard",
+                ParticipantSession.joined_at.is_not(None),
+            )
+        )
+    ).all()
+    points: list[tuple[dt.datetime, int, str]] = []
+    for identity, joined, left in rows:
+        assert joined is not None  # filtered in the query
+        points.append((joined, 0, identity))
+        if left is not None:
+            points.append((max(left, joined).replace(microsecond=0) + dt.timedelta(seconds=1), 1, identity))
+    points.sort()
+    present: dict[str, int] = {}
+    peak = 0
+    for _, leaving, identity in points:
+        present[identity] = present.get(identity, 0) + (-1 if leaving else 1)
+        if present[identity] <= 0:
+            present.pop(identity)
+        peak = max(peak, len(present))
+    return peak
+
+
+async def track_published(
+    session: AsyncSession,
+    room: Room,
+    room_sid: str,
+    fact: ParticipantFact,
+    track_sid: str,
+    kind: str,
+    source: str,
+    at: dt.datetime,
+) -> None:
+    rs = await room_session(session, room, room_sid)
+    track = await _track(session, rs, fact, track_sid, kind, source)
+    if track.published_at is None:
+        track.published_at = at
+        await events.emit(
+            session,
+            "track.published",
+            room=room.name,
+            occurred_at=at,
+            data={
+                "identity": fact.identity,
+                "participant_sid": fact.sid,
+                "track_sid": track_sid,
+                "kind": kind,
+                "source": source,
+            },
+        )
+
+
+async def track_unpublished(
+    session: AsyncSession,
+    room: Room,
+    room_sid: str,
+    fact: ParticipantFact,
+    track_sid: str,
+    kind: str,
+    source: str,
+    at: dt.datetime,
+) -> None:
+    rs = await room_session(session, room, room_sid)
+    track = await _track(session, rs, fact, track_sid, kind, source)
+    if track.unpublished_at is None:
+        track.unpublished_at = at
+        await events.emit(
+            session,
+            "track.unpublished",
+            room=room.name,
+            occurred_at=at,
+            data={
+                "identity": fact.identity,
+                "participant_sid": fact.sid,
+                "track_sid": track_sid,
+                "kind": kind,
+                "source": source,
+            },
+        )
+
+
+async def _track(
+    session: AsyncSession, rs: RoomSession, fact: ParticipantFact, sid: str, kind: str, source: str
+) -> Track:
+    track = (await session.execute(select(Track).where(Track.sid == sid))).scalar_one_or_none()
+    if track is None:
+        track = Track(
+            room_session_id=rs.id,
+            sid=sid,
+            participant_sid=fact.sid,
+            identity=fact.identity,
+            kind=kind,
+            source=source,
+        )
+        session.add(track)
+        await session.flush()
+    return track
+
+
+async def close_room_sessions_except(
+    session: AsyncSession, room: Room, keep_sid: str | None, at: dt.datetime
+) -> int:
+    """Close open sessions of ``room`` other than ``keep_sid`` (reconciliation found them gone)."""
+    stale = (
+        (
+            await session.execute(
+                select(RoomSession).where(RoomSession.room_id == room.id, RoomSession.ended_at.is_(None))
+            )
+        )
+        .scalars()
+        .all()
+    )
+    count = 0
+    for rs in stale:
+        if rs.sid == keep_sid:
+            continue
+        await room_finished(session, room, rs.sid, at, reason="reconciled")
+        rs.repaired = True
+        count += 1
+    return count
+
+
+async def mark_repaired(session: AsyncSession, participant_sid: str) -> None:
+    await session.execute(
+        update(ParticipantSession).where(ParticipantSession.sid == participant_sid).values(repaired=True)
+    )

@@ -1,0 +1,102 @@
+"""The outbox and what callers do with events: emit (same transaction as the change), list, subscribe.
+
+:func:`emit` is the one way any domain records an event. It inserts the event and one pending delivery
+per active subscription that wants its type, in the caller's transaction — so an event exists if and
+only if the change it describes was committed, and delivery (``events/delivery.py``) can never miss it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+import msgspec
+import structlog
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roomsvc.db import utcnow
+from roomsvc.events.models import Event, EventSubscription
+
+log = structlog.get_logger("roomsvc.events")
+_encoder = msgspec.json.Encoder()
+
+EVENT_TYPES = (
+    "room.created",
+    "room.updated",
+    "room.started",
+    "room.ended",
+    "participant.joined",
+    "participant.left",
+    "track.published",
+    "track.unpublished",
+    "egress.updated",
+    "ingress.updated",
+)
+
+
+def wants(subscription_types: str, event_type: str) -> bool:
+    if subscription_types.strip() == "*":
+        return True
+    for wanted in subscription_types.split():
+        if wanted == event_type or (wanted.endswith(".*") and event_type.startswith(wanted[:-1])):
+            return True
+    return False
+
+
+async def emit(
+    session: AsyncSession,
+    event_type: str,
+    *,
+    room: str | None,
+    data: dict[str, Any],
+    occurred_at: dt.datetime | None = None,
+) -> Event:
+    event = Event(
+        public_id="evt_" + secrets.token_hex(12),
+        type=event_type,
+        room_name=room,
+        occurred_at=occurred_at or utcnow(),
+        data=_encoder.encode(data).decode(),
+    )
+    session.add(event)
+    await session.flush()
+    subscriptions = (
+        await session.execute(
+            select(EventSubscription.id, EventSubscription.event_types).where(
+                EventSubscription.status == "active"
+            )
+        )
+    ).all()
+    now = utcnow()
+    rows = [
+        {
+            "subscription_id": sid,
+            "event_id": event.id,
+            "room_key": room or "",
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for sid, types in subscriptions
+        if wants(types, event_type)
+    ]
+    if rows:
+        from roomsvc.events.models import EventDelivery
+
+        await session.execute(insert(EventDelivery), rows)
+    log.info(event_type, event_id=event.public_id, room=room)
+    return event
+
+
+def envelope(event: Event) -> dict[str, Any]:
+    """The JSON document delivered to subscribers and streamed over SSE."""
+    return {
+        "id": event.public_id,
+        "type": event.type,
+        "room": event.room_name,
+        "occurred_at": event.occurred_at.isoformat().replace("+00:00", "Z"),
+        "data": msgspec.json.decode(event.data),
+    }

@@ -1,0 +1,246 @@
+"""Subscriptions (create, list, rotate, enable, delete), their deliveries, listing and redelivering events."""
+
+from __future__ import annotations
+
+import secrets
+
+import msgspec
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roomsvc.credentials.service import seal_secret
+from roomsvc.db import utcnow
+from roomsvc.errors import Conflict, NotFound
+from roomsvc.events.models import DeliveryAttempt, Event, EventDelivery, EventSubscription
+from roomsvc.events.schemas import (
+    AttemptOut,
+    DeliveryOut,
+    DeliveryPage,
+    EventOut,
+    EventPage,
+    RedeliverResult,
+    SubscriptionCreate,
+    SubscriptionOut,
+)
+from roomsvc.events.service import wants
+from roomsvc.types import decode_cursor, encode_cursor
+
+log = structlog.get_logger("roomsvc.events")
+
+
+def to_out(sub: EventSubscription, secret: str | None = None) -> SubscriptionOut:
+    return SubscriptionOut(
+        id=sub.public_id,
+        url=sub.url,
+        description=sub.description,
+        event_types=sub.event_types.split(),
+        status=sub.status,  # type: ignore[arg-type]
+        consecutive_failures=sub.consecutive_failures,
+        disabled_reason=sub.disabled_reason,
+        created_at=sub.created_at,
+        secret=secret,
+    )
+
+
+def _new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+async def create(
+    session: AsyncSession, data: SubscriptionCreate, *, master_key: str, caller_id: str
+) -> SubscriptionOut:
+    public_id = "sub_" + secrets.token_hex(8)
+    secret = _new_secret()
+    sub = EventSubscription(
+        public_id=public_id,
+        url=data.url,
+        description=data.description,
+        event_types=" ".join(dict.fromkeys(data.event_types)),
+        secret_sealed=seal_secret(master_key, secret, public_id),
+        created_by=caller_id,
+    )
+    session.add(sub)
+    await session.flush()
+    log.info("subscription.created", subscription=public_id, url=data.url)
+    return to_out(sub, secret)
+
+
+async def get(session: AsyncSession, public_id: str, *, for_update: bool = False) -> EventSubscription:
+    query = select(EventSubscription).where(
+        EventSubscription.public_id == public_id, EventSubscription.status != "deleted"
+    )
+    if for_update:
+        query = query.with_for_update()
+    sub = (await session.execute(query)).scalar_one_or_none()
+    if sub is None:
+        raise NotFound(f"No event subscription {public_id!r}.", code="subscription-not-found")
+    return sub
+
+
+async def list_all(session: AsyncSession) -> list[SubscriptionOut]:
+    rows = (
+        await session.execute(
+            select(EventSubscription)
+            .where(EventSubscription.status != "deleted")
+            .order_by(EventSubscription.id)
+        )
+    ).scalars()
+    return [to_out(s) for s in rows]
+
+
+async def delete(session: AsyncSession, public_id: str) -> SubscriptionOut:
+    sub = await get(session, public_id, for_update=True)
+    sub.status, sub.deleted_at = "deleted", utcnow()
+    await session.execute(
+        update(EventDelivery)
+        .where(EventDelivery.subscription_id == sub.id, EventDelivery.status == "pending")
+        .values(status="cancelled")
+    )
+    log.info("subscription.deleted", subscription=public_id)
+    return to_out(sub)
+
+
+async def rotate_secret(session: AsyncSession, public_id: str, *, master_key: str) -> SubscriptionOut:
+    sub = await get(session, public_id, for_update=True)
+    secret = _new_secret()
+    sub.secret_sealed = seal_secret(master_key, secret, sub.public_id)
+    log.info("subscription.secret_rotated", subscription=public_id)
+    return to_out(sub, secret)
+
+
+async def enable(session: AsyncSession, public_id: str) -> SubscriptionOut:
+    sub = await get(session, public_id, for_update=True)
+    if sub.status == "active":
+        raise Conflict(f"Subscription {public_id} is already active.", code="subscription-active")
+    sub.status, sub.consecutive_failures, sub.disabled_reason = "active", 0, None
+    # What queued while disabled is due now, still in per-room order.
+    await session.execute(
+        update(EventDelivery)
+        .where(EventDelivery.subscription_id == sub.id, EventDelivery.status == "pending")
+        .values(next_attempt_at=utcnow())
+    )
+    log.info("subscription.enabled", subscription=public_id)
+    return to_out(sub)
+
+
+async def deliveries(
+    session: AsyncSession, public_id: str, *, cursor: str | None, limit: int
+) -> DeliveryPage:
+    sub = await get(session, public_id)
+    query = (
+        select(EventDelivery, Event)
+        .join(Event, Event.id == EventDelivery.event_id)
+        .where(EventDelivery.subscription_id == sub.id)
+    )
+    after = decode_cursor(cursor)
+    if after is not None:
+        query = query.where(EventDelivery.id < after)
+    rows = (await session.execute(query.order_by(EventDelivery.id.desc()).limit(limit + 1))).all()
+    page = rows[:limit]
+    history: dict[int, list[AttemptOut]] = {}
+    if page:
+        attempts = (
+            await session.execute(
+                select(DeliveryAttempt)
+                .where(DeliveryAttempt.delivery_id.in_([d.id for d, _ in page]))
+                .order_by(DeliveryAttempt.id)
+            )
+        ).scalars()
+        for a in attempts:
+            history.setdefault(a.delivery_id, []).append(
+                AttemptOut(
+                    attempt=a.attempt,
+                    status_code=a.status_code,
+                    latency_ms=a.latency_ms,
+                    error=a.error,
+                    attempted_at=a.attempted_at,
+                )
+            )
+    items = [
+        DeliveryOut(
+            event_id=e.public_id,
+            event_type=e.type,
+            room=e.room_name,
+            status=d.status,  # type: ignore[arg-type]
+            attempts=d.attempts,
+            next_attempt_at=d.next_attempt_at if d.status == "pending" else None,
+            last_status_code=d.last_status_code,
+            last_error=d.last_error,
+            last_latency_ms=d.last_latency_ms,
+            delivered_at=d.delivered_at,
+            history=history.get(d.id, []),
+        )
+        for d, e in page
+    ]
+    next_cursor = encode_cursor(page[-1][0].id) if len(rows) > limit else None
+    return DeliveryPage(items=items, next_cursor=next_cursor)
+
+
+def event_out(event: Event) -> EventOut:
+    return EventOut(
+        id=event.public_id,
+        type=event.type,
+        room=event.room_name,
+        occurred_at=event.occurred_at,
+        data=msgspec.json.decode(event.data),
+    )
+
+
+async def list_events(
+    session: AsyncSession, *, room: str | None, event_type: str | None, cursor: str | None, limit: int
+) -> EventPage:
+    query = select(Event)
+    if room:
+        query = query.where(Event.room_name == room)
+    if event_type:
+        query = query.where(Event.type == event_type)
+    after = decode_cursor(cursor)
+    if after is not None:
+        query = query.where(Event.id < after)
+    rows = list((await session.execute(query.order_by(Event.id.desc()).limit(limit + 1))).scalars())
+    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
+    return EventPage(items=[event_out(e) for e in rows[:limit]], next_cursor=next_cursor)
+
+
+async def get_event(session: AsyncSession, public_id: str) -> Event:
+    event = (await session.execute(select(Event).where(Event.public_id == public_id))).scalar_one_or_none()
+    if event is None:
+        raise NotFound(f"No event {public_id!r}.", code="event-not-found")
+    return event
+
+
+async def redeliver(
+    session: AsyncSession, event_public_id: str, subscription_id: str | None
+) -> RedeliverResult:
+    """Schedule the event again for one subscription, or for every active one that wants its type."""
+    event = await get_event(session, event_public_id)
+    if subscription_id:
+        targets = [await get(session, subscription_id)]
+    else:
+        targets = [
+            s
+            for s in (
+                await session.execute(select(EventSubscription).where(EventSubscription.status == "active"))
+            ).scalars()
+            if wants(s.event_types, event.type)
+        ]
+    now = utcnow()
+    for sub in targets:
+        statement = mysql_insert(EventDelivery).values(
+            subscription_id=sub.id,
+            event_id=event.id,
+            room_key=event.room_name or "",
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        await session.execute(
+            statement.on_duplicate_key_update(
+                status="pending", next_attempt_at=now, lease_until=None, created_at=now
+            )
+        )
+    log.info("event.redeliver", event_id=event.public_id, subscriptions=[s.public_id for s in targets])
+    return RedeliverResult(event_id=event.public_id, scheduled=[s.public_id for s in targets])
