@@ -175,8 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int)
     serve.set_defaults(handler=cmd_serve)
 
-    migrate = sub.add_parser("migrate", help="apply Alembic migrations (default: upgrade to head)")
-    migrate.add_argument("revision", nargs="?", default="head")
+    migrate = sub.add_parser("migrate", help="apply Alembic migrations (default: upgrade to every head)")
+    migrate.add_argument("revision", nargs="?", default="heads")
     migrate.add_argument("--database-url", help="override DATABASE_URL")
     migrate.set_defaults(handler=cmd_migrate)
 
