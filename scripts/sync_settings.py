@@ -17,7 +17,7 @@ SCRIPT_SECTION = "# ----"  # the banner of the section read by scripts/stack.sh 
 
 def render_env_example(current: str) -> str:
     head = current[: current.index(FIRST)]
-    tail = current[current.index(SCRIPT_SECTION):]
+    tail = current[current.index(SCRIPT_SECTION) :]
     lines = []
     for setting in SETTINGS:
         value = setting.default
@@ -30,7 +30,7 @@ def render_env_example(current: str) -> str:
 def main() -> int:
     ENV_EXAMPLE.write_text(render_env_example(ENV_EXAMPLE.read_text()))
     print(f"wrote {ENV_EXAMPLE.relative_to(ROOT)}")
-    return subprocess.call([sys.executable, str(ROOT / "scripts" / "gen_config_docs.py")])
+    return subprocess.call([sys.executable, str(ROOT / "scripts" / "gen_config_docs.py")])  # noqa: S603
 
 
 if __name__ == "__main__":

@@ -41,6 +41,8 @@ TEST_JOB_SETTINGS = {
     "ROOMSVC_DELIVERY_LEASE": "5",
     "ROOMSVC_JOBS_POLL_INTERVAL": "0.1",
     "ROOMSVC_RECONCILE_INTERVAL": "0",
+    # Tests start many jobs processes; the one that checks jobs metrics gives itself a free port.
+    "ROOMSVC_JOBS_METRICS_PORT": "0",
 }
 
 

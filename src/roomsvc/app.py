@@ -17,20 +17,28 @@ from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from roomsvc import __version__
+from roomsvc import __version__, metrics
 from roomsvc.auth import CallerAuthMiddleware, CredentialStore
 from roomsvc.calls.controller import CallController
 from roomsvc.config import Settings, get_settings
 from roomsvc.db import create_engine, create_session_factory, is_disconnect, provide_session
+from roomsvc.demo.controller import DemoController
+from roomsvc.detection import service as detection_service
+from roomsvc.detection.controller import DetectionController, RoomDetectionController
 from roomsvc.errors import HTTP_STATUS_CODES, PROBLEM_MEDIA_TYPE, AppError, problem_body
 from roomsvc.events.controller import EventController, SubscriptionController
 from roomsvc.health.controller import healthz, readyz
+from roomsvc.health.metrics import metrics_handler
 from roomsvc.invitations.controller import InvitationController, RoomInvitationController
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.logging import RequestContextMiddleware, configure_logging, current_request_id
+from roomsvc.moderation.controller import ModerationController
+from roomsvc.openapi import document_operations
 from roomsvc.participants.controller import ParticipantController
 from roomsvc.ratelimit import RateLimiter
 from roomsvc.rooms.controller import RoomController
+from roomsvc.seats.controller import SeatController
+from roomsvc.web import openapi_render_plugins, static_routers
 from roomsvc.webhooks.controller import webhook_handler
 from roomsvc.webhooks.service import WebhookApplier
 
@@ -73,7 +81,9 @@ def validation_error_handler(
     detail = exc.detail or "Validation failed"
     if errors and isinstance(errors[0], dict) and errors[0].get("message"):
         first = errors[0]
-        detail = f"Invalid `{first.get('key', '?')}` ({first.get('source', 'body')}): {first['message']}"
+        source = first.get("source", "body")
+        source = getattr(source, "value", source)  # Litestar gives query/path/header sources as an enum
+        detail = f"Invalid `{first.get('key', '?')}` ({source}): {first['message']}"
     return _problem(
         request, 400, "validation-failed", "Validation failed", detail, errors=errors, fields=fields or None
     )
@@ -82,7 +92,7 @@ def validation_error_handler(
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     code, title = HTTP_STATUS_CODES.get(exc.status_code, ("http-error", "HTTP error"))
     detail = exc.detail
-    if exc.status_code == 400 and "json" in detail.lower():
+    if exc.status_code == 400 and any(word in detail.lower() for word in ("json", "truncated", "decode")):
         code, detail = "malformed-body", f"The request body is not valid JSON: {detail}"
     if exc.status_code == 413:
         detail = "The request body is larger than the limit (ROOMSVC_MAX_BODY_BYTES)."
@@ -133,6 +143,16 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     )
 
 
+def _optional_routes(settings: Settings) -> list[Any]:
+    """/metrics (ROOMSVC_METRICS_ENABLED), the demo (ROOMSVC_DEMO_ENABLED) and the built web assets."""
+    routes: list[Any] = [*static_routers(demo=settings.demo_enabled)]
+    if settings.observability.metrics_enabled:
+        routes.append(metrics_handler)
+    if settings.demo_enabled:
+        routes.append(DemoController)
+    return routes
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
@@ -148,6 +168,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health_check_interval=30,
         )
         gateway = LiveKitGateway(settings.livekit)
+        gateway.observer = metrics.observe_livekit_call
         app.state.update(
             engine=engine,
             session_factory=session_factory,
@@ -156,7 +177,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             credential_store=CredentialStore(session_factory, settings.secret_key),
             rate_limiter=RateLimiter(redis, settings.rate_limits),
         )
-        applier = WebhookApplier(session_factory)
+        applier = WebhookApplier(session_factory, gateway=gateway)
+        try:  # the shipped audio baseline is in the model registry from the first start
+            await detection_service.sync_builtin_models(session_factory)
+        except SQLAlchemyError as exc:
+            log.warning("detection.builtin_sync_failed", error=type(exc).__name__)
         app.state.webhook_applier = applier
         monitor = asyncio.create_task(gateway.monitor(), name="livekit-monitor")
         applying = asyncio.create_task(applier.run(), name="webhook-applier")
@@ -182,7 +207,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     def provide_settings() -> Settings:
         return settings
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             healthz,
             readyz,
@@ -192,8 +217,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RoomInvitationController,
             InvitationController,
             CallController,
+            ModerationController,
+            SeatController,
+            RoomDetectionController,
+            DetectionController,
             SubscriptionController,
             EventController,
+            *_optional_routes(settings),
         ],
         dependencies={
             "db_session": Provide(provide_db_session),
@@ -216,6 +246,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=__version__,
             description="Rooms, participants, tokens and invitations for LiveKit, for app backends.",
             path="/schema",
+            render_plugins=openapi_render_plugins(),
             components=Components(
                 security_schemes={
                     "callerJWT": SecurityScheme(
@@ -226,7 +257,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     )
                 }
             ),
-            security=[{"callerJWT": []}],
         ),
         debug=False,
     )
+    # Problem responses and per-operation security (health checks and webhooks need no caller JWT).
+    document_operations(app, settings.webhook_path)
+    return app

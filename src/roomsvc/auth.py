@@ -19,15 +19,22 @@ from typing import Any
 
 import jwt
 import structlog
+from litestar import Request
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc.config import CallerAuthSettings
 from roomsvc.credentials import service as credential_service
-from roomsvc.errors import Forbidden, Unauthenticated
+from roomsvc.errors import AppError, Forbidden, Unauthenticated
 
 log = structlog.get_logger("roomsvc.auth")
 CREDENTIAL_CACHE_SECONDS = 30.0
+
+
+class CredentialUnusable(AppError):
+    status = 500
+    code = "credential-unusable"
+    title = "Credential unusable"
 
 
 @dataclass(frozen=True)
@@ -68,8 +75,17 @@ class CredentialStore:
             row = await credential_service.get_by_public_id(session, public_id)
         entry = None
         if row is not None:
+            try:
+                secret = credential_service.open_secret(self._master_key, row.secret_ciphertext, public_id)
+            except ValueError:
+                # Sealed under another ROOMSVC_SECRET_KEY: an operator error, not the caller's.
+                log.error("credential.unsealable", credential=public_id)
+                raise CredentialUnusable(
+                    f"Credential {public_id!r} cannot be used: the server's ROOMSVC_SECRET_KEY is not "
+                    "the key it was sealed with. Operators: restore the key, or re-create the credential."
+                ) from None
             entry = _CachedCredential(
-                secret=credential_service.open_secret(self._master_key, row.secret_ciphertext, public_id),
+                secret=secret,
                 scopes=row.scope_set,
                 revoked=row.revoked_at is not None,
                 fetched_at=now,
@@ -182,11 +198,19 @@ class CallerAuthMiddleware:
             if name == b"authorization":
                 header = value.decode("latin-1")
                 break
-        caller = await authenticate(header, state.credential_store, state.settings.caller_auth)
-        opt = scope["route_handler"].opt
-        require_scopes(caller, opt.get("scopes", ()))
-        scope["state"]["caller_id"] = caller.credential_id
-        structlog.contextvars.bind_contextvars(caller=caller.credential_id)
-        await state.rate_limiter.check(caller.credential_id, opt.get("rate_bucket", "default"))
+        try:
+            caller = await authenticate(header, state.credential_store, state.settings.caller_auth)
+            opt = scope["route_handler"].opt
+            require_scopes(caller, opt.get("scopes", ()))
+            scope["state"]["caller_id"] = caller.credential_id
+            structlog.contextvars.bind_contextvars(caller=caller.credential_id)
+            await state.rate_limiter.check(caller.credential_id, opt.get("rate_bucket", "default"))
+        except AppError as exc:
+            # Answer here, through the same handler as everything else, rather than raising past the
+            # middlewares that add the request id and count the request.
+            request: Request[Any, Any, Any] = Request(scope, receive)
+            response = litestar_app.exception_handlers[AppError](request, exc)
+            await response.to_asgi_response(app=litestar_app, request=request)(scope, receive, send)
+            return
         scope["user"] = caller
         await self.app(scope, receive, send)

@@ -1,9 +1,11 @@
-"""The ``roomsvc`` command: serve, migrate, credentials, caller-token (more arrive with their features)."""
+"""The ``roomsvc`` command: serve, migrate, jobs, credentials, caller-token, rooms, doctor (and more as
+features arrive)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
     from roomsvc.credentials.models import CallerCredential
 
 T = TypeVar("T")
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's; see roomsvc.metrics
 
 
 def _alembic_config(database_url: str | None = None) -> object:
@@ -42,19 +45,38 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import shutil
+    import tempfile
+
     import uvicorn
 
-    uvicorn.run(
-        "roomsvc.app:create_app",
-        factory=True,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        workers=args.workers or settings.workers,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
-        server_header=False,
-    )
+    workers = args.workers or settings.workers
+    created_dir = None
+    if workers > 1 or os.environ.get(MULTIPROC_ENV):
+        # Several worker processes: prometheus_client's multiprocess mode, so that /metrics (answered by
+        # any one worker) reports all of them. Set before the workers start; they inherit it. This
+        # process never imports roomsvc.metrics, so it leaves no files of its own there.
+        if not os.environ.get(MULTIPROC_ENV):
+            created_dir = os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="roomsvc-metrics-")
+        directory = Path(os.environ[MULTIPROC_ENV])
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):  # a previous run's values must not be added to this one's
+            stale.unlink()
+    try:
+        uvicorn.run(
+            "roomsvc.app:create_app",
+            factory=True,
+            host=args.host or settings.host,
+            port=args.port or settings.port,
+            workers=workers,
+            log_config=None,
+            access_log=False,
+            proxy_headers=True,
+            server_header=False,
+        )
+    finally:
+        if created_dir:
+            shutil.rmtree(created_dir, ignore_errors=True)
     return 0
 
 
@@ -73,6 +95,13 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
     from roomsvc.jobs import run_jobs
 
     asyncio.run(run_jobs(settings))
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from roomsvc.detection.worker import run_worker
+
+    asyncio.run(run_worker(settings))
     return 0
 
 
@@ -130,8 +159,21 @@ def cmd_credentials(args: argparse.Namespace, settings: Settings) -> int:
                 scopes=service.ALL_SCOPES,
             )
 
+        async def bootstrap_worker(session: AsyncSession) -> CallerCredential:
+            detection = settings.detection
+            return await service.upsert_credential(
+                session,
+                master_key=settings.secret_key,
+                public_id=detection.worker_credential_id,
+                secret=detection.worker_credential_secret,
+                name="detection worker",
+                scopes=["detection"],
+            )
+
         asyncio.run(_with_session(settings, bootstrap))
         print(f"dev caller credential {auth.dev_credential_id} ready (all scopes)")
+        asyncio.run(_with_session(settings, bootstrap_worker))
+        print(f"worker caller credential {settings.detection.worker_credential_id} ready (detection)")
         return 0
     if args.credentials_command == "list":
         rows = asyncio.run(_with_session(settings, service.list_credentials))
@@ -183,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     jobs = sub.add_parser("jobs", help="run background jobs: webhook sweeper, event delivery, reconciliation")
     jobs.set_defaults(handler=cmd_jobs)
 
+    worker = sub.add_parser(
+        "worker", help="run the forgery-detection agent worker (livekit-agents; explicit dispatch)"
+    )
+    worker.set_defaults(handler=cmd_worker)
+
     reconcile = sub.add_parser("reconcile", help="reconcile records with LiveKit once, now")
     reconcile.add_argument("--room", action="append", help="only this room; repeat for several")
     reconcile.add_argument("--grace", type=float, default=0.0, help="skip records younger than this (s)")
@@ -207,11 +254,39 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--credential-id", help="sign for this credential instead of the dev one")
     token.add_argument("--secret", help="that credential's secret")
     token.set_defaults(handler=cmd_caller_token)
+
+    from roomsvc import rooms_cli
+
+    rooms_cli.add_parser(sub).set_defaults(handler=cmd_rooms)
+
+    doctor = sub.add_parser(
+        "doctor", help="check the configuration, MySQL, Redis, LiveKit and webhooks; say what to fix"
+    )
+    doctor.add_argument(
+        "--livekit-config",
+        help="livekit.yaml the server runs with (default: $ROOMSVC_LIVEKIT_CONFIG, ./livekit.yaml)",
+    )
     return parser
+
+
+def cmd_rooms(args: argparse.Namespace, settings: Settings) -> int:
+    from roomsvc import rooms_cli
+
+    return rooms_cli.run(args, settings)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from roomsvc import doctor
+    from roomsvc.logging import configure_logging
+
+    configure_logging("critical", json=False)  # the report is the output; library warnings are not
+    return doctor.main(livekit_config=args.livekit_config)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "doctor":  # reports a broken configuration itself, in its own words
+        return cmd_doctor(args)
     try:
         settings = get_settings()
     except ConfigError as exc:

@@ -131,6 +131,86 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ROOMSVC_JOBS_POLL_INTERVAL", "0.5", "Seconds the jobs process sleeps when it finds nothing to do."
     ),
+    Setting(
+        "ROOMSVC_DETECTION_AGENT_NAME",
+        "roomsvc-detector",
+        "Agent name `roomsvc worker` registers under; rooms with detection are dispatched to it explicitly.",
+    ),
+    Setting(
+        "ROOMSVC_WORKER_CREDENTIAL_ID",
+        "cred_worker",
+        "Caller credential the detection worker signs its API calls with; only it may write detections.",
+    ),
+    Setting(
+        "ROOMSVC_WORKER_CREDENTIAL_SECRET",
+        "dev-worker-secret-change-me-0123456789",
+        "Secret of the worker credential (`roomsvc credentials bootstrap-dev` provisions it in dev).",
+        secret=True,
+    ),
+    Setting(
+        "ROOMSVC_WORKER_API_URL",
+        "",
+        "Base URL at which the worker reaches the API; empty means ROOMSVC_PUBLIC_URL.",
+    ),
+    Setting(
+        "ROOMSVC_WORKER_MAX_JOBS",
+        "4",
+        "Rooms one `roomsvc worker` analyses at once; beyond that LiveKit dispatches to another worker.",
+    ),
+    Setting(
+        "ROOMSVC_WORKER_IDLE_PROCESSES", "1", "Job processes the worker keeps prewarmed (models loaded)."
+    ),
+    Setting("ROOMSVC_WORKER_HTTP_PORT", "8081", "Port of the worker's health endpoint; 0 picks a free one."),
+    Setting(
+        "ROOMSVC_DETECTION_HOP_SECONDS",
+        "2",
+        "Seconds between the starts of two scored audio windows (the window length is the model's).",
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_MIN_SPEECH",
+        "0.3",
+        "Fraction of a window the voice activity detector must call speech for the window to be scored.",
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_SMOOTHING",
+        "2",
+        "Scores averaged (the latest N windows) before the hysteresis thresholds are applied.",
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_HYSTERESIS",
+        "0.05",
+        "A state is left only when the smoothed score falls this far below the threshold that entered it.",
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_QUEUE",
+        "8",
+        "Audio hops (or video frames) queued per track for inference; beyond it the oldest is dropped.",
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_THREADS", "1", "Inference threads per job process (ONNX Runtime runs in them)."
+    ),
+    Setting("ROOMSVC_DETECTION_VIDEO_FPS", "1", "Camera frames sampled per second for face-forgery scoring."),
+    Setting("ROOMSVC_DETECTION_HEARTBEAT", "5", "Seconds between the worker's status reports for a room."),
+    Setting(
+        "ROOMSVC_DETECTION_REDISPATCH_GRACE",
+        "10",
+        "Seconds a dispatch is given to bring its agent into the room before `roomsvc jobs` replaces it.",
+    ),
+    Setting(
+        "ROOMSVC_METRICS_ENABLED",
+        "true",
+        "Serve Prometheus `GET /metrics` on the API (no caller token); `false` removes the route.",
+    ),
+    Setting(
+        "ROOMSVC_JOBS_METRICS_PORT",
+        "9101",
+        "Port on ROOMSVC_HOST where `roomsvc jobs` serves Prometheus /metrics; 0 disables it.",
+    ),
+    Setting(
+        "ROOMSVC_DEMO_ENABLED",
+        "auto",
+        "Serve the browser demo at /demo: `auto` (on when ROOMSVC_ENV=dev), `true` or `false`.",
+    ),
 )
 
 _BY_ENV = {s.env: s for s in SETTINGS}
@@ -196,6 +276,32 @@ class JobSettings:
 
 
 @dataclass(frozen=True)
+class ObservabilitySettings:
+    metrics_enabled: bool = True
+    jobs_metrics_port: int = 9101
+
+
+@dataclass(frozen=True)
+class DetectionSettings:
+    agent_name: str = "roomsvc-detector"
+    worker_credential_id: str = "cred_worker"
+    worker_credential_secret: str = field(default="", repr=False)
+    worker_api_url: str = ""
+    max_jobs: int = 4
+    idle_processes: int = 1
+    worker_http_port: int = 8081
+    hop_seconds: float = 2.0
+    min_speech: float = 0.3
+    smoothing: int = 2
+    hysteresis: float = 0.05
+    queue_size: int = 8
+    threads: int = 1
+    video_fps: float = 1.0
+    heartbeat: float = 5.0
+    redispatch_grace: float = 10.0
+
+
+@dataclass(frozen=True)
 class RateLimit:
     rate: float
     burst: int
@@ -220,6 +326,9 @@ class Settings:
     caller_auth: CallerAuthSettings = field(default=None)  # type: ignore[assignment]
     rate_limits: Mapping[str, RateLimit] = field(default_factory=dict)
     jobs: JobSettings = field(default=None)  # type: ignore[assignment]
+    detection: DetectionSettings = field(default_factory=DetectionSettings)
+    observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
+    demo_enabled: bool = False
 
     @property
     def is_dev(self) -> bool:
@@ -239,6 +348,18 @@ def _int(env: Mapping[str, str], name: str, *, minimum: int = 0) -> int:
     if value < minimum:
         raise ConfigError(f"{name} must be >= {minimum}, got {value}")
     return value
+
+
+def _bool(env: Mapping[str, str], name: str, *, auto: bool | None = None) -> bool:
+    raw = _raw(env, name).lower()
+    if raw == "auto" and auto is not None:
+        return auto
+    if raw in ("true", "1", "yes", "on"):
+        return True
+    if raw in ("false", "0", "no", "off"):
+        return False
+    allowed = "auto, true or false" if auto is not None else "true or false"
+    raise ConfigError(f"{name} must be {allowed}, got {raw!r}")
 
 
 def _float(env: Mapping[str, str], name: str, *, allow_zero: bool = False) -> float:
@@ -298,7 +419,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                     f"{setting.env} still holds the placeholder from .env.example; set a real secret "
                     f"(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
                 )
-    for name in ("ROOMSVC_SECRET_KEY", "LIVEKIT_API_SECRET", "ROOMSVC_DEV_CREDENTIAL_SECRET"):
+    for name in (
+        "ROOMSVC_SECRET_KEY",
+        "LIVEKIT_API_SECRET",
+        "ROOMSVC_DEV_CREDENTIAL_SECRET",
+        "ROOMSVC_WORKER_CREDENTIAL_SECRET",
+    ):
         if len(_raw(env, name)) < 32:
             raise ConfigError(f"{name} must be at least 32 characters long")
 
@@ -362,6 +488,45 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             lease=_float(env, "ROOMSVC_DELIVERY_LEASE"),
             poll_interval=_float(env, "ROOMSVC_JOBS_POLL_INTERVAL"),
         ),
+        detection=_detection_settings(env),
+        observability=ObservabilitySettings(
+            metrics_enabled=_bool(env, "ROOMSVC_METRICS_ENABLED"),
+            jobs_metrics_port=_int(env, "ROOMSVC_JOBS_METRICS_PORT"),
+        ),
+        demo_enabled=_bool(env, "ROOMSVC_DEMO_ENABLED", auto=mode == "dev"),
+    )
+
+
+def _fraction(env: Mapping[str, str], name: str) -> float:
+    value = _float(env, name, allow_zero=True)
+    if value > 1:
+        raise ConfigError(f"{name} must be between 0 and 1, got {value}")
+    return value
+
+
+def _detection_settings(env: Mapping[str, str]) -> DetectionSettings:
+    agent_name = _raw(env, "ROOMSVC_DETECTION_AGENT_NAME")
+    if not agent_name.replace("-", "").replace("_", "").isalnum():
+        raise ConfigError(
+            f"ROOMSVC_DETECTION_AGENT_NAME may hold letters, digits, - and _, got {agent_name!r}"
+        )
+    return DetectionSettings(
+        agent_name=agent_name,
+        worker_credential_id=_raw(env, "ROOMSVC_WORKER_CREDENTIAL_ID"),
+        worker_credential_secret=_raw(env, "ROOMSVC_WORKER_CREDENTIAL_SECRET"),
+        worker_api_url=(_raw(env, "ROOMSVC_WORKER_API_URL") or _raw(env, "ROOMSVC_PUBLIC_URL")).rstrip("/"),
+        max_jobs=_int(env, "ROOMSVC_WORKER_MAX_JOBS", minimum=1),
+        idle_processes=_int(env, "ROOMSVC_WORKER_IDLE_PROCESSES"),
+        worker_http_port=_int(env, "ROOMSVC_WORKER_HTTP_PORT"),
+        hop_seconds=_float(env, "ROOMSVC_DETECTION_HOP_SECONDS"),
+        min_speech=_fraction(env, "ROOMSVC_DETECTION_MIN_SPEECH"),
+        smoothing=_int(env, "ROOMSVC_DETECTION_SMOOTHING", minimum=1),
+        hysteresis=_fraction(env, "ROOMSVC_DETECTION_HYSTERESIS"),
+        queue_size=_int(env, "ROOMSVC_DETECTION_QUEUE", minimum=1),
+        threads=_int(env, "ROOMSVC_DETECTION_THREADS", minimum=1),
+        video_fps=_float(env, "ROOMSVC_DETECTION_VIDEO_FPS"),
+        heartbeat=_float(env, "ROOMSVC_DETECTION_HEARTBEAT"),
+        redispatch_grace=_float(env, "ROOMSVC_DETECTION_REDISPATCH_GRACE", allow_zero=True),
     )
 
 

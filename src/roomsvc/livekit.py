@@ -220,16 +220,27 @@ class LiveKitGateway:
                 outcome = "unavailable"
                 raise LiveKitUnavailable(f"LiveKit failed ({exc.code}); retry shortly.") from None
             outcome = "error"
-            log.warning("livekit.error", method=method, code=exc.code, message=exc.message)
+            log.warning("livekit.error", method=method, code=exc.code, status=exc.status, message=exc.message)
+            if exc.status == 401:  # livekit-server answers a wrong key or secret with a bare 401
+                raise LiveKitError(
+                    f"LiveKit refused {method}: our API key/secret are not a pair it knows (401)",
+                    livekit_code="unauthenticated",
+                ) from None
             raise LiveKitError(f"LiveKit refused {method}: {exc.message}", livekit_code=exc.code) from None
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             outcome = "unavailable"
             log.warning("livekit.unavailable", method=method, error=type(exc).__name__)
             raise LiveKitUnavailable("LiveKit is unreachable; retry shortly.") from None
         finally:
+            elapsed = time.perf_counter() - started
             self.available = outcome != "unavailable"
+            # Inside a request the bound request_id lands on this line, tying the call to the request
+            # (livekit-api sends its own random X-Livekit-Request-Id per call; it cannot carry ours).
+            # Outside one (the monitor's pings, jobs) it is debug, to keep periodic calls quiet.
+            emit = log.info if structlog.contextvars.get_contextvars().get("request_id") else log.debug
+            emit("livekit.call", method=method, outcome=outcome, duration_ms=round(elapsed * 1000, 2))
             if self.observer is not None:
-                self.observer(method, time.perf_counter() - started, outcome)
+                self.observer(method, elapsed, outcome)
 
     def ensure_available(self) -> None:
         """Refuse work that needs LiveKit (a join token is useless without it) while it is known down."""

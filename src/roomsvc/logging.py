@@ -19,6 +19,8 @@ from typing import Any
 import structlog
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from roomsvc import metrics
+
 REQUEST_ID_HEADER = b"x-request-id"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _SECRET_KEYS = frozenset(
@@ -81,6 +83,15 @@ def current_request_id() -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _status_of(exc: Exception) -> int:
+    """The status the exception handlers will answer with: AppError.status, HTTPException.status_code."""
+    for attribute in ("status", "status_code"):
+        status = getattr(exc, attribute, None)
+        if isinstance(status, int) and 400 <= status <= 599:
+            return status
+    return 500
+
+
 class RequestContextMiddleware:
     """ASGI middleware: request id in and out, bound log context, one canonical line per request."""
 
@@ -116,16 +127,24 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_wrapper)
+        except Exception as exc:
+            # Raised by a middleware inside this one (e.g. 401 from caller auth): Litestar's exception
+            # handling outside turns it into the response, so take the status from the exception.
+            status_holder[0] = _status_of(exc)
+            raise
         finally:
-            route = scope.get("path_template") or scope.get("path", "")
+            elapsed = time.perf_counter() - started
+            template: str | None = scope.get("path_template")
             caller = scope.get("state", {}).get("caller_id")
             log.info(
                 "http.request",
                 method=scope.get("method"),
                 path=scope.get("path"),
-                route=route,
+                route=template or scope.get("path", ""),
                 status=status_holder[0],
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                duration_ms=round(elapsed * 1000, 2),
                 caller=caller,
             )
+            # Labelled by the route template, never the raw path (one time series per route).
+            metrics.observe_http(str(scope.get("method", "")), template, status_holder[0], elapsed)
             structlog.contextvars.clear_contextvars()

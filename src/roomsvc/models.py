@@ -3,27 +3,37 @@
 from roomsvc.calls.models import MediaJob, ParticipantSession, RoomSession, Track
 from roomsvc.credentials.models import CallerCredential
 from roomsvc.db import Base
+from roomsvc.detection.records import Detection, DetectionModel, DetectionTrack, RoomDetection
 from roomsvc.events.models import DeliveryAttempt, Event, EventDelivery, EventSubscription
 from roomsvc.invitations.models import Invitation
-from roomsvc.moderation.models import Ban
+from roomsvc.moderation.models import AuditEntry, Ban, Mute
 from roomsvc.participants.models import Participant
 from roomsvc.rooms.models import Room
+from roomsvc.seats.models import Seat, SeatRequest
 from roomsvc.webhooks.models import WebhookEvent
 
 __all__ = [
+    "AuditEntry",
     "Ban",
     "Base",
     "CallerCredential",
     "DeliveryAttempt",
+    "Detection",
+    "DetectionModel",
+    "DetectionTrack",
     "Event",
     "EventDelivery",
     "EventSubscription",
     "Invitation",
     "MediaJob",
+    "Mute",
     "Participant",
     "ParticipantSession",
     "Room",
+    "RoomDetection",
     "RoomSession",
+    "Seat",
+    "SeatRequest",
     "Track",
     "WebhookEvent",
 ]

@@ -32,7 +32,9 @@ async def _call(api: Any, room: str) -> dict[str, Any]:
 
 async def test_session_records_and_room_status_follow_livekit(api: Any, room_name: str) -> None:
     assert (
-        await api.post("/v1/rooms", json={"name": room_name, "creator": "o", "call_type": "audio"})
+        await api.post(
+            "/v1/rooms", json={"name": room_name, "creator": "o", "call_type": "audio", "seats": 0}
+        )
     ).status_code == 201
     alice = await _join(api, room_name, "alice")
     bob = await _join(api, room_name, "bob")
@@ -71,6 +73,18 @@ async def test_session_records_and_room_status_follow_livekit(api: Any, room_nam
     )
     listed = (await api.get("/v1/calls", params={"identity": "bob", "room": room_name})).json()["items"]
     assert [c["id"] for c in listed] == [call["id"]]
+    types = {
+        e["type"]
+        for e in (await api.get("/v1/events", params={"room": room_name, "limit": 100})).json()["items"]
+    }
+    assert {
+        "room.created",
+        "room.started",
+        "participant.joined",
+        "participant.left",
+        "track.published",
+        "track.unpublished",
+    } <= types
 
 
 async def _room(api: Any, name: str) -> dict[str, Any]:
@@ -125,9 +139,9 @@ async def _replay(
     async with factory() as session, session.begin():
         await session.execute(
             text(
-                "INSERT INTO rooms (name, status, creator, call_type, invite_on, max_participants, empty_timeout, "
+                "INSERT INTO rooms (name, status, creator, owner, seats, seat_mode, call_type, invite_on, max_participants, empty_timeout, "
                 "departure_timeout, metadata, spec_hash, livekit_sid, created_by, created_at, updated_at) VALUES "
-                "(:name, 'created', 'o', 'audio', 0, 0, 300, 20, '', 'x', :sid, 'test', NOW(6), NOW(6))"
+                "(:name, 'created', 'o', 'o', 0, 'apply', 'audio', 0, 0, 300, 20, '', 'x', :sid, 'test', NOW(6), NOW(6))"
             ),
             {"name": room["name"], "sid": room["livekit_sid"]},
         )
@@ -176,7 +190,9 @@ async def test_shuffled_duplicated_replay_of_real_webhooks_gives_the_same_record
 ) -> None:
     from tests.stack import create_isolated_database, drop_database
 
-    created = await api.post("/v1/rooms", json={"name": room_name, "creator": "o", "call_type": "audio"})
+    created = await api.post(
+        "/v1/rooms", json={"name": room_name, "creator": "o", "call_type": "audio", "seats": 0}
+    )
     room = created.json()
     dave, erin = await _join(api, room_name, "dave"), await _join(api, room_name, "erin")
     async with connected(dave["url"], dave["token"]) as d_room:

@@ -10,13 +10,14 @@ import pytest
 from livekit import rtc
 
 from tests.e2e.clients import Tone, connected, wait_disconnected
-from tests.support import eventually
+from tests.support import eventually, problem
 
 pytestmark = pytest.mark.e2e
 
 
 async def _room(api: Any, name: str, **extra: Any) -> None:
-    response = await api.post("/v1/rooms", json={"name": name, "creator": "owner", **extra})
+    body = {"name": name, "creator": "owner", "seats": 0} | extra  # no stage: members publish freely
+    response = await api.post("/v1/rooms", json=body)
     assert response.status_code == 201, response.text
 
 
@@ -185,3 +186,14 @@ async def _listing(api: Any, room: str) -> dict[str, Any]:
     response = await api.get(f"/v1/rooms/{room}/participants")
     assert response.status_code == 200, response.text
     return {p["identity"]: p for p in response.json()["items"]}
+
+
+async def test_full_room_refuses_joins(api: Any, livekit: Any, room_name: str) -> None:
+    await _room(api, room_name, max_participants=1)
+    first = await _join(api, room_name, "first", "member")
+    async with connected(first["url"], first["token"]):
+        await eventually(lambda: livekit.get_participant(room_name, "first"), what="first connected")
+        refused = await api.post(f"/v1/rooms/{room_name}/participants", json={"identity": "second"})
+        problem(refused, 409, "room-full")
+        again = await api.post(f"/v1/rooms/{room_name}/participants", json={"identity": "first"})
+        assert again.status_code == 201  # the one inside may always get a fresh token

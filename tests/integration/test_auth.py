@@ -12,7 +12,9 @@ from tests.support import problem
 
 
 async def test_missing_token_is_401(anon: Any) -> None:
-    problem(await anon.get("/v1/rooms"), 401, "missing-token")
+    response = await anon.get("/v1/rooms", headers={"X-Request-ID": "req-401"})
+    body = problem(response, 401, "missing-token")
+    assert response.headers["x-request-id"] == "req-401" and body["request_id"] == "req-401"
 
 
 @pytest.mark.parametrize("header", ["Basic abc", "Bearer", "Bearer not-a-jwt"])

@@ -16,7 +16,8 @@ from tests.support import problem
 
 
 async def _room(api: Any, name: str, **extra: Any) -> dict[str, Any]:
-    response = await api.post("/v1/rooms", json={"name": name, "creator": "owner", **extra})
+    body = {"name": name, "creator": "owner", "seats": 0} | extra  # no stage unless a test asks for one
+    response = await api.post("/v1/rooms", json=body)
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 

@@ -26,11 +26,13 @@ import structlog
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from roomsvc import metrics
 from roomsvc.calls import recorder
 from roomsvc.calls.models import ParticipantSession, RoomSession
 from roomsvc.db import utcnow
 from roomsvc.events import service as events
 from roomsvc.livekit import LiveKitGateway, LiveKitParticipant, LiveKitRoom
+from roomsvc.moderation import service as moderation_service
 from roomsvc.rooms.models import Room
 
 log = structlog.get_logger("roomsvc.reconcile")
@@ -73,14 +75,16 @@ async def reconcile(
             if room is None:
                 continue
             report.rooms_checked += 1
-            await _reconcile_room(session, room, lk_room, participants, cutoff, report)
+            await _reconcile_room(session, gateway, room, lk_room, participants, cutoff, report)
     if report.repairs:
         log.info("reconcile.repaired", **report.repairs)
+    metrics.observe_reconcile(report.repairs)
     return report
 
 
 async def _reconcile_room(
     session: AsyncSession,
+    gateway: LiveKitGateway,
     room: Room,
     lk_room: LiveKitRoom | None,
     participants: list[LiveKitParticipant],
@@ -129,6 +133,10 @@ async def _reconcile_room(
         await recorder.room_started(session, room, lk_room.sid, lk_room.created_at or now)
         rs.repaired = True
         report.add("room_sessions_opened")
+    for p in participants:  # a kicked identity back with an older token, whose join webhook was lost
+        if p.kind == "standard" and await moderation_service.active_ban(session, room.id, p.identity):
+            await gateway.remove_participant(room.name, p.identity)
+            report.add("banned_evicted")
     live_sids = {p.sid for p in participants}
     known = {
         ps.sid: ps

@@ -28,6 +28,7 @@ from roomsvc.db import utcnow
 from roomsvc.events import service as events
 from roomsvc.participants.models import Participant
 from roomsvc.rooms.models import Room
+from roomsvc.seats import service as seat_service
 
 Source = Literal["event", "inferred"]
 INFERRED_REASONS = frozenset({"room_finished", "reconciled"})
@@ -145,6 +146,10 @@ async def participant_joined(
                 "repaired": repaired,
             },
         )
+    if rs.ended_at is not None and ps.left_at is None:
+        # The room instance's end arrived first (webhooks are ordered per resource only): nobody stays
+        # in an instance that is over, and reconciliation never revisits an ended room.
+        await _close(session, room, ps, rs.ended_at, "room_finished", source="inferred")
     await _derive(session, room, rs, ps.identity, ps.kind)
 
 
@@ -225,6 +230,8 @@ async def _derive(session: AsyncSession, room: Room, rs: RoomSession, identity: 
     open_ = [s for s in sessions if s.left_at is None and s.joined_at is not None]
     latest = max(open_ or sessions, key=lambda s: (s.joined_at or s.left_at or utcnow(), s.id))
     state = "joined" if open_ else "left"
+    if not open_:  # gone from the room (not a reconnect): its stage seat is free again
+        await seat_service.vacate(session, room, identity, reason="left the room", caller_id="system")
     left_at = None if open_ else max((s.left_at for s in sessions if s.left_at), default=None)
     now = utcnow()
     statement = mysql_insert(Participant).values(

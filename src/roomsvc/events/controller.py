@@ -157,7 +157,7 @@ class EventController(Controller):
                     last_sent = time.monotonic()
                 if not rows:
                     if time.monotonic() - last_sent > STREAM_KEEPALIVE_SECONDS:
-                        yield ServerSentEventMessage(comment="keep-alive")
+                        yield ServerSentEventMessage(data=None, comment="keep-alive")
                         last_sent = time.monotonic()
                     await asyncio.sleep(STREAM_POLL_SECONDS)
 

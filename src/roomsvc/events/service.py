@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.db import utcnow
 from roomsvc.events.models import Event, EventSubscription
+from roomsvc.logging import current_request_id
 
 log = structlog.get_logger("roomsvc.events")
 _encoder = msgspec.json.Encoder()
@@ -33,6 +34,9 @@ EVENT_TYPES = (
     "track.unpublished",
     "egress.updated",
     "ingress.updated",
+    "detection.started",
+    "detection.state_changed",
+    "detection.alert",
 )
 
 
@@ -53,6 +57,11 @@ async def emit(
     data: dict[str, Any],
     occurred_at: dt.datetime | None = None,
 ) -> Event:
+    request_id = current_request_id()
+    if request_id and "request_id" not in data:
+        # The API request that caused it (also on its log lines and X-Request-ID): one id from the
+        # caller's request through LiveKit calls to the event. Absent for webhook-driven events.
+        data = {**data, "request_id": request_id}
     event = Event(
         public_id="evt_" + secrets.token_hex(12),
         type=event_type,
@@ -87,7 +96,7 @@ async def emit(
         from roomsvc.events.models import EventDelivery
 
         await session.execute(insert(EventDelivery), rows)
-    log.info(event_type, event_id=event.public_id, room=room)
+    log.info(event_type, event_id=event.public_id, event_type=event_type, room=room)
     return event
 
 

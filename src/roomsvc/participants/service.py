@@ -32,7 +32,7 @@ from roomsvc.participants.schemas import (
     ParticipantUpdate,
     TrackOut,
 )
-from roomsvc.participants.tokens import attributes_json, grants_for_role, mint_join_token
+from roomsvc.participants.tokens import attributes_json, mint_join_token
 from roomsvc.rooms import service as room_service
 from roomsvc.rooms.models import Room
 from roomsvc.types import metadata_text
@@ -46,15 +46,18 @@ async def _row(session: AsyncSession, room_id: int, identity: str) -> Participan
 
 
 def _resolve_role(room: Room, identity: str, requested: str | None, existing: Participant | None) -> str:
-    if requested == "owner" and identity != room.creator:
+    if identity == room.owner:
+        return "owner"
+    if requested == "owner":
         raise Forbidden(
-            f"Only the room's creator ({room.creator!r}) may join as owner.", code="owner-role-reserved"
+            f"Only the room's owner ({room.owner!r}) has the owner role; transfer ownership to change it.",
+            code="owner-role-reserved",
         )
     if requested:
         return requested
     if existing is not None:
         return existing.role
-    return "owner" if identity == room.creator else "member"
+    return "member"
 
 
 async def join(
@@ -89,7 +92,7 @@ async def join(
             )
 
     metadata = metadata_text(data.metadata)
-    grants = grants_for_role(role, room.call_type)
+    grants = await moderation_service.effective_grants(session, room, data.identity, role)
     token, exp = mint_join_token(
         api_key=settings.livekit.api_key,
         api_secret=settings.livekit.api_secret,
@@ -126,7 +129,7 @@ async def join(
         updated_at=statement.inserted.updated_at,
     )
     await session.execute(statement)
-    log.info("participant.token_issued", room=room.name, identity=data.identity, role=role, ttl=ttl)
+    log.debug("participant.token_issued", room=room.name, identity=data.identity, role=role, ttl=ttl)
     return JoinResponse(
         token=token,
         url=settings.livekit.public_url,
@@ -229,7 +232,7 @@ async def update_participant(
     live = await gateway.update_participant(
         room.name,
         identity,
-        grants=grants_for_role(row.role, room.call_type),
+        grants=await moderation_service.effective_grants(session, room, identity, row.role),
         name=None if data.name is msgspec.UNSET else data.name,
         metadata=None if data.metadata is msgspec.UNSET else row.participant_metadata,
         attributes=None if data.attributes is msgspec.UNSET else data.attributes,

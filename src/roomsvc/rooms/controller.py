@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +21,13 @@ class RoomController(Controller):
     path = "/v1/rooms"
     tags = ["rooms"]
 
-    @post("/", opt=WRITE, summary="Create a room (idempotent by name and options)", status_code=201)
+    @post(
+        "/",
+        opt=WRITE,
+        summary="Create a room (idempotent by name and options)",
+        status_code=201,
+        responses={200: ResponseSpec(data_container=RoomOut, description="Created before, same options.")},
+    )
     async def create(
         self,
         request: Request[Caller, Any, Any],

@@ -16,6 +16,7 @@ class Room(IdMixin, Base):
     __table_args__ = (
         CheckConstraint("status IN ('creating','created','active','ended')", name="status"),
         CheckConstraint("call_type IN ('audio','video')", name="call_type"),
+        CheckConstraint("seat_mode IN ('free','apply')", name="seat_mode"),
         Index("ix_rooms_status_id", "status", "id"),
         Index("ix_rooms_creator_id", "creator", "id"),
         Index("ix_rooms_source_channel_id_id", "source_channel_id", "id"),
@@ -27,12 +28,15 @@ class Room(IdMixin, Base):
     source_channel_id: Mapped[str | None] = mapped_column(String(128), default=None)
     source_channel_type: Mapped[str | None] = mapped_column(String(32), default=None)
     creator: Mapped[str] = mapped_column(exact(128))
+    owner: Mapped[str] = mapped_column(exact(128))
     call_type: Mapped[str] = mapped_column(String(8), default="video")
     invite_on: Mapped[bool] = mapped_column(Boolean, default=False)
     max_participants: Mapped[int] = mapped_column(Integer, default=0)
     empty_timeout: Mapped[int] = mapped_column(Integer, default=300)
     departure_timeout: Mapped[int] = mapped_column(Integer, default=20)
     room_metadata: Mapped[str] = mapped_column("metadata", Text, default="")
+    seats: Mapped[int] = mapped_column(Integer, default=8)
+    seat_mode: Mapped[str] = mapped_column(String(8), default="apply")
     spec_hash: Mapped[str] = mapped_column(String(64))
     livekit_sid: Mapped[str | None] = mapped_column(exact(64), default=None)
     created_by: Mapped[str] = mapped_column(String(64))
@@ -44,3 +48,7 @@ class Room(IdMixin, Base):
     @property
     def is_open(self) -> bool:
         return self.status in ("created", "active")
+
+    @property
+    def has_stage(self) -> bool:
+        return self.seats > 0

@@ -5,10 +5,12 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from roomsvc.detection.schemas import DetectionSpec
 from roomsvc.types import Identity, Reason, RoomName
 
 CallType = Literal["audio", "video"]
 PublicStatus = Literal["created", "active", "ended"]
+SeatMode = Literal["free", "apply"]
 
 
 class RoomCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -22,6 +24,9 @@ class RoomCreate(msgspec.Struct, forbid_unknown_fields=True):
     empty_timeout: Annotated[int, msgspec.Meta(ge=0, le=86_400)] = 300
     departure_timeout: Annotated[int, msgspec.Meta(ge=0, le=3_600)] = 20
     metadata: Any = None
+    seats: Annotated[int, msgspec.Meta(ge=0, le=64, description="stage seats; 0 = no stage")] = 8
+    seat_mode: SeatMode = "apply"
+    detection: DetectionSpec | None = None
 
 
 class RoomUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -39,6 +44,7 @@ class RoomOut(msgspec.Struct):
     name: str
     status: PublicStatus
     creator: str
+    owner: str
     call_type: CallType
     source_channel_id: str | None
     source_channel_type: str | None
@@ -47,6 +53,8 @@ class RoomOut(msgspec.Struct):
     empty_timeout: int
     departure_timeout: int
     metadata: str
+    seats: int
+    seat_mode: SeatMode
     livekit_sid: str | None
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -24,11 +24,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.db import utcnow
+from roomsvc.detection import service as detection_service
 from roomsvc.errors import BadRequest, Conflict, LiveKitUnavailable, NotFound
 from roomsvc.events import service as events
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.schemas import RoomCreate, RoomOut, RoomPage, RoomUpdate
+from roomsvc.seats import service as seat_service
 from roomsvc.types import decode_cursor, encode_cursor, metadata_text
 
 log = structlog.get_logger("roomsvc.rooms")
@@ -54,6 +56,7 @@ def to_out(room: Room) -> RoomOut:
         name=room.name,
         status=room.status,  # type: ignore[arg-type]
         creator=room.creator,
+        owner=room.owner,
         call_type=room.call_type,  # type: ignore[arg-type]
         source_channel_id=room.source_channel_id,
         source_channel_type=room.source_channel_type,
@@ -62,6 +65,8 @@ def to_out(room: Room) -> RoomOut:
         empty_timeout=room.empty_timeout,
         departure_timeout=room.departure_timeout,
         metadata=room.room_metadata,
+        seats=room.seats,
+        seat_mode=room.seat_mode,  # type: ignore[arg-type]
         livekit_sid=room.livekit_sid,
         created_at=room.created_at,
         updated_at=room.updated_at,
@@ -108,7 +113,10 @@ async def create_room(
             source_channel_id=data.source_channel_id,
             source_channel_type=data.source_channel_type,
             creator=data.creator,
+            owner=data.creator,
             call_type=data.call_type,
+            seats=data.seats,
+            seat_mode=data.seat_mode,
             invite_on=data.invite_on,
             max_participants=data.max_participants,
             empty_timeout=data.empty_timeout,
@@ -150,7 +158,10 @@ async def create_room(
     room.livekit_sid = lk_room.sid
     room.status = "created"
     room.updated_at = utcnow()
+    await seat_service.create_seats(session, room)
     await session.flush()
+    if data.detection is not None:  # dispatches the detection agent (AgentDispatchService, list first)
+        await detection_service.on_room_created(session, gateway, room, data.detection)
     await events.emit(session, "room.created", room=room.name, data=event_data(room))
     return room, True
 

@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from roomsvc.calls import recorder
 from roomsvc.calls.models import MediaJob
 from roomsvc.db import utcnow
+from roomsvc.detection import service as detection_service
 from roomsvc.events import service as events
+from roomsvc.moderation import service as moderation_service
 from roomsvc.rooms.models import Room
 
 TRACK_KINDS = {"AUDIO": "audio", "VIDEO": "video", "DATA": "data"}
@@ -79,8 +81,17 @@ def room_name_of(event: dict[str, Any]) -> str | None:
     return None
 
 
-async def apply(session: AsyncSession, event: dict[str, Any], room: Room | None) -> str:
-    """Apply one verified event; the caller holds ``room``'s row lock. Returns the outcome recorded."""
+async def apply(
+    session: AsyncSession,
+    event: dict[str, Any],
+    room: Room | None,
+    evictions: list[tuple[str, str]] | None = None,
+) -> str:
+    """Apply one verified event; the caller holds ``room``'s row lock. Returns the outcome recorded.
+
+    A banned identity that joined (an older token still works: self-hosted LiveKit does not revoke
+    tokens) is appended to ``evictions``; the caller removes it from LiveKit once this is committed.
+    """
     kind = event["event"]
     at = seconds(event.get("createdAt")) or utcnow()
     if kind in MEDIA_EVENTS:
@@ -104,6 +115,10 @@ async def apply(session: AsyncSession, event: dict[str, Any], room: Room | None)
     fact = participant_fact(participant)
     if kind == "participant_joined":
         await recorder.participant_joined(session, room, room_sid, fact, at)
+        if evictions is not None and await moderation_service.active_ban(session, room.id, fact.identity):
+            evictions.append((room.name, fact.identity))
+        if fact.kind == "standard":  # our agent may be gone: roomsvc jobs checks and re-dispatches
+            await detection_service.note_participant_joined(session, room)
         return "applied"
     if kind in ("participant_left", "participant_connection_aborted"):
         reason = (

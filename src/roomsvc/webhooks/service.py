@@ -24,7 +24,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc.db import utcnow
-from roomsvc.errors import BadRequest
+from roomsvc.errors import AppError, BadRequest
+from roomsvc.livekit import LiveKitGateway
 from roomsvc.rooms.models import Room
 from roomsvc.webhooks import handlers
 from roomsvc.webhooks.models import WebhookEvent
@@ -72,9 +73,37 @@ async def store(session: AsyncSession, body: bytes) -> tuple[str, dict[str, Any]
 
 
 async def apply_pending(
-    session_factory: async_sessionmaker[AsyncSession], *, limit: int = 200, min_age: float = 0.0
+    session_factory: async_sessionmaker[AsyncSession],
+    *,
+    gateway: LiveKitGateway | None = None,
+    limit: int = 200,
+    min_age: float = 0.0,
 ) -> int:
-    """Apply up to ``limit`` unprocessed events received at least ``min_age`` seconds ago."""
+    """Apply up to ``limit`` unprocessed events received at least ``min_age`` seconds ago.
+
+    Banned identities seen joining are removed from LiveKit after the commit (reconciliation catches
+    any eviction that fails here).
+    """
+    evictions: list[tuple[str, str]] = []
+    applied = await _apply_batch(session_factory, evictions, limit=limit, min_age=min_age)
+    for room_name, identity in evictions:
+        if gateway is None:
+            break
+        try:
+            if await gateway.remove_participant(room_name, identity):
+                log.warning("moderation.evicted_banned", room=room_name, identity=identity)
+        except AppError as exc:
+            log.warning("moderation.eviction_failed", room=room_name, identity=identity, error=exc.code)
+    return applied
+
+
+async def _apply_batch(
+    session_factory: async_sessionmaker[AsyncSession],
+    evictions: list[tuple[str, str]],
+    *,
+    limit: int,
+    min_age: float,
+) -> int:
     async with session_factory() as session, session.begin():
         query = (
             select(WebhookEvent)
@@ -101,7 +130,9 @@ async def apply_pending(
             try:
                 async with session.begin_nested():
                     event = parse_event(row.body.encode())
-                    row.outcome = await handlers.apply(session, event, rooms.get(row.room_name or ""))
+                    row.outcome = await handlers.apply(
+                        session, event, rooms.get(row.room_name or ""), evictions
+                    )
                 row.processed_at = now
                 row.last_error = None
             except Exception as exc:  # one bad event must not block the others
@@ -120,11 +151,13 @@ class WebhookApplier:
         self,
         session_factory: async_sessionmaker[AsyncSession],
         *,
+        gateway: LiveKitGateway | None = None,
         poll_interval: float = 1.0,
         min_age: float = 0.0,
         on_applied: Callable[[int], None] | None = None,
     ) -> None:
         self._session_factory = session_factory
+        self._gateway = gateway
         self._wake = asyncio.Event()
         self._poll_interval = poll_interval
         self._min_age = min_age
@@ -139,7 +172,11 @@ class WebhookApplier:
                 await asyncio.wait_for(self._wake.wait(), self._poll_interval)
             self._wake.clear()
             try:
-                while (applied := await apply_pending(self._session_factory, min_age=self._min_age)) > 0:
+                while (
+                    applied := await apply_pending(
+                        self._session_factory, gateway=self._gateway, min_age=self._min_age
+                    )
+                ) > 0:
                     if self._on_applied:
                         self._on_applied(applied)
             except (DBAPIError, OSError) as exc:  # database away: the events wait on disk

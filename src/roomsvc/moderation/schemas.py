@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import msgspec
+
+from roomsvc.types import Identity, Reason
+
+Source = Literal["microphone", "camera", "screen_share", "screen_share_audio"]
+Actor = Annotated[Identity, msgspec.Meta(description="the identity acting (room owner or admin)")]
+
+
+class Kick(msgspec.Struct, forbid_unknown_fields=True):
+    actor: Actor | None = None
+    reason: Reason = ""
+    ban_seconds: Annotated[int, msgspec.Meta(ge=0, le=365 * 86_400)] = 600
+    permanent: bool = False
+
+
+class BanOut(msgspec.Struct):
+    identity: str
+    expires_at: dt.datetime | None
+    permanent: bool
+    reason: str
+    actor: str | None
+    created_at: dt.datetime
+
+
+class BanList(msgspec.Struct):
+    items: list[BanOut]
+
+
+class LiftBan(msgspec.Struct, forbid_unknown_fields=True):
+    actor: Actor | None = None
+    reason: Reason = ""
+
+
+class MuteRequest(msgspec.Struct, forbid_unknown_fields=True):
+    actor: Actor | None = None
+    sources: Annotated[list[Source], msgspec.Meta(min_length=1, max_length=4)] = msgspec.field(
+        default_factory=lambda: ["microphone"]
+    )
+    duration: Annotated[str, msgspec.Meta(pattern=r"^(1h|24h|permanent)$")] | int = "1h"
+    reason: Reason = ""
+
+
+class UnmuteRequest(msgspec.Struct, forbid_unknown_fields=True):
+    actor: Actor | None = None
+    sources: Annotated[list[Source], msgspec.Meta(max_length=4)] | None = None
+    reason: Reason = ""
+
+
+class RoleChange(msgspec.Struct, forbid_unknown_fields=True):
+    role: Literal["admin", "member", "audience"]
+    actor: Actor | None = None
+
+
+class OwnerTransfer(msgspec.Struct, forbid_unknown_fields=True):
+    identity: Identity
+    actor: Actor | None = None
+
+
+class MuteOut(msgspec.Struct):
+    source: str
+    expires_at: dt.datetime | None
+
+
+class ModerationStatus(msgspec.Struct):
+    identity: str
+    role: str | None
+    is_banned: bool
+    ban_expires_at: dt.datetime | None
+    is_muted: bool
+    muted_sources: list[str]
+    mute_expires_at: dt.datetime | None
+    mutes: list[MuteOut]
+    seat: int | None
+
+
+class AuditOut(msgspec.Struct):
+    action: str
+    actor: str | None
+    caller: str
+    target: str | None
+    params: dict[str, object]
+    reason: str
+    created_at: dt.datetime
+
+
+class AuditPage(msgspec.Struct):
+    items: list[AuditOut]
+    next_cursor: str | None
