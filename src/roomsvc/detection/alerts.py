@@ -1,0 +1,149 @@
+"""What happens when a track enters ``alert``: the room's policy, a data message to its owner and admins,
+and a ``detection.alert`` event — in that order, so the message and the event say what was done.
+
+The data message (topic ``roomsvc.detection``, reliable, sent through LiveKit's server API only to the
+owner's and admins' identities) carries the same JSON as the event's ``data``::
+
+    {"type": "detection.alert", "room": "…", "room_sid": "RM_…", "identity": "…",
+     "participant_sid": "PA_…", "track_sid": "TR_…", "kind": "audio", "score": 0.97,
+     "smoothed_score": 0.95, "state": "alert", "window_start": "…Z", "window_end": "…Z",
+     "model": {"id": 1, "name": "audio-baseline", "version": "1"},
+     "policy": "mute", "action": "muted", "occurred_at": "…Z"}
+
+``action`` is ``notified`` (policy notify), ``muted``, ``kicked``, or ``refused: <why>`` / ``failed: <why>``
+when the policy could not be applied (e.g. the owner cannot be kicked; LiveKit was unreachable). A
+failure of the side effects never fails the request that reported the window: the alert is recorded,
+and the event says what did not happen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roomsvc.db import utcnow
+from roomsvc.detection.records import Detection, DetectionModel, DetectionTrack, RoomDetection
+from roomsvc.detection.schemas import AlertOut
+from roomsvc.errors import AppError
+from roomsvc.events import service as events
+from roomsvc.livekit import LiveKitGateway
+from roomsvc.moderation import service as moderation_service
+from roomsvc.participants.models import Participant
+from roomsvc.rooms.models import Room
+
+log = structlog.get_logger("roomsvc.detection.alerts")
+TOPIC = "roomsvc.detection"
+_encoder = msgspec.json.Encoder()
+
+
+def _iso(value: Any) -> str:
+    return str(value.isoformat().replace("+00:00", "Z"))
+
+
+async def admin_identities(session: AsyncSession, room: Room) -> list[str]:
+    """The room's owner and its admins, owner first."""
+    rows = (
+        await session.execute(
+            select(Participant.identity)
+            .where(Participant.room_id == room.id, Participant.role.in_(("owner", "admin")))
+            .order_by(Participant.identity)
+        )
+    ).scalars()
+    return list(dict.fromkeys([room.owner, *rows]))
+
+
+async def _apply_policy(
+    session: AsyncSession,
+    gateway: LiveKitGateway,
+    room: Room,
+    run: RoomDetection,
+    track: DetectionTrack,
+    reason: str,
+) -> str:
+    if run.policy == "notify":
+        return "notified"
+    try:
+        async with session.begin_nested():  # a refused action leaves nothing half-written
+            if run.policy == "mute":
+                await moderation_service.mute(
+                    session,
+                    gateway,
+                    room,
+                    track.identity,
+                    sources=["microphone"] if track.kind == "audio" else ["camera"],
+                    duration_seconds=run.mute_seconds,
+                    reason=reason,
+                    actor=None,
+                )
+                return "muted"
+            await moderation_service.kick(
+                session,
+                gateway,
+                room,
+                track.identity,
+                actor=None,
+                reason=reason,
+                ban_seconds=run.ban_seconds,
+            )
+            return "kicked"
+    except AppError as exc:
+        outcome = "failed" if exc.status >= 500 else "refused"
+        log.warning("detection.policy_not_applied", room=room.name, policy=run.policy, code=exc.code)
+        return f"{outcome}: {exc.detail}"[:256]
+
+
+async def raise_alert(
+    session: AsyncSession,
+    gateway: LiveKitGateway,
+    room: Room,
+    run: RoomDetection,
+    track: DetectionTrack,
+    window: Detection,
+    model: DetectionModel,
+) -> AlertOut:
+    reason = f"forgery detection: {track.kind} score {window.smoothed_score:.2f} ({model.label})"
+    action = await _apply_policy(session, gateway, room, run, track, reason)
+    payload: dict[str, Any] = {
+        "type": "detection.alert",
+        "room": room.name,
+        "room_sid": window.room_sid,
+        "identity": track.identity,
+        "participant_sid": track.participant_sid,
+        "track_sid": track.track_sid,
+        "kind": track.kind,
+        "score": round(window.score, 4),
+        "smoothed_score": round(window.smoothed_score, 4),
+        "state": "alert",
+        "window_start": _iso(window.window_start),
+        "window_end": _iso(window.window_end),
+        "model": {"id": model.id, "name": model.name, "version": model.version},
+        "policy": run.policy,
+        "action": action,
+        "occurred_at": _iso(utcnow()),
+    }
+    recipients = await admin_identities(session, room)
+    notified: list[str] = []
+    try:
+        await gateway.send_data(
+            room.name, _encoder.encode(payload), topic=TOPIC, destination_identities=recipients
+        )
+        notified = recipients
+    except AppError as exc:
+        log.warning("detection.alert_not_sent", room=room.name, code=exc.code)
+    await events.emit(session, "detection.alert", room=room.name, data=payload | {"notified": notified})
+    log.warning(
+        "detection.alert", room=room.name, identity=track.identity, track=track.track_sid, action=action
+    )
+    return AlertOut(
+        identity=track.identity,
+        track_sid=track.track_sid,
+        kind=track.kind,  # type: ignore[arg-type]
+        score=window.smoothed_score,
+        policy=run.policy,  # type: ignore[arg-type]
+        action=action,
+        notified=notified,
+    )

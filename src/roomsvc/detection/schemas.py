@@ -1,0 +1,262 @@
+"""Request and response bodies of the detection API (public, and the worker's own endpoints)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import msgspec
+
+from roomsvc.types import Identity
+
+Kind = Literal["audio", "video"]
+State = Literal["clear", "suspicious", "alert"]
+Policy = Literal["notify", "mute", "kick"]
+RunStatus = Literal["dispatched", "running", "stopped"]
+Probability = Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]
+Sid = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$", description="lower-case hex")]
+ModelName = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
+ModelVersion = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._-]{1,32}$")]
+
+
+class DetectionSpec(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A room's detection settings (``detection`` in POST /v1/rooms, body of POST …/detection)."""
+
+    enabled: bool = True
+    policy: Policy = "notify"
+    mute_seconds: Annotated[int, msgspec.Meta(ge=10, le=86_400)] | None = 300
+    ban_seconds: Annotated[int, msgspec.Meta(ge=10, le=31_536_000)] | None = 600
+
+
+# --- model registry -----------------------------------------------------------------------------------
+
+
+class Thresholds(msgspec.Struct, forbid_unknown_fields=True):
+    suspicious: Probability
+    alert: Probability
+
+
+class ModelCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: ModelName
+    version: ModelVersion
+    kind: Kind
+    sha256: Sha256
+    uri: Annotated[
+        str,
+        msgspec.Meta(
+            min_length=1,
+            max_length=512,
+            description="absolute path of the ONNX file on the worker hosts, or builtin:<file>",
+        ),
+    ]
+    thresholds: Thresholds
+    window_samples: Annotated[int, msgspec.Meta(ge=1600, le=960_000)] | None = None
+    input_size: Annotated[int, msgspec.Meta(ge=32, le=1024)] | None = None
+    description: Annotated[str, msgspec.Meta(max_length=2048)] = ""
+    active: bool = False
+
+
+class ModelUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+    thresholds: Thresholds | msgspec.UnsetType = msgspec.UNSET
+    description: Annotated[str, msgspec.Meta(max_length=2048)] | msgspec.UnsetType = msgspec.UNSET
+
+
+class ModelOut(msgspec.Struct):
+    id: int
+    name: str
+    version: str
+    kind: Kind
+    sha256: str
+    uri: str
+    thresholds: Thresholds
+    sample_rate: int | None
+    window_samples: int | None
+    input_size: int | None
+    builtin: bool
+    active: bool
+    description: str
+    created_by: str
+    created_at: dt.datetime
+
+
+class ModelList(msgspec.Struct):
+    items: list[ModelOut]
+
+
+class ModelRef(msgspec.Struct):
+    id: int
+    name: str
+    version: str
+
+
+# --- room detection (status) ---------------------------------------------------------------------------
+
+
+class TrackStatus(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    track_sid: Sid
+    identity: Identity
+    participant_sid: Sid
+    kind: Kind
+    source: Annotated[str, msgspec.Meta(max_length=32)] = ""
+    state: State = "clear"
+    windows: Annotated[int, msgspec.Meta(ge=0)] = 0
+    skipped: Annotated[int, msgspec.Meta(ge=0)] = 0
+    dropped: Annotated[int, msgspec.Meta(ge=0)] = 0
+
+
+class ModelStatus(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    audio: Annotated[str, msgspec.Meta(max_length=256)] = ""
+    video: Annotated[str, msgspec.Meta(max_length=256)] = ""
+
+
+class WorkerModels(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    audio: ModelRef | None = None
+    video: ModelRef | None = None
+
+
+class DetectionStatus(msgspec.Struct):
+    room: str
+    enabled: bool
+    status: RunStatus
+    policy: Policy
+    mute_seconds: int | None
+    ban_seconds: int | None
+    agent_name: str
+    agent_identity: str | None
+    job_id: str | None
+    dispatch_id: str | None
+    dispatched_at: dt.datetime | None
+    started_at: dt.datetime | None
+    stopped_at: dt.datetime | None
+    last_heartbeat_at: dt.datetime | None
+    tracks: list[TrackStatus]
+    models: WorkerModels
+    active_models: WorkerModels
+    model_status: ModelStatus
+    dropped: int
+
+
+# --- worker endpoints ----------------------------------------------------------------------------------
+
+
+class WorkerReport(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    job_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    agent_identity: Identity
+    room_sid: Sid
+    state: Literal["running", "ended"] = "running"
+    tracks: Annotated[list[TrackStatus], msgspec.Meta(max_length=256)] = []
+    models: WorkerModels = msgspec.field(default_factory=WorkerModels)
+    model_status: ModelStatus = msgspec.field(default_factory=ModelStatus)
+    dropped: Annotated[int, msgspec.Meta(ge=0)] = 0
+
+
+class WorkerModel(msgspec.Struct):
+    id: int
+    name: str
+    version: str
+    kind: Kind
+    sha256: str
+    uri: str
+    suspicious_threshold: float
+    alert_threshold: float
+    sample_rate: int | None
+    window_samples: int | None
+    input_size: int | None
+
+
+class WorkerConfig(msgspec.Struct):
+    room: str
+    enabled: bool
+    status: RunStatus
+    policy: Policy
+    audio_model: WorkerModel | None
+    video_model: WorkerModel | None
+
+
+class WindowIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    identity: Identity
+    participant_sid: Sid
+    track_sid: Sid
+    kind: Kind
+    window_start: dt.datetime
+    window_end: dt.datetime
+    score: Probability
+    smoothed_score: Probability
+    state: State
+    model_id: Annotated[int, msgspec.Meta(ge=1)]
+
+
+class WindowBatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    job_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    room_sid: Sid
+    windows: Annotated[list[WindowIn], msgspec.Meta(min_length=1, max_length=500)]
+
+
+class AlertOut(msgspec.Struct):
+    identity: str
+    track_sid: str
+    kind: Kind
+    score: float
+    policy: Policy
+    action: str
+    notified: list[str]
+
+
+class IngestResult(msgspec.Struct):
+    stored: int
+    duplicates: int
+    alerts: list[AlertOut]
+
+
+# --- results -------------------------------------------------------------------------------------------
+
+
+class DetectionOut(msgspec.Struct):
+    id: int
+    room: str
+    call: str
+    identity: str
+    participant_sid: str
+    track_sid: str
+    kind: Kind
+    window_start: dt.datetime
+    window_end: dt.datetime
+    score: float
+    smoothed_score: float
+    state: State
+    model: ModelRef
+    created_at: dt.datetime
+
+
+class DetectionPage(msgspec.Struct):
+    items: list[DetectionOut]
+    next_cursor: str | None
+
+
+class TrackSummary(msgspec.Struct):
+    track_sid: str
+    participant_sid: str
+    kind: Kind
+    state: State
+    last_score: float
+    max_score: float
+    windows: int
+    alerts: int
+    model: ModelRef
+    updated_at: dt.datetime
+
+
+class ParticipantSummary(msgspec.Struct):
+    identity: str
+    state: State
+    max_score: float
+    windows: int
+    alerts: int
+    tracks: list[TrackSummary]
+
+
+class DetectionSummary(msgspec.Struct):
+    room: str
+    participants: list[ParticipantSummary]

@@ -1,0 +1,523 @@
+"""Detection behaviour on the API side: the model registry, and each room's detection run — dispatch,
+stop, status, the worker's configuration and its status reports, and re-dispatch when the agent is gone.
+
+Results and alerts live in ``results.py`` and ``alerts.py``. The worker never touches MySQL: it calls
+the API with its own caller credential, so everything it writes goes through these services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from roomsvc.config import DetectionSettings, get_settings
+from roomsvc.db import utcnow
+from roomsvc.detection import registry
+from roomsvc.detection.records import DetectionModel, RoomDetection
+from roomsvc.detection.schemas import (
+    DetectionSpec,
+    DetectionStatus,
+    ModelCreate,
+    ModelList,
+    ModelOut,
+    ModelRef,
+    ModelStatus,
+    ModelUpdate,
+    Thresholds,
+    WorkerConfig,
+    WorkerModel,
+    WorkerModels,
+    WorkerReport,
+)
+from roomsvc.errors import BadRequest, Conflict, Forbidden, LiveKitUnavailable, NotFound
+from roomsvc.events import service as events
+from roomsvc.livekit import LiveKitGateway, LiveKitNotFound
+from roomsvc.rooms.models import Room
+
+log = structlog.get_logger("roomsvc.detection")
+_encoder = msgspec.json.Encoder()
+_report_decoder = msgspec.json.Decoder(WorkerReport)
+BUILTIN_CREATOR = "roomsvc"
+
+
+# --- model registry ------------------------------------------------------------------------------------
+
+
+def model_out(model: DetectionModel) -> ModelOut:
+    return ModelOut(
+        id=model.id,
+        name=model.name,
+        version=model.version,
+        kind=model.kind,  # type: ignore[arg-type]
+        sha256=model.sha256,
+        uri=model.uri,
+        thresholds=Thresholds(suspicious=model.suspicious_threshold, alert=model.alert_threshold),
+        sample_rate=model.sample_rate,
+        window_samples=model.window_samples,
+        input_size=model.input_size,
+        builtin=model.builtin,
+        active=model.active,
+        description=model.description,
+        created_by=model.created_by,
+        created_at=model.created_at,
+    )
+
+
+def model_ref(model: DetectionModel) -> ModelRef:
+    return ModelRef(id=model.id, name=model.name, version=model.version)
+
+
+async def list_models(
+    session: AsyncSession, *, kind: str | None = None, active: bool | None = None
+) -> ModelList:
+    query = select(DetectionModel).order_by(DetectionModel.id)
+    if kind:
+        query = query.where(DetectionModel.kind == kind)
+    if active is not None:
+        query = query.where(
+            DetectionModel.active_kind.is_not(None) if active else DetectionModel.active_kind.is_(None)
+        )
+    return ModelList(items=[model_out(m) for m in (await session.execute(query)).scalars()])
+
+
+async def get_model(session: AsyncSession, model_id: int, *, for_update: bool = False) -> DetectionModel:
+    query = select(DetectionModel).where(DetectionModel.id == model_id)
+    if for_update:
+        query = query.with_for_update()
+    model = (await session.execute(query)).scalar_one_or_none()
+    if model is None:
+        raise NotFound(f"No detection model with id {model_id}.", code="model-not-found")
+    return model
+
+
+async def active_models(session: AsyncSession) -> dict[str, DetectionModel]:
+    rows = (
+        await session.execute(select(DetectionModel).where(DetectionModel.active_kind.is_not(None)))
+    ).scalars()
+    return {m.kind: m for m in rows}
+
+
+async def _activate(session: AsyncSession, model: DetectionModel) -> None:
+    """Make ``model`` the active one of its kind (the unique ``active_kind`` allows one per kind)."""
+    await session.execute(
+        update(DetectionModel)
+        .where(DetectionModel.active_kind == model.kind, DetectionModel.id != model.id)
+        .values(active_kind=None, updated_at=utcnow())
+    )
+    model.active_kind = model.kind
+    await session.flush()
+
+
+def _check_thresholds(thresholds: Thresholds) -> None:
+    if thresholds.suspicious > thresholds.alert:
+        raise BadRequest("`thresholds.suspicious` must not exceed `thresholds.alert`", field="thresholds")
+
+
+async def create_model(session: AsyncSession, data: ModelCreate, *, caller_id: str) -> DetectionModel:
+    try:
+        registry.validate_uri(data.uri)
+    except registry.ModelUnavailable as exc:
+        raise BadRequest(f"`uri`: {exc}", field="uri") from None
+    _check_thresholds(data.thresholds)
+    if data.kind == "audio" and data.input_size is not None:
+        raise BadRequest("`input_size` applies to video models only", field="input_size")
+    if data.kind == "video" and data.window_samples is not None:
+        raise BadRequest("`window_samples` applies to audio models only", field="window_samples")
+    existing = (
+        await session.execute(
+            select(DetectionModel.id).where(
+                DetectionModel.name == data.name, DetectionModel.version == data.version
+            )
+        )
+    ).first()
+    if existing is not None:
+        raise Conflict(
+            f"Model {data.name}@{data.version} is already registered; register a new version instead.",
+            code="model-exists",
+        )
+    model = DetectionModel(
+        name=data.name,
+        version=data.version,
+        kind=data.kind,
+        sha256=data.sha256,
+        uri=data.uri,
+        suspicious_threshold=data.thresholds.suspicious,
+        alert_threshold=data.thresholds.alert,
+        sample_rate=registry.AUDIO_SAMPLE_RATE if data.kind == "audio" else None,
+        window_samples=(data.window_samples or 64_000) if data.kind == "audio" else None,
+        input_size=(data.input_size or 224) if data.kind == "video" else None,
+        builtin=False,
+        description=data.description,
+        created_by=caller_id,
+    )
+    session.add(model)
+    await session.flush()
+    if data.active:
+        await _activate(session, model)
+    log.info("detection.model_registered", model=model.label, kind=model.kind, active=model.active)
+    return model
+
+
+async def update_model(session: AsyncSession, model_id: int, data: ModelUpdate) -> DetectionModel:
+    model = await get_model(session, model_id, for_update=True)
+    if data.thresholds is not msgspec.UNSET:
+        _check_thresholds(data.thresholds)
+        model.suspicious_threshold = data.thresholds.suspicious
+        model.alert_threshold = data.thresholds.alert
+    if data.description is not msgspec.UNSET:
+        model.description = data.description
+    if data.active is not msgspec.UNSET:
+        if data.active:
+            await _activate(session, model)
+        else:
+            model.active_kind = None
+    model.updated_at = utcnow()
+    await session.flush()
+    log.info("detection.model_updated", model=model.label, active=model.active)
+    return model
+
+
+async def sync_builtin_models(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    """Register the models shipped in the package; a fresh install gets the audio baseline active.
+
+    Idempotent and safe from several processes at once (the unique name/version settles races). A
+    shipped model is activated only when it is first registered and no other model of its kind is
+    active, so an operator's choice survives restarts.
+    """
+    for card in registry.builtin_cards():
+        try:
+            async with session_factory() as session, session.begin():
+                found = (
+                    await session.execute(
+                        select(DetectionModel)
+                        .where(DetectionModel.name == card.name, DetectionModel.version == card.version)
+                        .with_for_update()
+                    )
+                ).scalar_one_or_none()
+                if found is not None:
+                    if found.builtin and found.sha256 != card.sha256:
+                        log.warning("detection.builtin_changed", model=found.label, sha256=card.sha256[:12])
+                        found.sha256 = card.sha256
+                        found.suspicious_threshold, found.alert_threshold = card.suspicious, card.alert
+                        found.window_samples = card.window_samples
+                        found.description = card.description
+                    continue
+                model = DetectionModel(
+                    name=card.name,
+                    version=card.version,
+                    kind=card.kind,
+                    sha256=card.sha256,
+                    uri=card.uri,
+                    suspicious_threshold=card.suspicious,
+                    alert_threshold=card.alert,
+                    sample_rate=card.sample_rate,
+                    window_samples=card.window_samples,
+                    builtin=True,
+                    description=card.description,
+                    created_by=BUILTIN_CREATOR,
+                )
+                session.add(model)
+                await session.flush()
+                if card.kind not in await active_models(session):
+                    await _activate(session, model)
+                log.info("detection.builtin_registered", model=model.label, active=model.active)
+        except IntegrityError:
+            log.info("detection.builtin_registered_elsewhere", model=f"{card.name}@{card.version}")
+
+
+# --- room detection runs ---------------------------------------------------------------------------------
+
+
+async def get_run(session: AsyncSession, room: Room, *, for_update: bool = False) -> RoomDetection | None:
+    query = select(RoomDetection).where(RoomDetection.room_id == room.id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+def agent_identity_prefix(agent_name: str) -> str:
+    return agent_name + "-"
+
+
+async def _ensure_dispatch(gateway: LiveKitGateway, run: RoomDetection, room: Room, agent_name: str) -> None:
+    """One dispatch of our agent in the room: CreateDispatch is not idempotent, so list first."""
+    ours = [d for d, name in await gateway.list_dispatches(room.name) if name == agent_name]
+    if ours:
+        run.dispatch_id = run.dispatch_id if run.dispatch_id in ours else ours[0]
+        return
+    run.dispatch_id = await gateway.create_dispatch(room.name, agent_name, metadata=room.name)
+    run.dispatched_at = utcnow()
+    log.info("detection.dispatched", room=room.name, dispatch_id=run.dispatch_id, agent=agent_name)
+
+
+async def enable(
+    session: AsyncSession,
+    gateway: LiveKitGateway,
+    room: Room,
+    spec: DetectionSpec,
+    *,
+    agent_name: str,
+) -> RoomDetection:
+    """Turn detection on for ``room`` with ``spec`` and dispatch the agent (idempotent)."""
+    if not room.is_open:
+        raise Conflict(f"Room {room.name!r} has ended.", code="room-ended")
+    run = await get_run(session, room, for_update=True)
+    if run is None:
+        run = RoomDetection(room_id=room.id, report="{}", dropped=0)
+        session.add(run)
+    was_running = run.enabled and run.status == "running"
+    run.enabled = True
+    run.policy = spec.policy
+    run.mute_seconds = spec.mute_seconds
+    run.ban_seconds = spec.ban_seconds
+    run.status = "running" if was_running else "dispatched"
+    run.stopped_at = None
+    run.redispatch_at = None
+    run.updated_at = utcnow()
+    await session.flush()
+    await _ensure_dispatch(gateway, run, room, agent_name)
+    await session.flush()
+    return run
+
+
+async def on_room_created(
+    session: AsyncSession, gateway: LiveKitGateway, room: Room, spec: DetectionSpec
+) -> None:
+    """Called by rooms.service.create_room for ``detection: {enabled: true, …}``."""
+    if spec.enabled:
+        await enable(session, gateway, room, spec, agent_name=get_settings().detection.agent_name)
+
+
+async def disable(
+    session: AsyncSession, gateway: LiveKitGateway, room: Room, *, agent_name: str
+) -> RoomDetection:
+    """Stop detection: delete our dispatches and remove our agent from the room."""
+    run = await get_run(session, room, for_update=True)
+    if run is None:
+        raise NotFound(f"Detection was never started in room {room.name!r}.", code="detection-not-found")
+    run.enabled = False
+    run.status = "stopped"
+    run.stopped_at = run.stopped_at or utcnow()
+    run.redispatch_at = None
+    run.updated_at = utcnow()
+    if room.is_open:
+        for dispatch_id, name in await gateway.list_dispatches(room.name):
+            if name == agent_name:
+                await gateway.delete_dispatch(room.name, dispatch_id)
+        prefix = agent_identity_prefix(agent_name)
+        for participant in await gateway.list_participants(room.name):
+            if participant.kind == "agent" and participant.identity.startswith(prefix):
+                await gateway.remove_participant(room.name, participant.identity)
+    await session.flush()
+    log.info("detection.stopped", room=room.name)
+    return run
+
+
+def _report(run: RoomDetection | None) -> WorkerReport | None:
+    if run is None or not run.report or run.report == "{}":
+        return None
+    try:
+        return _report_decoder.decode(run.report)
+    except msgspec.DecodeError:
+        return None
+
+
+def effective_status(run: RoomDetection | None, settings: DetectionSettings) -> str:
+    """``running`` only while the agent's heartbeat is fresh; a silent agent is back to ``dispatched``."""
+    if run is None or not run.enabled:
+        return "stopped"
+    fresh = dt.timedelta(seconds=3 * settings.heartbeat)
+    if run.status == "running" and run.heartbeat_at is not None and utcnow() - run.heartbeat_at <= fresh:
+        return "running"
+    return "dispatched"
+
+
+async def status(session: AsyncSession, room: Room, settings: DetectionSettings) -> DetectionStatus:
+    run = await get_run(session, room)
+    report = _report(run)
+    active = await active_models(session)
+    running = effective_status(run, settings)
+    no_video = "" if "video" in active else "no video model"
+    return DetectionStatus(
+        room=room.name,
+        enabled=bool(run and run.enabled),
+        status=running,  # type: ignore[arg-type]
+        policy=run.policy if run else "notify",  # type: ignore[arg-type]
+        mute_seconds=run.mute_seconds if run else None,
+        ban_seconds=run.ban_seconds if run else None,
+        agent_name=settings.agent_name,
+        agent_identity=run.agent_identity if run else None,
+        job_id=run.job_id if run else None,
+        dispatch_id=run.dispatch_id if run else None,
+        dispatched_at=run.dispatched_at if run else None,
+        started_at=run.started_at if run else None,
+        stopped_at=run.stopped_at if run else None,
+        last_heartbeat_at=run.heartbeat_at if run else None,
+        tracks=report.tracks if report and running == "running" else [],
+        models=report.models if report else WorkerModels(),
+        active_models=WorkerModels(
+            audio=model_ref(active["audio"]) if "audio" in active else None,
+            video=model_ref(active["video"]) if "video" in active else None,
+        ),
+        model_status=report.model_status if report else ModelStatus(video=no_video),
+        dropped=run.dropped if run else 0,
+    )
+
+
+def _worker_model(model: DetectionModel | None) -> WorkerModel | None:
+    if model is None:
+        return None
+    return WorkerModel(
+        id=model.id,
+        name=model.name,
+        version=model.version,
+        kind=model.kind,  # type: ignore[arg-type]
+        sha256=model.sha256,
+        uri=model.uri,
+        suspicious_threshold=model.suspicious_threshold,
+        alert_threshold=model.alert_threshold,
+        sample_rate=model.sample_rate,
+        window_samples=model.window_samples,
+        input_size=model.input_size,
+    )
+
+
+def require_worker(caller_id: str, settings: DetectionSettings) -> None:
+    """Results come from the detection worker alone: no other credential may write them."""
+    if caller_id != settings.worker_credential_id:
+        raise Forbidden(
+            "Only the detection worker's credential (ROOMSVC_WORKER_CREDENTIAL_ID) may call this.",
+            code="worker-only",
+        )
+
+
+async def worker_config(session: AsyncSession, room: Room) -> WorkerConfig:
+    run = await get_run(session, room)
+    active = await active_models(session)
+    return WorkerConfig(
+        room=room.name,
+        enabled=bool(run and run.enabled and room.is_open),
+        status=(run.status if run else "stopped"),  # type: ignore[arg-type]
+        policy=(run.policy if run else "notify"),  # type: ignore[arg-type]
+        audio_model=_worker_model(active.get("audio")),
+        video_model=_worker_model(active.get("video")),
+    )
+
+
+async def record_report(session: AsyncSession, room: Room, report: WorkerReport) -> RoomDetection:
+    """A worker's heartbeat or farewell. A stopped room answers 409, which tells the agent to leave."""
+    run = await get_run(session, room, for_update=True)
+    if run is None or not run.enabled or not room.is_open:
+        raise Conflict(f"Detection is not enabled in room {room.name!r}.", code="detection-stopped")
+    now = utcnow()
+    if report.state == "ended":
+        if run.job_id == report.job_id:
+            run.status = "dispatched"
+            run.heartbeat_at = None
+            run.report = _encoder.encode(report).decode()
+        return run
+    if run.status != "running" or run.job_id != report.job_id:
+        log.info("detection.agent_running", room=room.name, job_id=report.job_id, agent=report.agent_identity)
+        await events.emit(
+            session,
+            "detection.started",
+            room=room.name,
+            data={
+                "room_sid": report.room_sid,
+                "job_id": report.job_id,
+                "agent_identity": report.agent_identity,
+                "models": msgspec.to_builtins(report.models),
+                "model_status": msgspec.to_builtins(report.model_status),
+            },
+        )
+    run.status = "running"
+    run.job_id = report.job_id
+    run.agent_identity = report.agent_identity
+    run.started_at = run.started_at or now
+    run.heartbeat_at = now
+    run.redispatch_at = None
+    run.dropped = report.dropped
+    run.report = _encoder.encode(report).decode()
+    run.updated_at = now
+    return run
+
+
+# --- re-dispatch -----------------------------------------------------------------------------------------
+
+
+async def note_participant_joined(session: AsyncSession, room: Room) -> None:
+    """A human joined (webhook path, room row locked): if our agent may be gone, flag the room.
+
+    Only MySQL here; ``roomsvc jobs`` checks LiveKit and re-dispatches (see :func:`redispatch_due`).
+    """
+    run = await get_run(session, room)
+    if run is None or not run.enabled or not room.is_open:
+        return
+    if effective_status(run, get_settings().detection) == "running":
+        return
+    if run.redispatch_at is None:
+        run.redispatch_at = utcnow()
+
+
+async def redispatch_due(
+    session_factory: async_sessionmaker[AsyncSession],
+    gateway: LiveKitGateway,
+    settings: DetectionSettings,
+    *,
+    limit: int = 20,
+) -> int:
+    """Re-dispatch the agent to flagged rooms whose agent LiveKit no longer lists. Returns rooms handled."""
+    now = utcnow()
+    handled = 0
+    async with session_factory() as session, session.begin():
+        rows = (
+            await session.execute(
+                select(RoomDetection, Room)
+                .join(Room, Room.id == RoomDetection.room_id)
+                .where(RoomDetection.redispatch_at.is_not(None), RoomDetection.redispatch_at <= now)
+                .order_by(RoomDetection.redispatch_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True, of=RoomDetection)
+            )
+        ).all()
+        for run, room in rows:
+            handled += 1
+            if not run.enabled or not room.is_open:
+                run.redispatch_at = None
+                continue
+            grace = dt.timedelta(seconds=settings.redispatch_grace)
+            if run.dispatched_at is not None and now - run.dispatched_at < grace:
+                run.redispatch_at = run.dispatched_at + grace  # the last dispatch may still be joining
+                continue
+            try:
+                await _redispatch(gateway, run, room, settings.agent_name)
+            except LiveKitNotFound:
+                run.redispatch_at = None  # LiveKit has no such room any more
+            except LiveKitUnavailable:
+                run.redispatch_at = now + dt.timedelta(seconds=5)
+    return handled
+
+
+async def _redispatch(gateway: LiveKitGateway, run: RoomDetection, room: Room, agent_name: str) -> None:
+    prefix = agent_identity_prefix(agent_name)
+    present = [
+        p.identity
+        for p in await gateway.list_participants(room.name)
+        if p.kind == "agent" and p.identity.startswith(prefix)
+    ]
+    run.redispatch_at = None
+    if present:
+        return
+    # The dispatches LiveKit still holds belong to agents that are gone: replace them with a new one.
+    for dispatch_id, name in await gateway.list_dispatches(room.name):
+        if name == agent_name:
+            await gateway.delete_dispatch(room.name, dispatch_id)
+    run.dispatch_id = await gateway.create_dispatch(room.name, agent_name, metadata=room.name)
+    run.dispatched_at = utcnow()
+    run.status = "dispatched"
+    log.info("detection.redispatched", room=room.name, dispatch_id=run.dispatch_id)
