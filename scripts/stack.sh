@@ -128,7 +128,37 @@ ensure_packages() {
 		command -v redis-server >/dev/null || missing+=(redis-server)
 		command -v redis-cli >/dev/null || missing+=(redis-tools)
 	fi
+	command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+	# The browser test drives Debian's chromium (never a downloaded browser); only `test` needs it.
+	if [[ "${NEED_BROWSER:-0}" == 1 ]] && ! command -v chromium >/dev/null; then
+		missing+=(chromium fonts-liberation)
+	fi
 	apt_install "${missing[@]}"
+}
+
+# --- web assets -----------------------------------------------------------------------------------
+
+# web/: `npm ci` when package.json/package-lock.json changed, `npm run build` when they or the sources
+# changed (stamps in node_modules/ and dist/). Builds the demo page and the offline Swagger UI.
+ensure_web() {
+	local want have=""
+	want="$(cat web/package.json web/package-lock.json | sha256sum | cut -d' ' -f1)"
+	[[ -f web/node_modules/.roomsvc-stamp ]] && have="$(cat web/node_modules/.roomsvc-stamp)"
+	if [[ "$want" != "$have" ]]; then
+		step "web: npm ci (web/package-lock.json)"
+		(cd web && npm ci --no-audit --no-fund --loglevel=error 9>&-) || die "npm ci in web/ failed (see above)"
+		printf '%s\n' "$want" >web/node_modules/.roomsvc-stamp
+	fi
+	want="$(cat web/package-lock.json web/scripts/build.mjs web/src/* | sha256sum | cut -d' ' -f1)"
+	have=""
+	[[ -f web/dist/.roomsvc-stamp ]] && have="$(cat web/dist/.roomsvc-stamp)"
+	if [[ "$want" == "$have" ]]; then
+		step "web: assets up to date (web/dist)"
+		return
+	fi
+	step "web: npm run build (demo page, Swagger UI)"
+	(cd web && npm run --silent build 9>&-) || die "npm run build in web/ failed (see above)"
+	printf '%s\n' "$want" >web/dist/.roomsvc-stamp
 }
 
 # --- virtualenv -----------------------------------------------------------------------------------
@@ -473,6 +503,13 @@ app_setup() {
 
 setup() {
 	mkdir -p "$RUN_DIR"
+	# Services started below must not inherit descriptors from our caller: under `flock LOCK make test`
+	# a MariaDB started here would hold that lock for as long as it runs. The caller keeps its own copy.
+	local fd
+	for fd in /proc/$$/fd/*; do
+		fd="${fd##*/}"
+		if ((fd > 2 && fd != 255)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+	done
 	# One set-up at a time (e.g. `make test` in two terminals).
 	exec 9>"$RUN_DIR/stack.lock"
 	flock 9
@@ -485,6 +522,7 @@ setup() {
 	export ROOMSVC_TEST_DATABASE_URL
 	eval "$(url_vars "$ROOMSVC_TEST_DATABASE_URL" TEST_DB 3306)"
 	ensure_packages
+	ensure_web
 	ensure_mariadb
 	ensure_redis
 	ensure_livekit
@@ -562,6 +600,8 @@ cmd_run() {
 
     API            $api_url
     OpenAPI        $api_url/schema
+    Demo page      $api_url/demo   (dev only)
+    Metrics        $api_url/metrics   (roomsvc jobs: http://$ROOMSVC_HOST:$ROOMSVC_JOBS_METRICS_PORT/metrics)
     LiveKit        $LIVEKIT_PUBLIC_URL   (server API $LIVEKIT_URL, API key "$LIVEKIT_API_KEY", secret in .env.example/.env)
     Dev caller     credential id "$ROOMSVC_DEV_CREDENTIAL_ID"
     Caller token   TOKEN=\$(.venv/bin/roomsvc caller-token)
@@ -576,6 +616,7 @@ EOF
 }
 
 cmd_test() {
+	NEED_BROWSER=1
 	setup
 	step "pytest $*"
 	exec "$VENV/bin/pytest" "$@" 9>&-
