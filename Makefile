@@ -4,6 +4,8 @@
 #                             scripts/stack.sh test passes pytest's exact exit status through)
 #   make test PYTEST_ARGS='-x -k rooms'
 #   make up                   the stack's services in the background (no API), then return
+#   make faults               fault-injection tests (tests/faults: LiveKit, MariaDB, Redis down; webhook storm)
+#   make bench                benchmarks (bench/): writes docs/benchmarks.md; needs wrk (apt-installed if missing)
 #   make lint                 ruff check, ruff format --check, mypy on src/
 #   make stop                 stop what the scripts started (API, worker, LiveKit, Redis, MariaDB)
 
@@ -12,10 +14,10 @@ SHELL := /bin/bash
 PYTEST_ARGS ?=
 VENV := .venv
 
-.PHONY: help run test up lint stop venv
+.PHONY: help run test up lint stop venv faults bench
 
 help:
-	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'
 
 run:
 	@scripts/stack.sh run
@@ -25,6 +27,14 @@ test:
 
 up:
 	@scripts/stack.sh up
+
+faults:
+	@scripts/stack.sh test -m faults tests/faults $(PYTEST_ARGS)
+
+bench:
+	@scripts/stack.sh up
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+	@$(VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 venv:
 	@scripts/stack.sh venv
