@@ -133,3 +133,48 @@ async def test_kill_9_of_the_delivering_process_loses_nothing(
                 jobs.stop()
     await engine.dispose()
     await asyncio.sleep(0)
+
+
+async def test_two_delivering_processes_share_the_work_without_breaking_room_order(
+    isolated_db: str, stack_env: dict[str, str], make_client: Any, room_name: str
+) -> None:
+    from roomsvc.config import load_settings
+    from roomsvc.db import create_engine, create_session_factory
+
+    env = stack_env | {"DATABASE_URL": isolated_db}
+    engine = create_engine(load_settings(env).database)
+    factory = create_session_factory(engine)
+    relays = [JobsProcess(env, "relay-a"), JobsProcess(env, "relay-b")]
+    with Receiver() as receiver:
+        async with make_client(DATABASE_URL=isolated_db) as client:
+            await _subscribe(client, receiver.url)
+            receiver.failing = True  # everything queues up first, so both relays find work at once
+            rooms = [f"{room_name}-{i}" for i in range(4)]
+            for room in rooms:
+                assert (
+                    await client.post("/v1/rooms", json={"name": room, "creator": "o"})
+                ).status_code == 201
+                for n in range(3):
+                    assert (
+                        await client.patch(f"/v1/rooms/{room}", json={"metadata": str(n)})
+                    ).status_code == 200
+            for relay in relays:
+                relay.start()
+            try:
+                await eventually(
+                    lambda: _async(receiver.failures), check=lambda n: n >= 2, what="failed attempts"
+                )
+                receiver.failing = False
+                expected = await _expected(factory, rooms)
+                await eventually(
+                    lambda: _async(_per_room(receiver.events())),
+                    check=lambda got: got == expected,
+                    timeout=30,
+                    what="every event delivered, in room order, by two relays",
+                )
+                ids = [e["id"] for e in receiver.events()]
+                assert len(ids) == len(set(ids))  # leases: no delivery was sent twice after a success
+            finally:
+                for relay in relays:
+                    relay.stop()
+    await engine.dispose()
