@@ -306,7 +306,7 @@ async def _peak(session: AsyncSession, room_session_id: int) -> int:
     return peak
 
 
-async def track_published(
+async def track_changed(
     session: AsyncSession,
     room: Room,
     room_sid: str,
@@ -315,43 +315,18 @@ async def track_published(
     kind: str,
     source: str,
     at: dt.datetime,
+    *,
+    published: bool,
 ) -> None:
+    """``track_published`` (``published=True``) or ``track_unpublished``: each time is set once."""
     rs = await room_session(session, room, room_sid)
     track = await _track(session, rs, fact, track_sid, kind, source)
-    if track.published_at is None:
-        track.published_at = at
+    field = "published_at" if published else "unpublished_at"
+    if getattr(track, field) is None:
+        setattr(track, field, at)
         await events.emit(
             session,
-            "track.published",
-            room=room.name,
-            occurred_at=at,
-            data={
-                "identity": fact.identity,
-                "participant_sid": fact.sid,
-                "track_sid": track_sid,
-                "kind": kind,
-                "source": source,
-            },
-        )
-
-
-async def track_unpublished(
-    session: AsyncSession,
-    room: Room,
-    room_sid: str,
-    fact: ParticipantFact,
-    track_sid: str,
-    kind: str,
-    source: str,
-    at: dt.datetime,
-) -> None:
-    rs = await room_session(session, room, room_sid)
-    track = await _track(session, rs, fact, track_sid, kind, source)
-    if track.unpublished_at is None:
-        track.unpublished_at = at
-        await events.emit(
-            session,
-            "track.unpublished",
+            "track.published" if published else "track.unpublished",
             room=room.name,
             occurred_at=at,
             data={

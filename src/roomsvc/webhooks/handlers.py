@@ -134,8 +134,17 @@ async def apply(
             return "ignored"
         track_kind = TRACK_KINDS.get(str(track.get("type", "AUDIO")), "audio")
         source = TRACK_SOURCES.get(str(track.get("source", "")), "unknown")
-        record = recorder.track_published if kind == "track_published" else recorder.track_unpublished
-        await record(session, room, room_sid, fact, track["sid"], track_kind, source, at)
+        await recorder.track_changed(
+            session,
+            room,
+            room_sid,
+            fact,
+            track["sid"],
+            track_kind,
+            source,
+            at,
+            published=kind == "track_published",
+        )
         return "applied"
     return "ignored"
 
