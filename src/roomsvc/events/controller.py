@@ -12,6 +12,7 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc import examples
 from roomsvc.auth import Caller
 from roomsvc.config import Settings
 from roomsvc.errors import BadRequest
@@ -49,7 +50,7 @@ class SubscriptionController(Controller):
     async def create(
         self,
         request: Request[Caller, Any, Any],
-        data: SubscriptionCreate,
+        data: Annotated[SubscriptionCreate, examples.SUBSCRIBE],
         db_session: AsyncSession,
         settings: Settings,
     ) -> SubscriptionOut:

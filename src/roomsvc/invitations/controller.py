@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc import examples
 from roomsvc.auth import Caller
 from roomsvc.config import Settings
 from roomsvc.invitations import service
@@ -25,7 +26,7 @@ class RoomInvitationController(Controller):
         self,
         request: Request[Caller, Any, Any],
         room: str,
-        data: InvitationCreate,
+        data: Annotated[InvitationCreate, examples.INVITE],
         db_session: AsyncSession,
     ) -> InvitationList:
         return await service.create_invitations(db_session, room, data, request.user)

@@ -7,6 +7,7 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc import examples
 from roomsvc.auth import Caller
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.moderation import service
@@ -78,7 +79,7 @@ class ModerationController(Controller):
         request: Request[Caller, Any, Any],
         room: str,
         identity: IdentityPath,
-        data: Kick,
+        data: Annotated[Kick, examples.KICK],
         db_session: AsyncSession,
         livekit: LiveKitGateway,
     ) -> BanOut:
@@ -130,7 +131,7 @@ class ModerationController(Controller):
         request: Request[Caller, Any, Any],
         room: str,
         identity: IdentityPath,
-        data: MuteRequest,
+        data: Annotated[MuteRequest, examples.MUTE],
         db_session: AsyncSession,
         livekit: LiveKitGateway,
     ) -> ModerationStatus:

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, patch, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc import examples
 from roomsvc.auth import Caller
 from roomsvc.config import Settings
 from roomsvc.livekit import LiveKitGateway
@@ -32,7 +33,7 @@ class ParticipantController(Controller):
         self,
         request: Request[Caller, Any, Any],
         room: str,
-        data: JoinRequest,
+        data: Annotated[JoinRequest, examples.JOIN],
         db_session: AsyncSession,
         livekit: LiveKitGateway,
         settings: Settings,

@@ -8,6 +8,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc import examples
 from roomsvc.auth import Caller
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.rooms import service
@@ -31,7 +32,7 @@ class RoomController(Controller):
     async def create(
         self,
         request: Request[Caller, Any, Any],
-        data: RoomCreate,
+        data: Annotated[RoomCreate, examples.ROOM_CREATE],
         db_session: AsyncSession,
         livekit: LiveKitGateway,
     ) -> Response[RoomOut]:
@@ -69,7 +70,11 @@ class RoomController(Controller):
 
     @patch("/{room:str}", opt=WRITE, summary="Update metadata (live), max_participants or end the room")
     async def update(
-        self, room: str, data: RoomUpdate, db_session: AsyncSession, livekit: LiveKitGateway
+        self,
+        room: str,
+        data: Annotated[RoomUpdate, examples.ROOM_UPDATE],
+        db_session: AsyncSession,
+        livekit: LiveKitGateway,
     ) -> RoomOut:
         return service.to_out(await service.update_room(db_session, livekit, room, data))
 

@@ -6,6 +6,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc import examples
 from roomsvc.auth import Caller
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.rooms import service as room_service
@@ -149,7 +150,11 @@ class SeatController(Controller):
 
     @post("/seat-requests", opt=WRITE, status_code=201, summary="Ask for a seat (optionally a preferred one)")
     async def create_request(
-        self, request: Request[Caller, Any, Any], room: str, data: SeatRequestCreate, db_session: AsyncSession
+        self,
+        request: Request[Caller, Any, Any],
+        room: str,
+        data: Annotated[SeatRequestCreate, examples.SEAT_REQUEST],
+        db_session: AsyncSession,
     ) -> SeatRequestOut:
         row = await room_service.get_open_room(db_session, room, for_update=True)
         return request_out(
