@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 import structlog
-from sqlalchemy import delete, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -38,6 +39,7 @@ from roomsvc.participants.models import Participant
 from roomsvc.participants.tokens import grants_for_role
 from roomsvc.rooms.models import Room
 from roomsvc.seats import service as seat_service
+from roomsvc.seats.models import Seat
 from roomsvc.types import decode_cursor, encode_cursor
 
 log = structlog.get_logger("roomsvc.moderation")
@@ -74,17 +76,6 @@ def _expiry_text(expires_at: dt.datetime | None) -> str:
     return "permanently" if expires_at is None else f"until {expires_at.isoformat()}"
 
 
-async def ensure_not_banned(session: AsyncSession, room_id: int, room_name: str, identity: str) -> None:
-    ban = await active_ban(session, room_id, identity)
-    if ban is not None:
-        raise Forbidden(
-            f"{identity!r} is banned from room {room_name!r} {_expiry_text(ban.expires_at)}.",
-            code="identity-banned",
-            ban_expires_at=ban.expires_at.isoformat() if ban.expires_at else None,
-            ban_permanent=ban.expires_at is None,
-        )
-
-
 async def active_mutes(session: AsyncSession, room_id: int, identity: str) -> dict[str, dt.datetime | None]:
     rows = await session.execute(
         select(Mute.source, Mute.expires_at).where(
@@ -115,6 +106,80 @@ async def apply_live(session: AsyncSession, gateway: LiveKitGateway, room: Room,
     role = await role_of(session, room, identity) or "member"
     grants = await effective_grants(session, room, identity, role)
     return await gateway.update_participant(room.name, identity, grants=grants) is not None
+
+
+@dataclass(frozen=True)
+class JoinContext:
+    """Everything a join needs to know about a room and an identity, read in one statement."""
+
+    room: Room
+    ban_id: int | None
+    ban_expires_at: dt.datetime | None
+    existing_role: str | None
+    seated: bool
+    muted: frozenset[str]
+
+    def ensure_not_banned(self, identity: str) -> None:
+        if self.ban_id is not None:
+            raise Forbidden(
+                f"{identity!r} is banned from room {self.room.name!r} {_expiry_text(self.ban_expires_at)}.",
+                code="identity-banned",
+                ban_expires_at=self.ban_expires_at.isoformat() if self.ban_expires_at else None,
+                ban_permanent=self.ban_expires_at is None,
+            )
+
+    def grants(self, role: str) -> Grants:
+        """The same permission set as :func:`effective_grants`, from what was read up front."""
+        room = self.room
+        return grants_for_role(
+            role,
+            room.call_type,
+            stage=room.has_stage,
+            seated=room.has_stage and self.seated,
+            muted=self.muted,
+        )
+
+
+async def join_context(session: AsyncSession, room_name: str, identity: str) -> JoinContext | None:
+    """Room + active ban + membership role + seat + active mutes in one round trip (the join hot path:
+    five separate reads cost ≈ 3 ms of CPU per join through the ORM, bench/analysis.md)."""
+    now = utcnow()
+    muted = (
+        select(func.group_concat(Mute.source))
+        .where(
+            Mute.room_id == Room.id,
+            Mute.identity == identity,
+            or_(Mute.expires_at.is_(None), Mute.expires_at > now),
+        )
+        .scalar_subquery()
+    )
+    query = (
+        select(Room, Ban.id, Ban.expires_at, Participant.role, Seat.seat_index, muted)
+        .outerjoin(
+            Ban,
+            and_(
+                Ban.room_id == Room.id,
+                Ban.identity == identity,
+                Ban.lifted_at.is_(None),
+                or_(Ban.expires_at.is_(None), Ban.expires_at > now),
+            ),
+        )
+        .outerjoin(Participant, and_(Participant.room_id == Room.id, Participant.identity == identity))
+        .outerjoin(Seat, and_(Seat.room_id == Room.id, Seat.identity == identity))
+        .where(Room.name == room_name)
+    )
+    row = (await session.execute(query)).first()
+    if row is None:
+        return None
+    room, ban_id, ban_expires_at, role, seat_index, muted_sources = row
+    return JoinContext(
+        room=room,
+        ban_id=ban_id,
+        ban_expires_at=ban_expires_at,
+        existing_role=role,
+        seated=seat_index is not None,
+        muted=frozenset(muted_sources.split(",")) if muted_sources else frozenset(),
+    )
 
 
 # Who may act ---------------------------------------------------------------------------------------

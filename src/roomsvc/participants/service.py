@@ -45,7 +45,7 @@ async def _row(session: AsyncSession, room_id: int, identity: str) -> Participan
     return (await session.execute(query)).scalar_one_or_none()
 
 
-def _resolve_role(room: Room, identity: str, requested: str | None, existing: Participant | None) -> str:
+def _resolve_role(room: Room, identity: str, requested: str | None, existing_role: str | None) -> str:
     if identity == room.owner:
         return "owner"
     if requested == "owner":
@@ -55,9 +55,7 @@ def _resolve_role(room: Room, identity: str, requested: str | None, existing: Pa
         )
     if requested:
         return requested
-    if existing is not None:
-        return existing.role
-    return "member"
+    return existing_role or "member"
 
 
 async def join(
@@ -71,8 +69,10 @@ async def join(
     via_invitation: bool = False,
 ) -> JoinResponse:
     gateway.ensure_available()
-    room = await room_service.get_open_room(session, room_name)
-    await moderation_service.ensure_not_banned(session, room.id, room.name, data.identity)
+    context = await moderation_service.join_context(session, room_name, data.identity)
+    room = room_service.open_(context.room if context else None, room_name)
+    assert context is not None
+    context.ensure_not_banned(data.identity)
     if room.invite_on and not via_invitation and not caller.is_admin:
         raise Forbidden(
             f"Room {room.name!r} is invite-only: join through an invitation (or with the admin scope).",
@@ -81,8 +81,7 @@ async def join(
     ttl = data.ttl or settings.tokens.default_ttl
     if ttl > settings.tokens.max_ttl:
         raise BadRequest(f"`ttl` may be at most {settings.tokens.max_ttl} seconds", field="ttl")
-    existing = await _row(session, room.id, data.identity)
-    role = _resolve_role(room, data.identity, data.role, existing)
+    role = _resolve_role(room, data.identity, data.role, context.existing_role)
     if room.max_participants:
         present = await gateway.list_participants(room.name)
         others = [p for p in present if p.kind == "standard" and p.identity != data.identity]
@@ -92,7 +91,7 @@ async def join(
             )
 
     metadata = metadata_text(data.metadata)
-    grants = await moderation_service.effective_grants(session, room, data.identity, role)
+    grants = context.grants(role)
     token, exp = mint_join_token(
         api_key=settings.livekit.api_key,
         api_secret=settings.livekit.api_secret,
@@ -219,7 +218,7 @@ async def update_participant(
             f"{identity!r} is not a participant of room {room.name!r}.", code="participant-not-found"
         )
     if data.role is not msgspec.UNSET:
-        row.role = _resolve_role(room, identity, data.role, row)
+        row.role = _resolve_role(room, identity, data.role, row.role)
     if data.name is not msgspec.UNSET:
         row.name = data.name
     if data.metadata is not msgspec.UNSET:

@@ -82,18 +82,26 @@ async def _find(session: AsyncSession, name: str, *, for_update: bool = False) -
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def get_room(session: AsyncSession, name: str, *, for_update: bool = False) -> Room:
-    room = await _find(session, name, for_update=for_update)
+def visible(room: Room | None, name: str) -> Room:
+    """The room callers may see: 404 for none, and for a row still ``creating`` (see the module doc)."""
     if room is None or room.status == "creating":
         raise NotFound(f"No room named {name!r}.", code="room-not-found")
     return room
 
 
-async def get_open_room(session: AsyncSession, name: str, *, for_update: bool = False) -> Room:
-    room = await get_room(session, name, for_update=for_update)
+def open_(room: Room | None, name: str) -> Room:
+    room = visible(room, name)
     if not room.is_open:
         raise Conflict(f"Room {name!r} has ended.", code="room-ended")
     return room
+
+
+async def get_room(session: AsyncSession, name: str, *, for_update: bool = False) -> Room:
+    return visible(await _find(session, name, for_update=for_update), name)
+
+
+async def get_open_room(session: AsyncSession, name: str, *, for_update: bool = False) -> Room:
+    return open_(await _find(session, name, for_update=for_update), name)
 
 
 async def create_room(
