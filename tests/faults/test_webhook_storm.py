@@ -189,6 +189,7 @@ def _expected_peak(sessions: list[SessionTruth]) -> int:
     return peak
 
 
+@pytest.mark.timeout(420)  # 10,000 events applied at ~100/s on 2 shared cores; the test bounds its own wait
 async def test_webhook_storm_then_reconciliation_gives_exact_records(
     isolated_db: str, make_client: Any, settings: Any, room_name: str
 ) -> None:
