@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, MetaData, String, event
+from sqlalchemy import BigInteger, DateTime, MetaData, Select, String, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -21,6 +21,7 @@ from sqlalchemy.types import TypeDecorator
 
 from roomsvc.config import DatabaseSettings
 from roomsvc.errors import DatabaseUnavailable
+from roomsvc.types import decode_cursor, encode_cursor
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -95,6 +96,17 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
         cursor.close()
 
     return engine
+
+
+async def newest_first(
+    session: AsyncSession, query: Select[Any], id_column: Any, *, cursor: str | None, limit: int
+) -> tuple[list[Any], str | None]:
+    """One page of ``query``'s entities, newest (highest id) first, and the cursor of the next page."""
+    after = decode_cursor(cursor)
+    if after is not None:
+        query = query.where(id_column < after)
+    rows = list((await session.execute(query.order_by(id_column.desc()).limit(limit + 1))).scalars())
+    return rows[:limit], (encode_cursor(rows[limit - 1].id) if len(rows) > limit else None)
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

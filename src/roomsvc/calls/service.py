@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.calls.models import ParticipantSession, RoomSession, Track
 from roomsvc.calls.schemas import CallDetail, CallOut, CallPage, ParticipantSessionOut, TrackOut
+from roomsvc.db import newest_first
 from roomsvc.errors import BadRequest, NotFound
-from roomsvc.types import decode_cursor, encode_cursor
 
 
 def _duration(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
@@ -55,12 +55,8 @@ async def list_calls(
         query = query.where(RoomSession.started_at >= started_after)
     if started_before:
         query = query.where(RoomSession.started_at < started_before)
-    after = decode_cursor(cursor)
-    if after is not None:
-        query = query.where(RoomSession.id < after)
-    rows = list((await session.execute(query.order_by(RoomSession.id.desc()).limit(limit + 1))).scalars())
-    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
-    return CallPage(items=[call_out(r) for r in rows[:limit]], next_cursor=next_cursor)
+    rows, next_cursor = await newest_first(session, query, RoomSession.id, cursor=cursor, limit=limit)
+    return CallPage(items=[call_out(r) for r in rows], next_cursor=next_cursor)
 
 
 async def get_call(session: AsyncSession, call_id: str) -> CallDetail:

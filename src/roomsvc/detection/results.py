@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roomsvc.db import utcnow
+from roomsvc.db import newest_first, utcnow
 from roomsvc.detection import alerts
 from roomsvc.detection import service as detection_service
 from roomsvc.detection.records import Detection, DetectionModel, DetectionTrack
@@ -37,7 +37,6 @@ from roomsvc.errors import BadRequest, Conflict
 from roomsvc.events import service as events
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.rooms.models import Room
-from roomsvc.types import decode_cursor, encode_cursor
 
 log = structlog.get_logger("roomsvc.detection.results")
 
@@ -225,12 +224,8 @@ async def list_detections(
         query = query.where(Detection.window_start >= since)
     if _aware(until, "until") is not None:
         query = query.where(Detection.window_start < until)
-    after = decode_cursor(cursor)
-    if after is not None:
-        query = query.where(Detection.id < after)
-    rows = list((await session.execute(query.order_by(Detection.id.desc()).limit(limit + 1))).scalars())
-    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
-    return DetectionPage(items=[detection_out(r) for r in rows[:limit]], next_cursor=next_cursor)
+    rows, next_cursor = await newest_first(session, query, Detection.id, cursor=cursor, limit=limit)
+    return DetectionPage(items=[detection_out(r) for r in rows], next_cursor=next_cursor)
 
 
 async def summary(session: AsyncSession, room: Room) -> DetectionSummary:

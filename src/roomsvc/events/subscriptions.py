@@ -11,7 +11,7 @@ from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.credentials.service import seal_secret
-from roomsvc.db import utcnow
+from roomsvc.db import newest_first, utcnow
 from roomsvc.errors import Conflict, NotFound
 from roomsvc.events.models import DeliveryAttempt, Event, EventDelivery, EventSubscription
 from roomsvc.events.schemas import (
@@ -196,12 +196,8 @@ async def list_events(
         query = query.where(Event.room_name == room)
     if event_type:
         query = query.where(Event.type == event_type)
-    after = decode_cursor(cursor)
-    if after is not None:
-        query = query.where(Event.id < after)
-    rows = list((await session.execute(query.order_by(Event.id.desc()).limit(limit + 1))).scalars())
-    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
-    return EventPage(items=[event_out(e) for e in rows[:limit]], next_cursor=next_cursor)
+    rows, next_cursor = await newest_first(session, query, Event.id, cursor=cursor, limit=limit)
+    return EventPage(items=[event_out(e) for e in rows], next_cursor=next_cursor)
 
 
 async def get_event(session: AsyncSession, public_id: str) -> Event:

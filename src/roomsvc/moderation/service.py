@@ -30,7 +30,7 @@ from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc.auth import Caller
-from roomsvc.db import utcnow
+from roomsvc.db import newest_first, utcnow
 from roomsvc.errors import BadRequest, Forbidden, NotFound
 from roomsvc.events import service as events
 from roomsvc.livekit import Grants, LiveKitGateway
@@ -40,7 +40,6 @@ from roomsvc.participants.tokens import grants_for_role
 from roomsvc.rooms.models import Room
 from roomsvc.seats import service as seat_service
 from roomsvc.seats.models import Seat
-from roomsvc.types import decode_cursor, encode_cursor
 
 log = structlog.get_logger("roomsvc.moderation")
 _encoder = msgspec.json.Encoder()
@@ -576,8 +575,4 @@ async def list_audit(
     session: AsyncSession, room: Room, *, cursor: str | None, limit: int
 ) -> tuple[list[AuditEntry], str | None]:
     query = select(AuditEntry).where(AuditEntry.room_id == room.id)
-    after = decode_cursor(cursor)
-    if after is not None:
-        query = query.where(AuditEntry.id < after)
-    rows = list((await session.execute(query.order_by(AuditEntry.id.desc()).limit(limit + 1))).scalars())
-    return rows[:limit], (encode_cursor(rows[limit - 1].id) if len(rows) > limit else None)
+    return await newest_first(session, query, AuditEntry.id, cursor=cursor, limit=limit)

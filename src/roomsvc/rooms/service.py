@@ -23,7 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roomsvc.db import utcnow
+from roomsvc.db import newest_first, utcnow
 from roomsvc.detection import service as detection_service
 from roomsvc.errors import BadRequest, Conflict, LiveKitUnavailable, NotFound
 from roomsvc.events import service as events
@@ -31,7 +31,7 @@ from roomsvc.livekit import LiveKitGateway
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.schemas import RoomCreate, RoomOut, RoomPage, RoomUpdate
 from roomsvc.seats import service as seat_service
-from roomsvc.types import decode_cursor, encode_cursor, metadata_text
+from roomsvc.types import metadata_text
 
 log = structlog.get_logger("roomsvc.rooms")
 
@@ -196,12 +196,8 @@ async def list_rooms(
         query = query.where(Room.created_at >= _aware(created_after, "created_after"))
     if created_before:
         query = query.where(Room.created_at < _aware(created_before, "created_before"))
-    after = decode_cursor(cursor)
-    if after is not None:
-        query = query.where(Room.id < after)
-    rows = list((await session.execute(query.order_by(Room.id.desc()).limit(limit + 1))).scalars())
-    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
-    return RoomPage(items=[to_out(r) for r in rows[:limit]], next_cursor=next_cursor)
+    rows, next_cursor = await newest_first(session, query, Room.id, cursor=cursor, limit=limit)
+    return RoomPage(items=[to_out(r) for r in rows], next_cursor=next_cursor)
 
 
 def _aware(value: dt.datetime, field: str) -> dt.datetime:
