@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.auth import Caller
 from roomsvc.db import utcnow
-from roomsvc.errors import BadRequest, Conflict, Forbidden, NotFound
+from roomsvc.errors import Conflict, Forbidden, NotFound
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.rooms.models import Room
 from roomsvc.seats.models import Seat, SeatRequest
@@ -423,9 +423,3 @@ async def cancel_requests_of(session: AsyncSession, room: Room, identity: str) -
         )
         .values(status="cancelled", pending=None, decided_at=utcnow(), decided_by="system")
     )
-
-
-def validate_index(index: int) -> int:
-    if index < 0:
-        raise BadRequest("seat index must be >= 0", field="index")
-    return index
