@@ -23,7 +23,7 @@ from roomsvc.calls.controller import CallController
 from roomsvc.config import Settings, get_settings
 from roomsvc.db import create_engine, create_session_factory, is_disconnect, provide_session
 from roomsvc.demo.controller import DemoController
-from roomsvc.detection import service as detection_service
+from roomsvc.detection import jobs as detection_jobs
 from roomsvc.detection.controller import DetectionController, RoomDetectionController
 from roomsvc.errors import HTTP_STATUS_CODES, PROBLEM_MEDIA_TYPE, AppError, problem_body
 from roomsvc.events.controller import EventController, SubscriptionController
@@ -179,7 +179,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         )
         applier = WebhookApplier(session_factory, gateway=gateway)
         try:  # the shipped audio baseline is in the model registry from the first start
-            await detection_service.sync_builtin_models(session_factory)
+            async with session_factory() as session, session.begin():
+                await detection_jobs.sync_builtin_models(session)
         except SQLAlchemyError as exc:
             log.warning("detection.builtin_sync_failed", error=type(exc).__name__)
         app.state.webhook_applier = applier

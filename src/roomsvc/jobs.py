@@ -26,11 +26,11 @@ from roomsvc import metrics
 from roomsvc.calls.reconcile import reconcile_exclusively
 from roomsvc.config import Settings
 from roomsvc.db import create_engine, create_session_factory
-from roomsvc.detection import service as detection_service
+from roomsvc.detection import jobs as detection_jobs
 from roomsvc.events.delivery import DeliveryRelay
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.logging import configure_logging
-from roomsvc.moderation import service as moderation_service
+from roomsvc.moderation import jobs as moderation_jobs
 from roomsvc.webhooks.service import WebhookApplier
 
 log = structlog.get_logger("roomsvc.jobs")
@@ -77,7 +77,8 @@ async def _expire_mutes_forever(
     """Timed mutes end on time: each expired row is claimed once (SKIP LOCKED) across instances."""
     while True:
         try:
-            lifted = await moderation_service.expire_mutes(session_factory, gateway)
+            async with session_factory() as session, session.begin():
+                lifted = await moderation_jobs.expire_mutes(session, gateway)
         except Exception as exc:  # LiveKit or MySQL away: the rows stay and are retried
             log.warning("mutes.expiry_failed", error=f"{type(exc).__name__}: {exc}"[:300])
             lifted = 0
@@ -91,7 +92,8 @@ async def _redispatch_forever(
     """Bring the detection agent back to rooms a human joined while it was gone (detection/service.py)."""
     while True:
         try:
-            handled = await detection_service.redispatch_due(session_factory, gateway, settings.detection)
+            async with session_factory() as session, session.begin():
+                handled = await detection_jobs.redispatch_due(session, gateway, settings.detection)
         except Exception as exc:
             log.warning("detection.redispatch_failed", error=f"{type(exc).__name__}: {exc}"[:300])
             handled = 0

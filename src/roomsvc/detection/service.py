@@ -12,8 +12,7 @@ import datetime as dt
 import msgspec
 import structlog
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.config import DetectionSettings, get_settings
 from roomsvc.db import utcnow
@@ -34,9 +33,9 @@ from roomsvc.detection.schemas import (
     WorkerModels,
     WorkerReport,
 )
-from roomsvc.errors import BadRequest, Conflict, Forbidden, LiveKitUnavailable, NotFound
+from roomsvc.errors import BadRequest, Conflict, Forbidden, NotFound
 from roomsvc.events import service as events
-from roomsvc.livekit import LiveKitGateway, LiveKitNotFound
+from roomsvc.livekit import LiveKitGateway
 from roomsvc.rooms.models import Room
 
 log = structlog.get_logger("roomsvc.detection")
@@ -102,7 +101,7 @@ async def active_models(session: AsyncSession) -> dict[str, DetectionModel]:
     return {m.kind: m for m in rows}
 
 
-async def _activate(session: AsyncSession, model: DetectionModel) -> None:
+async def activate(session: AsyncSession, model: DetectionModel) -> None:
     """Make ``model`` the active one of its kind (the unique ``active_kind`` allows one per kind)."""
     await session.execute(
         update(DetectionModel)
@@ -158,7 +157,7 @@ async def create_model(session: AsyncSession, data: ModelCreate, *, caller_id: s
     session.add(model)
     await session.flush()
     if data.active:
-        await _activate(session, model)
+        await activate(session, model)
     log.info("detection.model_registered", model=model.label, kind=model.kind, active=model.active)
     return model
 
@@ -173,61 +172,13 @@ async def update_model(session: AsyncSession, model_id: int, data: ModelUpdate) 
         model.description = data.description
     if data.active is not msgspec.UNSET:
         if data.active:
-            await _activate(session, model)
+            await activate(session, model)
         else:
             model.active_kind = None
     model.updated_at = utcnow()
     await session.flush()
     log.info("detection.model_updated", model=model.label, active=model.active)
     return model
-
-
-async def sync_builtin_models(session_factory: async_sessionmaker[AsyncSession]) -> None:
-    """Register the models shipped in the package; a fresh install gets the audio baseline active.
-
-    Idempotent and safe from several processes at once (the unique name/version settles races). A
-    shipped model is activated only when it is first registered and no other model of its kind is
-    active, so an operator's choice survives restarts.
-    """
-    for card in registry.builtin_cards():
-        try:
-            async with session_factory() as session, session.begin():
-                found = (
-                    await session.execute(
-                        select(DetectionModel)
-                        .where(DetectionModel.name == card.name, DetectionModel.version == card.version)
-                        .with_for_update()
-                    )
-                ).scalar_one_or_none()
-                if found is not None:
-                    if found.builtin and found.sha256 != card.sha256:
-                        log.warning("detection.builtin_changed", model=found.label, sha256=card.sha256[:12])
-                        found.sha256 = card.sha256
-                        found.suspicious_threshold, found.alert_threshold = card.suspicious, card.alert
-                        found.window_samples = card.window_samples
-                        found.description = card.description
-                    continue
-                model = DetectionModel(
-                    name=card.name,
-                    version=card.version,
-                    kind=card.kind,
-                    sha256=card.sha256,
-                    uri=card.uri,
-                    suspicious_threshold=card.suspicious,
-                    alert_threshold=card.alert,
-                    sample_rate=card.sample_rate,
-                    window_samples=card.window_samples,
-                    builtin=True,
-                    description=card.description,
-                    created_by=BUILTIN_CREATOR,
-                )
-                session.add(model)
-                await session.flush()
-                if card.kind not in await active_models(session):
-                    await _activate(session, model)
-                log.info("detection.builtin_registered", model=model.label, active=model.active)
-        except IntegrityError:
-            log.info("detection.builtin_registered_elsewhere", model=f"{card.name}@{card.version}")
 
 
 # --- room detection runs ---------------------------------------------------------------------------------
@@ -453,7 +404,7 @@ async def record_report(session: AsyncSession, room: Room, report: WorkerReport)
 async def note_participant_joined(session: AsyncSession, room: Room) -> None:
     """A human joined (webhook path, room row locked): if our agent may be gone, flag the room.
 
-    Only MySQL here; ``roomsvc jobs`` checks LiveKit and re-dispatches (see :func:`redispatch_due`).
+    Only MySQL here; ``roomsvc jobs`` checks LiveKit and re-dispatches (see ``detection/jobs.py``).
     """
     run = await get_run(session, room)
     if run is None or not run.enabled or not room.is_open:
@@ -462,62 +413,3 @@ async def note_participant_joined(session: AsyncSession, room: Room) -> None:
         return
     if run.redispatch_at is None:
         run.redispatch_at = utcnow()
-
-
-async def redispatch_due(
-    session_factory: async_sessionmaker[AsyncSession],
-    gateway: LiveKitGateway,
-    settings: DetectionSettings,
-    *,
-    limit: int = 20,
-) -> int:
-    """Re-dispatch the agent to flagged rooms whose agent LiveKit no longer lists. Returns rooms handled."""
-    now = utcnow()
-    handled = 0
-    async with session_factory() as session, session.begin():
-        rows = (
-            await session.execute(
-                select(RoomDetection, Room)
-                .join(Room, Room.id == RoomDetection.room_id)
-                .where(RoomDetection.redispatch_at.is_not(None), RoomDetection.redispatch_at <= now)
-                .order_by(RoomDetection.redispatch_at)
-                .limit(limit)
-                .with_for_update(skip_locked=True, of=RoomDetection)
-            )
-        ).all()
-        for run, room in rows:
-            handled += 1
-            if not run.enabled or not room.is_open:
-                run.redispatch_at = None
-                continue
-            grace = dt.timedelta(seconds=settings.redispatch_grace)
-            if run.dispatched_at is not None and now - run.dispatched_at < grace:
-                run.redispatch_at = run.dispatched_at + grace  # the last dispatch may still be joining
-                continue
-            try:
-                await _redispatch(gateway, run, room, settings.agent_name)
-            except LiveKitNotFound:
-                run.redispatch_at = None  # LiveKit has no such room any more
-            except LiveKitUnavailable:
-                run.redispatch_at = now + dt.timedelta(seconds=5)
-    return handled
-
-
-async def _redispatch(gateway: LiveKitGateway, run: RoomDetection, room: Room, agent_name: str) -> None:
-    prefix = agent_identity_prefix(agent_name)
-    present = [
-        p.identity
-        for p in await gateway.list_participants(room.name)
-        if p.kind == "agent" and p.identity.startswith(prefix)
-    ]
-    run.redispatch_at = None
-    if present:
-        return
-    # The dispatches LiveKit still holds belong to agents that are gone: replace them with a new one.
-    for dispatch_id, name in await gateway.list_dispatches(room.name):
-        if name == agent_name:
-            await gateway.delete_dispatch(room.name, dispatch_id)
-    run.dispatch_id = await gateway.create_dispatch(room.name, agent_name, metadata=room.name)
-    run.dispatched_at = utcnow()
-    run.status = "dispatched"
-    log.info("detection.redispatched", room=room.name, dispatch_id=run.dispatch_id)

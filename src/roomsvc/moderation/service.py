@@ -27,7 +27,7 @@ import msgspec
 import structlog
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.dialects.mysql import insert as mysql_insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.auth import Caller
 from roomsvc.db import newest_first, utcnow
@@ -425,45 +425,6 @@ async def unmute(
         params={"sources": list(sources or SOURCES), "applied_live": connected},
     )
     return await active_mutes(session, room.id, identity)
-
-
-async def expire_mutes(session_factory: async_sessionmaker[AsyncSession], gateway: LiveKitGateway) -> int:
-    """Lift mutes whose time is up (run by ``roomsvc jobs``; each row is claimed once across instances)."""
-    async with session_factory() as session, session.begin():
-        rows = list(
-            (
-                await session.execute(
-                    select(Mute)
-                    .where(Mute.expires_at.is_not(None), Mute.expires_at <= utcnow())
-                    .order_by(Mute.id)
-                    .limit(100)
-                    .with_for_update(skip_locked=True)
-                )
-            ).scalars()
-        )
-        if not rows:
-            return 0
-        expired: dict[tuple[int, str], list[str]] = {}
-        for row in rows:
-            expired.setdefault((row.room_id, row.identity), []).append(row.source)
-            await session.delete(row)
-        await session.flush()
-        for (room_id, identity), sources in expired.items():
-            room = (
-                await session.execute(select(Room).where(Room.id == room_id).with_for_update())
-            ).scalar_one()
-            connected = await apply_live(session, gateway, room, identity) if room.is_open else False
-            await record(
-                session,
-                room,
-                "unmute",
-                caller_id=SYSTEM,
-                actor=None,
-                target=identity,
-                reason="mute expired",
-                params={"sources": sources, "applied_live": connected},
-            )
-        return len(rows)
 
 
 # Roles ---------------------------------------------------------------------------------------------

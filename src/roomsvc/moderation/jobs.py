@@ -1,0 +1,54 @@
+"""Moderation's background work, run by the jobs scheduler (``roomsvc.scheduler``).
+
+Job bodies take a session; the scheduler owns the transaction, the loop, backoff, logging and metrics.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roomsvc.db import utcnow
+from roomsvc.livekit import LiveKitGateway
+from roomsvc.moderation.models import Mute
+from roomsvc.moderation.service import SYSTEM, apply_live, record
+from roomsvc.rooms.models import Room
+
+
+async def expire_mutes(session: AsyncSession, gateway: LiveKitGateway) -> int:
+    """Lift mutes whose time is up; each row is claimed once across instances (``SKIP LOCKED``).
+
+    Returns how many mute rows were lifted (0 tells the scheduler to sleep).
+    """
+    rows = list(
+        (
+            await session.execute(
+                select(Mute)
+                .where(Mute.expires_at.is_not(None), Mute.expires_at <= utcnow())
+                .order_by(Mute.id)
+                .limit(100)
+                .with_for_update(skip_locked=True)
+            )
+        ).scalars()
+    )
+    if not rows:
+        return 0
+    expired: dict[tuple[int, str], list[str]] = {}
+    for row in rows:
+        expired.setdefault((row.room_id, row.identity), []).append(row.source)
+        await session.delete(row)
+    await session.flush()
+    for (room_id, identity), sources in expired.items():
+        room = (await session.execute(select(Room).where(Room.id == room_id).with_for_update())).scalar_one()
+        connected = await apply_live(session, gateway, room, identity) if room.is_open else False
+        await record(
+            session,
+            room,
+            "unmute",
+            caller_id=SYSTEM,
+            actor=None,
+            target=identity,
+            reason="mute expired",
+            params={"sources": sources, "applied_live": connected},
+        )
+    return len(rows)
