@@ -1,225 +1,32 @@
 """Settings, read once from the environment and validated at start.
 
-Every variable is declared in ``SETTINGS`` below with its default and a one-line description;
-``.env.example`` and ``docs/configuration.md`` are checked against this table by a test, so they cannot
-drift. Outside dev mode (``ROOMSVC_ENV`` other than ``dev``) a missing or placeholder secret refuses to
-start, naming the variable.
+Every variable is declared exactly once, in ``SETTINGS`` below: its name, its default (as the text an
+operator would write), its parser, a one-line description, whether it is a secret, and its target, the
+field it fills: ``"port"`` on :class:`Settings`, or ``"database.pool_size"`` on the per-concern object
+:class:`Settings` holds under ``database``. :func:`load_settings` parses the table in order and builds
+the frozen objects from it alone; nothing else spells a variable name or a default.
+``.env.example`` and ``docs/configuration.md`` are generated from the table (scripts/sync_settings.py)
+and checked against it by tests, and tests/unit/test_config_table.py checks that every field of every
+settings object is filled by exactly one entry, so neither side can drift.
+
+Outside dev mode (``ROOMSVC_ENV`` other than ``dev``) a missing or placeholder secret refuses to start,
+naming the variable. Every other invalid value also stops the start with a message naming it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal, Protocol, get_type_hints
 
 
 class ConfigError(ValueError):
     """A setting is missing or invalid; the message names the variable and how to fix it."""
 
 
-@dataclass(frozen=True)
-class Setting:
-    env: str
-    default: str
-    description: str
-    secret: bool = False
-
-
-# The single table of settings. Order here is the order of .env.example and docs/configuration.md.
-SETTINGS: tuple[Setting, ...] = (
-    Setting("ROOMSVC_ENV", "dev", "`dev` or `prod`. Outside dev, placeholder secrets refuse to start."),
-    Setting("ROOMSVC_HOST", "127.0.0.1", "Address the API binds to."),
-    Setting("ROOMSVC_PORT", "8000", "Port the API binds to."),
-    Setting("ROOMSVC_WORKERS", "1", "Uvicorn worker processes for `roomsvc serve`."),
-    Setting("ROOMSVC_LOG_LEVEL", "info", "Log level: debug, info, warning, error."),
-    Setting("ROOMSVC_LOG_JSON", "auto", "`auto` (JSON when stdout is not a TTY), `true` or `false`."),
-    Setting(
-        "ROOMSVC_SECRET_KEY",
-        "dev-only-secret-key-change-me-0123456789",
-        "Master key (>= 32 chars) that encrypts caller-credential secrets at rest.",
-        secret=True,
-    ),
-    Setting(
-        "DATABASE_URL",
-        "mysql+aiomysql://roomsvc:roomsvc-dev-password@127.0.0.1:3306/roomsvc",
-        "SQLAlchemy URL of the MySQL/MariaDB database (driver aiomysql).",
-        secret=True,
-    ),
-    Setting("ROOMSVC_DB_POOL_SIZE", "10", "Connections kept in the SQLAlchemy pool per process."),
-    Setting("ROOMSVC_DB_MAX_OVERFLOW", "10", "Extra connections allowed above the pool size under bursts."),
-    Setting("ROOMSVC_DB_POOL_RECYCLE", "1800", "Seconds after which a pooled connection is replaced."),
-    Setting("ROOMSVC_DB_TIMEOUT", "5", "Seconds to wait for a database connection before failing with 503."),
-    Setting(
-        "REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL for shared state (rate-limit buckets).", True
-    ),
-    Setting("ROOMSVC_REDIS_TIMEOUT", "0.5", "Seconds for any Redis call before it is treated as down."),
-    Setting("LIVEKIT_URL", "http://127.0.0.1:7880", "LiveKit server API URL used by roomsvc (server side)."),
-    Setting(
-        "LIVEKIT_PUBLIC_URL",
-        "ws://127.0.0.1:7880",
-        "LiveKit URL handed to clients in join responses (what browsers and SDKs connect to).",
-    ),
-    Setting("LIVEKIT_API_KEY", "devkey", "LiveKit API key; also the issuer LiveKit puts on webhooks."),
-    Setting(
-        "LIVEKIT_API_SECRET",
-        "dev-livekit-secret-change-me-0123456789",
-        "LiveKit API secret (>= 32 chars): signs join tokens and verifies webhooks.",
-        secret=True,
-    ),
-    Setting("LIVEKIT_TIMEOUT", "5", "Seconds for a LiveKit server API call before it fails with 503."),
-    Setting(
-        "ROOMSVC_TOKEN_TTL",
-        "600",
-        "Default lifetime in seconds of join tokens (LiveKit refreshes tokens of connected clients).",
-    ),
-    Setting("ROOMSVC_TOKEN_MAX_TTL", "3600", "Largest `ttl` a join request may ask for, in seconds."),
-    Setting("ROOMSVC_CALLER_AUDIENCE", "roomsvc", "Required `aud` claim of caller JWTs."),
-    Setting(
-        "ROOMSVC_CALLER_MAX_TTL", "3600", "Longest lifetime (exp - iat) accepted for a caller JWT, seconds."
-    ),
-    Setting("ROOMSVC_CALLER_LEEWAY", "30", "Clock leeway in seconds when checking caller JWT times."),
-    Setting(
-        "ROOMSVC_DEV_CREDENTIAL_ID", "cred_dev", "Id of the dev caller credential `make run` provisions."
-    ),
-    Setting(
-        "ROOMSVC_DEV_CREDENTIAL_SECRET",
-        "dev-caller-secret-change-me-0123456789",
-        "Secret of the dev caller credential; `roomsvc caller-token` signs with it.",
-        secret=True,
-    ),
-    Setting(
-        "ROOMSVC_RATE_LIMITS",
-        "default=50/100,rooms:write=20/40",
-        "Token buckets per caller credential: `scope=rate/burst` pairs, rate in requests per second.",
-    ),
-    Setting("ROOMSVC_MAX_BODY_BYTES", "65536", "Largest request body accepted; larger gets 413."),
-    Setting(
-        "ROOMSVC_WEBHOOK_PATH", "/webhooks/livekit", "Path LiveKit posts webhooks to (see livekit.yaml)."
-    ),
-    Setting(
-        "ROOMSVC_PUBLIC_URL",
-        "http://127.0.0.1:8000",
-        "Base URL at which LiveKit and operators reach the API.",
-    ),
-    Setting(
-        "ROOMSVC_RECONCILE_INTERVAL",
-        "15",
-        "Seconds between reconciliations against LiveKit (ListRooms/ListParticipants); 0 disables.",
-    ),
-    Setting("ROOMSVC_RECONCILE_GRACE", "10", "Records younger than this many seconds are never repaired."),
-    Setting("ROOMSVC_DELIVERY_TIMEOUT", "10", "Seconds an event subscriber has to answer one delivery."),
-    Setting("ROOMSVC_DELIVERY_CONCURRENCY", "16", "Deliveries sent at once by one jobs process."),
-    Setting(
-        "ROOMSVC_DELIVERY_BACKOFF_BASE",
-        "2",
-        "First retry delay in seconds; doubles per attempt, with jitter.",
-    ),
-    Setting("ROOMSVC_DELIVERY_BACKOFF_CAP", "600", "Longest delay between two attempts, in seconds."),
-    Setting(
-        "ROOMSVC_DELIVERY_MAX_AGE", "86400", "A delivery still failing after this many seconds is given up."
-    ),
-    Setting(
-        "ROOMSVC_DELIVERY_DISABLE_AFTER", "50", "Consecutive failures after which a subscription is disabled."
-    ),
-    Setting(
-        "ROOMSVC_DELIVERY_LEASE",
-        "60",
-        "Seconds a claimed delivery is reserved before another process retries it.",
-    ),
-    Setting(
-        "ROOMSVC_JOBS_POLL_INTERVAL", "0.5", "Seconds the jobs process sleeps when it finds nothing to do."
-    ),
-    Setting(
-        "ROOMSVC_DETECTION_AGENT_NAME",
-        "roomsvc-detector",
-        "Agent name `roomsvc worker` registers under; rooms with detection are dispatched to it explicitly.",
-    ),
-    Setting(
-        "ROOMSVC_WORKER_CREDENTIAL_ID",
-        "cred_worker",
-        "Caller credential the detection worker signs its API calls with; only it may write detections.",
-    ),
-    Setting(
-        "ROOMSVC_WORKER_CREDENTIAL_SECRET",
-        "dev-worker-secret-change-me-0123456789",
-        "Secret of the worker credential (`roomsvc credentials bootstrap-dev` provisions it in dev).",
-        secret=True,
-    ),
-    Setting(
-        "ROOMSVC_WORKER_API_URL",
-        "",
-        "Base URL at which the worker reaches the API; empty means ROOMSVC_PUBLIC_URL.",
-    ),
-    Setting(
-        "ROOMSVC_WORKER_MAX_JOBS",
-        "4",
-        "Rooms one `roomsvc worker` analyses at once; beyond that LiveKit dispatches to another worker.",
-    ),
-    Setting(
-        "ROOMSVC_WORKER_IDLE_PROCESSES", "1", "Job processes the worker keeps prewarmed (models loaded)."
-    ),
-    Setting("ROOMSVC_WORKER_HTTP_PORT", "8081", "Port of the worker's health endpoint; 0 picks a free one."),
-    Setting(
-        "ROOMSVC_DETECTION_HOP_SECONDS",
-        "2",
-        "Seconds between the starts of two scored audio windows (the window length is the model's).",
-    ),
-    Setting(
-        "ROOMSVC_DETECTION_MIN_SPEECH",
-        "0.3",
-        "Fraction of a window the voice activity detector must call speech for the window to be scored.",
-    ),
-    Setting(
-        "ROOMSVC_DETECTION_SMOOTHING",
-        "2",
-        "Scores averaged (the latest N windows) before the hysteresis thresholds are applied.",
-    ),
-    Setting(
-        "ROOMSVC_DETECTION_HYSTERESIS",
-        "0.05",
-        "A state is left only when the smoothed score falls this far below the threshold that entered it.",
-    ),
-    Setting(
-        "ROOMSVC_DETECTION_QUEUE",
-        "8",
-        "Audio hops (or video frames) queued per track for inference; beyond it the oldest is dropped.",
-    ),
-    Setting(
-        "ROOMSVC_DETECTION_THREADS", "1", "Inference threads per job process (ONNX Runtime runs in them)."
-    ),
-    Setting("ROOMSVC_DETECTION_VIDEO_FPS", "1", "Camera frames sampled per second for face-forgery scoring."),
-    Setting("ROOMSVC_DETECTION_HEARTBEAT", "5", "Seconds between the worker's status reports for a room."),
-    Setting(
-        "ROOMSVC_DETECTION_REDISPATCH_GRACE",
-        "10",
-        "Seconds a dispatch is given to bring its agent into the room before `roomsvc jobs` replaces it.",
-    ),
-    Setting(
-        "ROOMSVC_METRICS_ENABLED",
-        "true",
-        "Serve Prometheus `GET /metrics` on the API (no caller token); `false` removes the route.",
-    ),
-    Setting(
-        "ROOMSVC_JOBS_METRICS_PORT",
-        "9101",
-        "Port on ROOMSVC_HOST where `roomsvc jobs` serves Prometheus /metrics; 0 disables it.",
-    ),
-    Setting(
-        "ROOMSVC_DEMO_ENABLED",
-        "auto",
-        "Serve the browser demo at /demo: `auto` (on when ROOMSVC_ENV=dev), `true` or `false`.",
-    ),
-)
-
-_BY_ENV = {s.env: s for s in SETTINGS}
-PLACEHOLDER_MARKERS = ("change-me", "changeme", "dev-only", "placeholder")
-
-
-def _is_placeholder(value: str) -> bool:
-    lowered = value.lower()
-    return any(marker in lowered for marker in PLACEHOLDER_MARKERS)
+# --- the settings objects, one per concern (filled by the table below) ---------------------------------
 
 
 @dataclass(frozen=True)
@@ -243,7 +50,7 @@ class LiveKitSettings:
     public_url: str
     api_key: str
     api_secret: str = field(repr=False)
-    timeout: float = 5.0
+    timeout: float
 
 
 @dataclass(frozen=True)
@@ -277,28 +84,28 @@ class JobSettings:
 
 @dataclass(frozen=True)
 class ObservabilitySettings:
-    metrics_enabled: bool = True
-    jobs_metrics_port: int = 9101
+    metrics_enabled: bool
+    jobs_metrics_port: int
 
 
 @dataclass(frozen=True)
 class DetectionSettings:
-    agent_name: str = "roomsvc-detector"
-    worker_credential_id: str = "cred_worker"
-    worker_credential_secret: str = field(default="", repr=False)
-    worker_api_url: str = ""
-    max_jobs: int = 4
-    idle_processes: int = 1
-    worker_http_port: int = 8081
-    hop_seconds: float = 2.0
-    min_speech: float = 0.3
-    smoothing: int = 2
-    hysteresis: float = 0.05
-    queue_size: int = 8
-    threads: int = 1
-    video_fps: float = 1.0
-    heartbeat: float = 5.0
-    redispatch_grace: float = 10.0
+    agent_name: str
+    worker_credential_id: str
+    worker_credential_secret: str = field(repr=False)
+    worker_api_url: str
+    max_jobs: int
+    idle_processes: int
+    worker_http_port: int
+    hop_seconds: float
+    min_speech: float
+    smoothing: int
+    hysteresis: float
+    queue_size: int
+    threads: int
+    video_fps: float
+    heartbeat: float
+    redispatch_grace: float
 
 
 @dataclass(frozen=True)
@@ -316,19 +123,19 @@ class Settings:
     log_level: str
     log_json: bool | None
     secret_key: str = field(repr=False)
-    public_url: str = ""
-    webhook_path: str = "/webhooks/livekit"
-    max_body_bytes: int = 65536
-    database: DatabaseSettings = field(default=None, repr=False)  # type: ignore[assignment]
-    redis: RedisSettings = field(default=None, repr=False)  # type: ignore[assignment]
-    livekit: LiveKitSettings = field(default=None)  # type: ignore[assignment]
-    tokens: TokenSettings = field(default=None)  # type: ignore[assignment]
-    caller_auth: CallerAuthSettings = field(default=None)  # type: ignore[assignment]
-    rate_limits: Mapping[str, RateLimit] = field(default_factory=dict)
-    jobs: JobSettings = field(default=None)  # type: ignore[assignment]
-    detection: DetectionSettings = field(default_factory=DetectionSettings)
-    observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
-    demo_enabled: bool = False
+    public_url: str
+    webhook_path: str
+    max_body_bytes: int
+    database: DatabaseSettings = field(repr=False)  # its URL holds the database password
+    redis: RedisSettings = field(repr=False)  # its URL may hold a password
+    livekit: LiveKitSettings
+    tokens: TokenSettings
+    caller_auth: CallerAuthSettings
+    rate_limits: Mapping[str, RateLimit]
+    jobs: JobSettings
+    detection: DetectionSettings
+    observability: ObservabilitySettings
+    demo_enabled: bool
 
     @property
     def is_dev(self) -> bool:
@@ -339,48 +146,127 @@ class Settings:
         return self.public_url.rstrip("/") + self.webhook_path
 
 
-def _int(env: Mapping[str, str], name: str, *, minimum: int = 0) -> int:
-    raw = _raw(env, name)
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
-    if value < minimum:
-        raise ConfigError(f"{name} must be >= {minimum}, got {value}")
-    return value
+# The per-concern objects, by the name of the Settings field that holds them ("database", "jobs", …).
+_HINTS = get_type_hints(Settings)
+GROUPS: Mapping[str, type[Any]] = {
+    f.name: hint for f in fields(Settings) if isinstance(hint := _HINTS[f.name], type) and is_dataclass(hint)
+}
 
 
-def _bool(env: Mapping[str, str], name: str, *, auto: bool | None = None) -> bool:
-    raw = _raw(env, name).lower()
-    if raw == "auto" and auto is not None:
-        return auto
-    if raw in ("true", "1", "yes", "on"):
-        return True
-    if raw in ("false", "0", "no", "off"):
-        return False
-    allowed = "auto, true or false" if auto is not None else "true or false"
-    raise ConfigError(f"{name} must be {allowed}, got {raw!r}")
+# --- parsers: turn the raw text of one variable into the value of its field -----------------------------
+
+Parsed = Mapping[str, object]
+"""The values parsed so far, by variable name (the table is parsed in order)."""
 
 
-def _float(env: Mapping[str, str], name: str, *, allow_zero: bool = False) -> float:
-    raw = _raw(env, name)
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ConfigError(f"{name} must be > 0, got {value}")
-    return value
+class Parser(Protocol):
+    def __call__(self, setting: Setting, raw: str, parsed: Parsed) -> object: ...
 
 
-def _raw(env: Mapping[str, str], name: str) -> str:
-    value = env.get(name)
-    if value is None or value == "":
-        return _BY_ENV[name].default
-    return value.strip()
+@dataclass(frozen=True)
+class Text:
+    """A string. ``check`` (with the ``requirement`` its error states) validates it; an empty value takes
+    the value of the earlier variable ``fallback``; ``rstrip`` characters are cut from the end."""
+
+    lower: bool = False
+    min_length: int = 0
+    check: Callable[[str], bool] | None = None
+    requirement: str = ""
+    fallback: str = ""
+    rstrip: str = ""
+
+    def __call__(self, setting: Setting, raw: str, parsed: Parsed) -> str:
+        value = raw.lower() if self.lower else raw
+        if not value and self.fallback:
+            value = str(parsed[self.fallback])
+        if self.rstrip:
+            value = value.rstrip(self.rstrip)
+        if len(value) < self.min_length:
+            raise ConfigError(f"{setting.env} must be at least {self.min_length} characters long")
+        if self.check is not None and not self.check(value):
+            shown = "" if setting.secret else f", got {value!r}"  # never echo a secret
+            raise ConfigError(f"{setting.env} {self.requirement}{shown}")
+        return value
 
 
-def parse_rate_limits(raw: str) -> dict[str, RateLimit]:
+@dataclass(frozen=True)
+class Int:
+    minimum: int = 0
+
+    def __call__(self, setting: Setting, raw: str, parsed: Parsed) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{setting.env} must be an integer, got {raw!r}") from None
+        if value < self.minimum:
+            raise ConfigError(f"{setting.env} must be >= {self.minimum}, got {value}")
+        return value
+
+
+@dataclass(frozen=True)
+class Float:
+    """A number > 0 (>= 0 with ``allow_zero``), at most ``maximum`` when one is given."""
+
+    allow_zero: bool = False
+    maximum: float | None = None
+
+    def __call__(self, setting: Setting, raw: str, parsed: Parsed) -> float:
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ConfigError(f"{setting.env} must be a number, got {raw!r}") from None
+        if self.maximum is not None and not 0 <= value <= self.maximum:
+            raise ConfigError(f"{setting.env} must be between 0 and {self.maximum:g}, got {value}")
+        if value < 0 or (value == 0 and not self.allow_zero):
+            raise ConfigError(f"{setting.env} must be {'>=' if self.allow_zero else '>'} 0, got {value}")
+        return value
+
+
+FRACTION = Float(allow_zero=True, maximum=1.0)
+
+
+@dataclass(frozen=True)
+class Bool:
+    """``true``/``false`` (also 1/0, yes/no, on/off); with ``auto``, ``auto`` is what it computes."""
+
+    auto: Callable[[Parsed], bool] | None = None
+
+    def __call__(self, setting: Setting, raw: str, parsed: Parsed) -> bool:
+        value = raw.lower()
+        if value == "auto" and self.auto is not None:
+            return self.auto(parsed)
+        if value in ("true", "1", "yes", "on"):
+            return True
+        if value in ("false", "0", "no", "off"):
+            return False
+        allowed = "auto, true or false" if self.auto is not None else "true or false"
+        raise ConfigError(f"{setting.env} must be {allowed}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of ``choices``' keys, mapped to its value."""
+
+    choices: Mapping[str, object]
+    lower: bool = False
+
+    def __call__(self, setting: Setting, raw: str, parsed: Parsed) -> object:
+        value = raw.lower() if self.lower else raw
+        if value not in self.choices:
+            *others, last = self.choices
+            raise ConfigError(f"{setting.env} must be {', '.join(others)} or {last}, got {value!r}")
+        return self.choices[value]
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """``scope=rate/burst,…`` token buckets, see :func:`parse_rate_limits`."""
+
+    def __call__(self, setting: Setting, raw: str, parsed: Parsed) -> dict[str, RateLimit]:
+        return parse_rate_limits(raw, setting.env)
+
+
+def parse_rate_limits(raw: str, name: str = "ROOMSVC_RATE_LIMITS") -> dict[str, RateLimit]:
     """Parse ``scope=rate/burst,…`` into buckets; ``default`` must be present."""
     limits: dict[str, RateLimit] = {}
     for part in filter(None, (p.strip() for p in raw.split(","))):
@@ -390,146 +276,501 @@ def parse_rate_limits(raw: str) -> dict[str, RateLimit]:
             limit = RateLimit(rate=float(rate_text), burst=int(burst_text))
         except ValueError:
             raise ConfigError(
-                f"ROOMSVC_RATE_LIMITS: cannot parse {part!r}; expected scope=rate/burst, e.g. default=50/100"
+                f"{name}: cannot parse {part!r}; expected scope=rate/burst, e.g. default=50/100"
             ) from None
         if limit.rate <= 0 or limit.burst < 1:
-            raise ConfigError(f"ROOMSVC_RATE_LIMITS: {part!r} needs rate > 0 and burst >= 1")
+            raise ConfigError(f"{name}: {part!r} needs rate > 0 and burst >= 1")
         limits[scope.strip()] = limit
     if "default" not in limits:
-        raise ConfigError("ROOMSVC_RATE_LIMITS must define a `default=rate/burst` bucket")
+        raise ConfigError(f"{name} must define a `default=rate/burst` bucket")
     return limits
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Build and validate settings from ``env`` (``os.environ`` by default)."""
-    env = os.environ if env is None else env
-    mode = _raw(env, "ROOMSVC_ENV")
-    if mode not in ("dev", "prod"):
-        raise ConfigError(f"ROOMSVC_ENV must be 'dev' or 'prod', got {mode!r}")
+def _is_dev(parsed: Parsed) -> bool:
+    return parsed["ROOMSVC_ENV"] == "dev"
 
-    if mode != "dev":
-        for setting in SETTINGS:
-            if not setting.secret:
-                continue
-            value = env.get(setting.env, "")
-            if not value:
-                raise ConfigError(f"{setting.env} is not set; it is required when ROOMSVC_ENV={mode}")
-            if _is_placeholder(value):
-                raise ConfigError(
-                    f"{setting.env} still holds the placeholder from .env.example; set a real secret "
-                    f"(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
-                )
-    for name in (
+
+def _agent_name(value: str) -> bool:
+    return value.replace("-", "").replace("_", "").isalnum()
+
+
+# --- the table ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable: ``env`` holds ``default`` unless set; ``parse`` turns it into the value
+    of the field named by ``target`` (``"field"`` on Settings, ``"group.field"`` on a group object)."""
+
+    env: str
+    default: str
+    description: str
+    secret: bool = False
+    target: str = field(kw_only=True)
+    parse: Parser = field(default=Text(), kw_only=True)
+
+
+SECRET = Text(min_length=32)  # the keys and credential secrets roomsvc signs or encrypts with
+
+# The single table of settings. Order here is the order of .env.example and docs/configuration.md.
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "ROOMSVC_ENV",
+        "dev",
+        "`dev` or `prod`. Outside dev, placeholder secrets refuse to start.",
+        target="env",
+        parse=Choice({"dev": "dev", "prod": "prod"}),
+    ),
+    Setting("ROOMSVC_HOST", "127.0.0.1", "Address the API binds to.", target="host"),
+    Setting("ROOMSVC_PORT", "8000", "Port the API binds to.", target="port", parse=Int(minimum=1)),
+    Setting(
+        "ROOMSVC_WORKERS",
+        "1",
+        "Uvicorn worker processes for `roomsvc serve`.",
+        target="workers",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_LOG_LEVEL",
+        "info",
+        "Log level: debug, info, warning, error.",
+        target="log_level",
+        parse=Text(lower=True),
+    ),
+    Setting(
+        "ROOMSVC_LOG_JSON",
+        "auto",
+        "`auto` (JSON when stdout is not a TTY), `true` or `false`.",
+        target="log_json",
+        parse=Choice({"auto": None, "true": True, "false": False}, lower=True),
+    ),
+    Setting(
         "ROOMSVC_SECRET_KEY",
+        "dev-only-secret-key-change-me-0123456789",
+        "Master key (>= 32 chars) that encrypts caller-credential secrets at rest.",
+        secret=True,
+        target="secret_key",
+        parse=SECRET,
+    ),
+    Setting(
+        "DATABASE_URL",
+        "mysql+aiomysql://roomsvc:roomsvc-dev-password@127.0.0.1:3306/roomsvc",
+        "SQLAlchemy URL of the MySQL/MariaDB database (driver aiomysql).",
+        secret=True,
+        target="database.url",
+        parse=Text(
+            check=lambda url: url.startswith("mysql+aiomysql://"),
+            requirement="must use the mysql+aiomysql:// driver",
+        ),
+    ),
+    Setting(
+        "ROOMSVC_DB_POOL_SIZE",
+        "10",
+        "Connections kept in the SQLAlchemy pool per process.",
+        target="database.pool_size",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_DB_MAX_OVERFLOW",
+        "10",
+        "Extra connections allowed above the pool size under bursts.",
+        target="database.max_overflow",
+        parse=Int(),
+    ),
+    Setting(
+        "ROOMSVC_DB_POOL_RECYCLE",
+        "1800",
+        "Seconds after which a pooled connection is replaced.",
+        target="database.pool_recycle",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_DB_TIMEOUT",
+        "5",
+        "Seconds to wait for a database connection before failing with 503.",
+        target="database.timeout",
+        parse=Float(),
+    ),
+    Setting(
+        "REDIS_URL",
+        "redis://127.0.0.1:6379/0",
+        "Redis URL for shared state (rate-limit buckets).",
+        secret=True,
+        target="redis.url",
+    ),
+    Setting(
+        "ROOMSVC_REDIS_TIMEOUT",
+        "0.5",
+        "Seconds for any Redis call before it is treated as down.",
+        target="redis.timeout",
+        parse=Float(),
+    ),
+    Setting(
+        "LIVEKIT_URL",
+        "http://127.0.0.1:7880",
+        "LiveKit server API URL used by roomsvc (server side).",
+        target="livekit.url",
+    ),
+    Setting(
+        "LIVEKIT_PUBLIC_URL",
+        "ws://127.0.0.1:7880",
+        "LiveKit URL handed to clients in join responses (what browsers and SDKs connect to).",
+        target="livekit.public_url",
+    ),
+    Setting(
+        "LIVEKIT_API_KEY",
+        "devkey",
+        "LiveKit API key; also the issuer LiveKit puts on webhooks.",
+        target="livekit.api_key",
+    ),
+    Setting(
         "LIVEKIT_API_SECRET",
+        "dev-livekit-secret-change-me-0123456789",
+        "LiveKit API secret (>= 32 chars): signs join tokens and verifies webhooks.",
+        secret=True,
+        target="livekit.api_secret",
+        parse=SECRET,
+    ),
+    Setting(
+        "LIVEKIT_TIMEOUT",
+        "5",
+        "Seconds for a LiveKit server API call before it fails with 503.",
+        target="livekit.timeout",
+        parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_TOKEN_TTL",
+        "600",
+        "Default lifetime in seconds of join tokens (LiveKit refreshes tokens of connected clients).",
+        target="tokens.default_ttl",
+        parse=Int(minimum=30),
+    ),
+    Setting(
+        "ROOMSVC_TOKEN_MAX_TTL",
+        "3600",
+        "Largest `ttl` a join request may ask for, in seconds.",
+        target="tokens.max_ttl",
+        parse=Int(minimum=30),
+    ),
+    Setting(
+        "ROOMSVC_CALLER_AUDIENCE",
+        "roomsvc",
+        "Required `aud` claim of caller JWTs.",
+        target="caller_auth.audience",
+    ),
+    Setting(
+        "ROOMSVC_CALLER_MAX_TTL",
+        "3600",
+        "Longest lifetime (exp - iat) accepted for a caller JWT, seconds.",
+        target="caller_auth.max_ttl",
+        parse=Int(minimum=60),
+    ),
+    Setting(
+        "ROOMSVC_CALLER_LEEWAY",
+        "30",
+        "Clock leeway in seconds when checking caller JWT times.",
+        target="caller_auth.leeway",
+        parse=Int(),
+    ),
+    Setting(
+        "ROOMSVC_DEV_CREDENTIAL_ID",
+        "cred_dev",
+        "Id of the dev caller credential `make run` provisions.",
+        target="caller_auth.dev_credential_id",
+    ),
+    Setting(
         "ROOMSVC_DEV_CREDENTIAL_SECRET",
+        "dev-caller-secret-change-me-0123456789",
+        "Secret of the dev caller credential; `roomsvc caller-token` signs with it.",
+        secret=True,
+        target="caller_auth.dev_credential_secret",
+        parse=SECRET,
+    ),
+    Setting(
+        "ROOMSVC_RATE_LIMITS",
+        "default=50/100,rooms:write=20/40",
+        "Token buckets per caller credential: `scope=rate/burst` pairs, rate in requests per second.",
+        target="rate_limits",
+        parse=RateLimits(),
+    ),
+    Setting(
+        "ROOMSVC_MAX_BODY_BYTES",
+        "65536",
+        "Largest request body accepted; larger gets 413.",
+        target="max_body_bytes",
+        parse=Int(minimum=1024),
+    ),
+    Setting(
+        "ROOMSVC_WEBHOOK_PATH",
+        "/webhooks/livekit",
+        "Path LiveKit posts webhooks to (see livekit.yaml).",
+        target="webhook_path",
+        parse=Text(check=lambda path: path.startswith("/"), requirement="must start with '/'"),
+    ),
+    Setting(
+        "ROOMSVC_PUBLIC_URL",
+        "http://127.0.0.1:8000",
+        "Base URL at which LiveKit and operators reach the API.",
+        target="public_url",
+    ),
+    Setting(
+        "ROOMSVC_RECONCILE_INTERVAL",
+        "15",
+        "Seconds between reconciliations against LiveKit (ListRooms/ListParticipants); 0 disables.",
+        target="jobs.reconcile_interval",
+        parse=Float(allow_zero=True),
+    ),
+    Setting(
+        "ROOMSVC_RECONCILE_GRACE",
+        "10",
+        "Records younger than this many seconds are never repaired.",
+        target="jobs.reconcile_grace",
+        parse=Float(allow_zero=True),
+    ),
+    Setting(
+        "ROOMSVC_DELIVERY_TIMEOUT",
+        "10",
+        "Seconds an event subscriber has to answer one delivery.",
+        target="jobs.delivery_timeout",
+        parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_DELIVERY_CONCURRENCY",
+        "16",
+        "Deliveries sent at once by one jobs process.",
+        target="jobs.delivery_concurrency",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_DELIVERY_BACKOFF_BASE",
+        "2",
+        "First retry delay in seconds; doubles per attempt, with jitter.",
+        target="jobs.backoff_base",
+        parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_DELIVERY_BACKOFF_CAP",
+        "600",
+        "Longest delay between two attempts, in seconds.",
+        target="jobs.backoff_cap",
+        parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_DELIVERY_MAX_AGE",
+        "86400",
+        "A delivery still failing after this many seconds is given up.",
+        target="jobs.max_age",
+        parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_DELIVERY_DISABLE_AFTER",
+        "50",
+        "Consecutive failures after which a subscription is disabled.",
+        target="jobs.disable_after",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_DELIVERY_LEASE",
+        "60",
+        "Seconds a claimed delivery is reserved before another process retries it.",
+        target="jobs.lease",
+        parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_JOBS_POLL_INTERVAL",
+        "0.5",
+        "Seconds the jobs process sleeps when it finds nothing to do.",
+        target="jobs.poll_interval",
+        parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_AGENT_NAME",
+        "roomsvc-detector",
+        "Agent name `roomsvc worker` registers under; rooms with detection are dispatched to it explicitly.",
+        target="detection.agent_name",
+        parse=Text(check=_agent_name, requirement="may hold letters, digits, - and _"),
+    ),
+    Setting(
+        "ROOMSVC_WORKER_CREDENTIAL_ID",
+        "cred_worker",
+        "Caller credential the detection worker signs its API calls with; only it may write detections.",
+        target="detection.worker_credential_id",
+    ),
+    Setting(
         "ROOMSVC_WORKER_CREDENTIAL_SECRET",
-    ):
-        if len(_raw(env, name)) < 32:
-            raise ConfigError(f"{name} must be at least 32 characters long")
+        "dev-worker-secret-change-me-0123456789",
+        "Secret of the worker credential (`roomsvc credentials bootstrap-dev` provisions it in dev).",
+        secret=True,
+        target="detection.worker_credential_secret",
+        parse=SECRET,
+    ),
+    Setting(
+        "ROOMSVC_WORKER_API_URL",
+        "",
+        "Base URL at which the worker reaches the API; empty means ROOMSVC_PUBLIC_URL.",
+        target="detection.worker_api_url",
+        parse=Text(fallback="ROOMSVC_PUBLIC_URL", rstrip="/"),
+    ),
+    Setting(
+        "ROOMSVC_WORKER_MAX_JOBS",
+        "4",
+        "Rooms one `roomsvc worker` analyses at once; beyond that LiveKit dispatches to another worker.",
+        target="detection.max_jobs",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_WORKER_IDLE_PROCESSES",
+        "1",
+        "Job processes the worker keeps prewarmed (models loaded).",
+        target="detection.idle_processes",
+        parse=Int(),
+    ),
+    Setting(
+        "ROOMSVC_WORKER_HTTP_PORT",
+        "8081",
+        "Port of the worker's health endpoint; 0 picks a free one.",
+        target="detection.worker_http_port",
+        parse=Int(),
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_HOP_SECONDS",
+        "2",
+        "Seconds between the starts of two scored audio windows (the window length is the model's).",
+        target="detection.hop_seconds",
+        parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_MIN_SPEECH",
+        "0.3",
+        "Fraction of a window the voice activity detector must call speech for the window to be scored.",
+        target="detection.min_speech",
+        parse=FRACTION,
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_SMOOTHING",
+        "2",
+        "Scores averaged (the latest N windows) before the hysteresis thresholds are applied.",
+        target="detection.smoothing",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_HYSTERESIS",
+        "0.05",
+        "A state is left only when the smoothed score falls this far below the threshold that entered it.",
+        target="detection.hysteresis",
+        parse=FRACTION,
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_QUEUE",
+        "8",
+        "Audio hops (or video frames) queued per track for inference; beyond it the oldest is dropped.",
+        target="detection.queue_size",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_THREADS",
+        "1",
+        "Inference threads per job process (ONNX Runtime runs in them).",
+        target="detection.threads",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_VIDEO_FPS",
+        "1",
+        "Camera frames sampled per second for face-forgery scoring.",
+        target="detection.video_fps",
+        parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_HEARTBEAT",
+        "5",
+        "Seconds between the worker's status reports for a room.",
+        target="detection.heartbeat",
+        parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_REDISPATCH_GRACE",
+        "10",
+        "Seconds a dispatch is given to bring its agent into the room before `roomsvc jobs` replaces it.",
+        target="detection.redispatch_grace",
+        parse=Float(allow_zero=True),
+    ),
+    Setting(
+        "ROOMSVC_METRICS_ENABLED",
+        "true",
+        "Serve Prometheus `GET /metrics` on the API (no caller token); `false` removes the route.",
+        target="observability.metrics_enabled",
+        parse=Bool(),
+    ),
+    Setting(
+        "ROOMSVC_JOBS_METRICS_PORT",
+        "9101",
+        "Port on ROOMSVC_HOST where `roomsvc jobs` serves Prometheus /metrics; 0 disables it.",
+        target="observability.jobs_metrics_port",
+        parse=Int(),
+    ),
+    Setting(
+        "ROOMSVC_DEMO_ENABLED",
+        "auto",
+        "Serve the browser demo at /demo: `auto` (on when ROOMSVC_ENV=dev), `true` or `false`.",
+        target="demo_enabled",
+        parse=Bool(auto=_is_dev),
+    ),
+)
 
-    log_json_raw = _raw(env, "ROOMSVC_LOG_JSON").lower()
-    if log_json_raw not in ("auto", "true", "false"):
-        raise ConfigError(f"ROOMSVC_LOG_JSON must be auto, true or false, got {log_json_raw!r}")
-    database_url = _raw(env, "DATABASE_URL")
-    if not database_url.startswith("mysql+aiomysql://"):
-        raise ConfigError("DATABASE_URL must use the mysql+aiomysql:// driver")
-    webhook_path = _raw(env, "ROOMSVC_WEBHOOK_PATH")
-    if not webhook_path.startswith("/"):
-        raise ConfigError("ROOMSVC_WEBHOOK_PATH must start with '/'")
-
-    return Settings(
-        env=mode,  # type: ignore[arg-type]
-        host=_raw(env, "ROOMSVC_HOST"),
-        port=_int(env, "ROOMSVC_PORT", minimum=1),
-        workers=_int(env, "ROOMSVC_WORKERS", minimum=1),
-        log_level=_raw(env, "ROOMSVC_LOG_LEVEL").lower(),
-        log_json=None if log_json_raw == "auto" else log_json_raw == "true",
-        secret_key=_raw(env, "ROOMSVC_SECRET_KEY"),
-        public_url=_raw(env, "ROOMSVC_PUBLIC_URL"),
-        webhook_path=webhook_path,
-        max_body_bytes=_int(env, "ROOMSVC_MAX_BODY_BYTES", minimum=1024),
-        database=DatabaseSettings(
-            url=database_url,
-            pool_size=_int(env, "ROOMSVC_DB_POOL_SIZE", minimum=1),
-            max_overflow=_int(env, "ROOMSVC_DB_MAX_OVERFLOW"),
-            pool_recycle=_int(env, "ROOMSVC_DB_POOL_RECYCLE", minimum=1),
-            timeout=_float(env, "ROOMSVC_DB_TIMEOUT"),
-        ),
-        redis=RedisSettings(url=_raw(env, "REDIS_URL"), timeout=_float(env, "ROOMSVC_REDIS_TIMEOUT")),
-        livekit=LiveKitSettings(
-            url=_raw(env, "LIVEKIT_URL"),
-            public_url=_raw(env, "LIVEKIT_PUBLIC_URL"),
-            api_key=_raw(env, "LIVEKIT_API_KEY"),
-            api_secret=_raw(env, "LIVEKIT_API_SECRET"),
-            timeout=_float(env, "LIVEKIT_TIMEOUT"),
-        ),
-        tokens=TokenSettings(
-            default_ttl=_int(env, "ROOMSVC_TOKEN_TTL", minimum=30),
-            max_ttl=_int(env, "ROOMSVC_TOKEN_MAX_TTL", minimum=30),
-        ),
-        caller_auth=CallerAuthSettings(
-            audience=_raw(env, "ROOMSVC_CALLER_AUDIENCE"),
-            max_ttl=_int(env, "ROOMSVC_CALLER_MAX_TTL", minimum=60),
-            leeway=_int(env, "ROOMSVC_CALLER_LEEWAY"),
-            dev_credential_id=_raw(env, "ROOMSVC_DEV_CREDENTIAL_ID"),
-            dev_credential_secret=_raw(env, "ROOMSVC_DEV_CREDENTIAL_SECRET"),
-        ),
-        rate_limits=parse_rate_limits(_raw(env, "ROOMSVC_RATE_LIMITS")),
-        jobs=JobSettings(
-            reconcile_interval=_float(env, "ROOMSVC_RECONCILE_INTERVAL", allow_zero=True),
-            reconcile_grace=_float(env, "ROOMSVC_RECONCILE_GRACE", allow_zero=True),
-            delivery_timeout=_float(env, "ROOMSVC_DELIVERY_TIMEOUT"),
-            delivery_concurrency=_int(env, "ROOMSVC_DELIVERY_CONCURRENCY", minimum=1),
-            backoff_base=_float(env, "ROOMSVC_DELIVERY_BACKOFF_BASE"),
-            backoff_cap=_float(env, "ROOMSVC_DELIVERY_BACKOFF_CAP"),
-            max_age=_float(env, "ROOMSVC_DELIVERY_MAX_AGE"),
-            disable_after=_int(env, "ROOMSVC_DELIVERY_DISABLE_AFTER", minimum=1),
-            lease=_float(env, "ROOMSVC_DELIVERY_LEASE"),
-            poll_interval=_float(env, "ROOMSVC_JOBS_POLL_INTERVAL"),
-        ),
-        detection=_detection_settings(env),
-        observability=ObservabilitySettings(
-            metrics_enabled=_bool(env, "ROOMSVC_METRICS_ENABLED"),
-            jobs_metrics_port=_int(env, "ROOMSVC_JOBS_METRICS_PORT"),
-        ),
-        demo_enabled=_bool(env, "ROOMSVC_DEMO_ENABLED", auto=mode == "dev"),
-    )
+_BY_ENV = {s.env: s for s in SETTINGS}
+PLACEHOLDER_MARKERS = ("change-me", "changeme", "dev-only", "placeholder")
 
 
-def _fraction(env: Mapping[str, str], name: str) -> float:
-    value = _float(env, name, allow_zero=True)
-    if value > 1:
-        raise ConfigError(f"{name} must be between 0 and 1, got {value}")
-    return value
+def _is_placeholder(value: str) -> bool:
+    lowered = value.lower()
+    return any(marker in lowered for marker in PLACEHOLDER_MARKERS)
 
 
-def _detection_settings(env: Mapping[str, str]) -> DetectionSettings:
-    agent_name = _raw(env, "ROOMSVC_DETECTION_AGENT_NAME")
-    if not agent_name.replace("-", "").replace("_", "").isalnum():
-        raise ConfigError(
-            f"ROOMSVC_DETECTION_AGENT_NAME may hold letters, digits, - and _, got {agent_name!r}"
-        )
-    return DetectionSettings(
-        agent_name=agent_name,
-        worker_credential_id=_raw(env, "ROOMSVC_WORKER_CREDENTIAL_ID"),
-        worker_credential_secret=_raw(env, "ROOMSVC_WORKER_CREDENTIAL_SECRET"),
-        worker_api_url=(_raw(env, "ROOMSVC_WORKER_API_URL") or _raw(env, "ROOMSVC_PUBLIC_URL")).rstrip("/"),
-        max_jobs=_int(env, "ROOMSVC_WORKER_MAX_JOBS", minimum=1),
-        idle_processes=_int(env, "ROOMSVC_WORKER_IDLE_PROCESSES"),
-        worker_http_port=_int(env, "ROOMSVC_WORKER_HTTP_PORT"),
-        hop_seconds=_float(env, "ROOMSVC_DETECTION_HOP_SECONDS"),
-        min_speech=_fraction(env, "ROOMSVC_DETECTION_MIN_SPEECH"),
-        smoothing=_int(env, "ROOMSVC_DETECTION_SMOOTHING", minimum=1),
-        hysteresis=_fraction(env, "ROOMSVC_DETECTION_HYSTERESIS"),
-        queue_size=_int(env, "ROOMSVC_DETECTION_QUEUE", minimum=1),
-        threads=_int(env, "ROOMSVC_DETECTION_THREADS", minimum=1),
-        video_fps=_float(env, "ROOMSVC_DETECTION_VIDEO_FPS"),
-        heartbeat=_float(env, "ROOMSVC_DETECTION_HEARTBEAT"),
-        redispatch_grace=_float(env, "ROOMSVC_DETECTION_REDISPATCH_GRACE", allow_zero=True),
-    )
+def _raw(env: Mapping[str, str], setting: Setting) -> str:
+    value = env.get(setting.env)
+    if value is None or value == "":
+        return setting.default
+    return value.strip()
+
+
+def _require_real_secrets(env: Mapping[str, str], mode: str) -> None:
+    for setting in SETTINGS:
+        if not setting.secret:
+            continue
+        value = env.get(setting.env, "")
+        if not value:
+            raise ConfigError(f"{setting.env} is not set; it is required when ROOMSVC_ENV={mode}")
+        if _is_placeholder(value):
+            raise ConfigError(
+                f"{setting.env} still holds the placeholder from .env.example; set a real secret "
+                f"(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build and validate settings from ``env`` (``os.environ`` by default), all from ``SETTINGS``."""
+    env = os.environ if env is None else env
+    mode_setting = _BY_ENV["ROOMSVC_ENV"]
+    mode = mode_setting.parse(mode_setting, _raw(env, mode_setting), {})
+    if mode != "dev":
+        _require_real_secrets(env, str(mode))
+    parsed: dict[str, object] = {}
+    for setting in SETTINGS:
+        parsed[setting.env] = setting.parse(setting, _raw(env, setting), parsed)
+
+    top: dict[str, Any] = {}
+    groups: dict[str, dict[str, Any]] = {name: {} for name in GROUPS}
+    for setting in SETTINGS:
+        group, _, name = setting.target.rpartition(".")
+        (groups[group] if group else top)[name] = parsed[setting.env]
+    for group, values in groups.items():
+        top[group] = GROUPS[group](**values)
+    return Settings(**top)
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The process's settings, for entry points (CLI, ``create_app``) only: everything below them is
+    handed its settings (a Litestar dependency, a constructor argument), never reads this global."""
     return load_settings()
