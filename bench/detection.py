@@ -46,11 +46,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from roomsvc.config import load_settings  # noqa: E402
-from roomsvc.detection import registry  # noqa: E402
-from roomsvc.detection.detectors.onnx import OnnxAudioDetector  # noqa: E402
-from roomsvc.detection.offline import analyze, read_wav  # noqa: E402
-from roomsvc.detection.pipeline import (  # noqa: E402
+from roomsvc.agent.detectors.onnx import OnnxAudioDetector  # noqa: E402
+from roomsvc.agent.offline import analyze, read_wav  # noqa: E402
+from roomsvc.agent.pipeline import (  # noqa: E402
     VAD_CHUNK,
     AudioAnalyzer,
     DropOldestQueue,
@@ -59,7 +57,9 @@ from roomsvc.detection.pipeline import (  # noqa: E402
     Hysteresis,
     hop_samples,
 )
-from roomsvc.detection.runtime import SileroVad, vad_session  # noqa: E402
+from roomsvc.agent.runtime import SileroVad, vad_session  # noqa: E402
+from roomsvc.config import load_settings  # noqa: E402
+from roomsvc.detection import registry  # noqa: E402
 
 HELDOUT = ROOT / "training" / "detection" / "heldout"
 FRAME = 800  # 50 ms, as the worker reads its AudioStream

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc.config import CallerAuthSettings
 from roomsvc.credentials import service as credential_service
+from roomsvc.credentials.tokens import mint_caller_token as mint_caller_token  # re-exported
 from roomsvc.errors import AppError, Forbidden, Unauthenticated
 
 log = structlog.get_logger("roomsvc.auth")
@@ -100,14 +101,6 @@ class CredentialStore:
     def forget(self, public_id: str) -> None:
         self._cache.pop(public_id, None)
         self._cache_times.pop(public_id, None)
-
-
-def mint_caller_token(
-    *, credential_id: str, secret: str, audience: str, scopes: list[str], ttl: int = 300
-) -> str:
-    now = int(time.time())
-    claims = {"iss": credential_id, "aud": audience, "iat": now, "exp": now + ttl, "scope": " ".join(scopes)}
-    return jwt.encode(claims, secret, algorithm="HS256", headers={"kid": credential_id})
 
 
 async def authenticate(header: str | None, store: CredentialStore, settings: CallerAuthSettings) -> Caller:

@@ -21,12 +21,12 @@ import pytest
 from livekit import rtc
 from sqlalchemy import update
 
+from roomsvc.agent.detectors.onnx import OnnxAudioDetector
+from roomsvc.agent.offline import analyze, read_wav
+from roomsvc.agent.runtime import SileroVad, vad_session
 from roomsvc.config import load_settings
 from roomsvc.detection import registry
-from roomsvc.detection.detectors.onnx import OnnxAudioDetector
-from roomsvc.detection.offline import analyze, read_wav
 from roomsvc.detection.records import RoomDetection
-from roomsvc.detection.runtime import SileroVad, vad_session
 from tests.e2e.clients import connected
 from tests.support import eventually
 

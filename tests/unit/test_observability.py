@@ -13,7 +13,7 @@ from roomsvc.app import create_app
 from roomsvc.config import SETTINGS, ConfigError, load_settings
 from roomsvc.doctor import check_configuration, check_livekit_config
 from roomsvc.errors import Unauthenticated
-from roomsvc.logging import _status_of
+from roomsvc.middleware import _status_of
 from tests.promtext import parse, value
 
 

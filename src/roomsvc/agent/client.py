@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import httpx
 import msgspec
 
-from roomsvc.auth import mint_caller_token
+from roomsvc.credentials.tokens import mint_caller_token
 from roomsvc.detection.schemas import IngestResult, WindowBatch, WorkerConfig, WorkerReport
 
 T = TypeVar("T")

@@ -13,9 +13,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from roomsvc.config import DetectionSettings
-from roomsvc.detection.detectors.base import AudioDetector
-from roomsvc.detection.pipeline import (
+from roomsvc.agent.detectors.base import AudioDetector
+from roomsvc.agent.pipeline import (
     SAMPLE_RATE,
     AudioAnalyzer,
     HopChunker,
@@ -24,6 +23,7 @@ from roomsvc.detection.pipeline import (
     Vad,
     hop_samples,
 )
+from roomsvc.config import DetectionSettings
 
 FRAME = SAMPLE_RATE // 20
 

@@ -27,7 +27,7 @@ from typing import Generic, Literal, Protocol, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from roomsvc.detection.detectors.base import AudioDetector, VideoDetector
+from roomsvc.agent.detectors.base import AudioDetector, VideoDetector
 
 SAMPLE_RATE = 16_000
 VAD_CHUNK = 512  # Silero VAD's chunk at 16 kHz (32 ms)

@@ -6,19 +6,25 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 import structlog
 
+from roomsvc.agent.detectors.base import AudioDetector, VideoDetector
+from roomsvc.agent.detectors.faces import FaceFinder
+from roomsvc.agent.detectors.onnx import OnnxAudioDetector, OnnxVideoDetector
+from roomsvc.agent.pipeline import SAMPLE_RATE
 from roomsvc.config import Settings
 from roomsvc.detection import registry
-from roomsvc.detection.detectors.base import AudioDetector, VideoDetector
-from roomsvc.detection.detectors.faces import FaceFinder
-from roomsvc.detection.detectors.onnx import OnnxAudioDetector, OnnxVideoDetector
-from roomsvc.detection.pipeline import SAMPLE_RATE
 from roomsvc.detection.schemas import WorkerModel
 
-log = structlog.get_logger("roomsvc.detection.runtime")
+if TYPE_CHECKING:
+    import onnxruntime
+
+log = structlog.get_logger("roomsvc.agent.runtime")
+D = TypeVar("D", OnnxAudioDetector, OnnxVideoDetector)
 NO_VIDEO_MODEL = "no video model"
 NO_AUDIO_MODEL = "no audio model"
 
@@ -26,19 +32,19 @@ NO_AUDIO_MODEL = "no audio model"
 class SileroVad:
     """Silero VAD (the ONNX file inside livekit-plugins-silero), one state per track, shared session."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: onnxruntime.InferenceSession) -> None:
         from livekit.plugins.silero.onnx_model import OnnxModel
 
         self._model = OnnxModel(onnx_session=session, sample_rate=SAMPLE_RATE)
 
-    def __call__(self, chunk: Any) -> float:
+    def __call__(self, chunk: npt.NDArray[np.float32]) -> float:
         return float(self._model(chunk))
 
     def reset(self) -> None:
         self._model.reset()
 
 
-def vad_session() -> Any:
+def vad_session() -> onnxruntime.InferenceSession:
     from livekit.plugins.silero.onnx_model import new_inference_session
 
     return new_inference_session(force_cpu=True)
@@ -51,7 +57,7 @@ class JobRuntime:
             max_workers=settings.detection.threads, thread_name_prefix="roomsvc-detect"
         )
         self._vad_session = vad_session()
-        self._detectors: dict[tuple[int, str], Any] = {}
+        self._detectors: dict[tuple[int, str], OnnxAudioDetector | OnnxVideoDetector] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
 
@@ -65,14 +71,14 @@ class JobRuntime:
             finder = self._local.faces = FaceFinder()
         return finder
 
-    def _load(self, model: WorkerModel) -> Any:
+    def _load(self, model: WorkerModel) -> OnnxAudioDetector | OnnxVideoDetector:
         key = (model.id, model.sha256)
         with self._lock:
             if key in self._detectors:
                 return self._detectors[key]
         data = registry.read_verified(model.uri, model.sha256)
         threads = 1
-        detector: Any
+        detector: OnnxAudioDetector | OnnxVideoDetector
         if model.kind == "audio":
             if model.sample_rate not in (None, SAMPLE_RATE):
                 raise registry.ModelUnavailable(
@@ -104,20 +110,23 @@ class JobRuntime:
         """The verified detector and a status line; (None, why) when there is no usable model."""
         if model is None:
             return None, NO_AUDIO_MODEL
-        try:
-            return self._load(model), f"{model.name}@{model.version} loaded (sha256 verified)"
-        except registry.ModelUnavailable as exc:
-            log.error("detection.model_unavailable", model=f"{model.name}@{model.version}", error=str(exc))
-            return None, f"{model.name}@{model.version} unavailable: {exc}"[:256]
+        return self._verified(model, OnnxAudioDetector)
 
     def video_detector(self, model: WorkerModel | None) -> tuple[VideoDetector | None, str]:
         if model is None:
             return None, NO_VIDEO_MODEL
+        return self._verified(model, OnnxVideoDetector)
+
+    def _verified(self, model: WorkerModel, kind: type[D]) -> tuple[D | None, str]:
+        label = f"{model.name}@{model.version}"
         try:
-            return self._load(model), f"{model.name}@{model.version} loaded (sha256 verified)"
+            detector = self._load(model)
+            if not isinstance(detector, kind):
+                raise registry.ModelUnavailable(f"a {model.kind} model cannot score this kind of track")
         except registry.ModelUnavailable as exc:
-            log.error("detection.model_unavailable", model=f"{model.name}@{model.version}", error=str(exc))
-            return None, f"{model.name}@{model.version} unavailable: {exc}"[:256]
+            log.error("detection.model_unavailable", model=label, error=str(exc))
+            return None, f"{label} unavailable: {exc}"[:256]
+        return detector, f"{label} loaded (sha256 verified)"
 
     def prewarm_builtin(self) -> None:
         """Load the shipped models now, so a job's first window does not pay for it."""

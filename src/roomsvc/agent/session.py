@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 import structlog
 from livekit import rtc
 
-from roomsvc.db import utcnow
-from roomsvc.detection.client import ApiRejected, ApiUnavailable, DetectionStopped, WorkerApi
-from roomsvc.detection.detectors.base import AudioDetector, DetectorError, VideoDetector
-from roomsvc.detection.pipeline import (
+from roomsvc.agent.client import ApiRejected, ApiUnavailable, DetectionStopped, WorkerApi
+from roomsvc.agent.detectors.base import AudioDetector, DetectorError, VideoDetector
+from roomsvc.agent.pipeline import (
     AudioAnalyzer,
     DropOldestQueue,
     Frame,
@@ -35,10 +36,12 @@ from roomsvc.detection.pipeline import (
     VideoAnalyzer,
     hop_samples,
 )
-from roomsvc.detection.runtime import JobRuntime
+from roomsvc.agent.runtime import JobRuntime
 from roomsvc.detection.schemas import (
+    Kind,
     ModelRef,
     ModelStatus,
+    State,
     TrackStatus,
     WindowBatch,
     WindowIn,
@@ -48,10 +51,11 @@ from roomsvc.detection.schemas import (
     WorkerReport,
 )
 
-log = structlog.get_logger("roomsvc.detection.session")
+log = structlog.get_logger("roomsvc.agent.session")
 UPLOAD_QUEUE = 2000
 UPLOAD_BATCH = 200
 AUDIO_FRAME_MS = 50
+Item = TypeVar("Item", Hop, Frame)
 
 
 @dataclass
@@ -59,9 +63,9 @@ class TrackRun:
     track_sid: str
     identity: str
     participant_sid: str
-    kind: str
+    kind: Kind
     source: str
-    state: str = "clear"
+    state: State = "clear"
     windows: int = 0
     skipped: int = 0
     dropped: int = 0
@@ -73,9 +77,9 @@ class TrackRun:
             track_sid=self.track_sid,
             identity=self.identity,
             participant_sid=self.participant_sid,
-            kind=self.kind,  # type: ignore[arg-type]
+            kind=self.kind,
             source=self.source,
-            state=self.state,  # type: ignore[arg-type]
+            state=self.state,
             windows=self.windows,
             skipped=self.skipped,
             dropped=self.dropped,
@@ -86,6 +90,10 @@ def _ref(model: WorkerModel | None, loaded: object) -> ModelRef | None:
     if model is None or loaded is None:
         return None
     return ModelRef(id=model.id, name=model.name, version=model.version)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 class RoomDetector:
@@ -120,7 +128,7 @@ class RoomDetector:
         self.rejected = 0
         self._inflight: list[WindowIn] = []
         self._retired_dropped = 0
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
 
     # --- lifecycle -------------------------------------------------------------------------------------
@@ -137,7 +145,7 @@ class RoomDetector:
         self.room.on("track_unsubscribed", self._on_track_gone)
         for participant in list(self.room.remote_participants.values()):
             for publication in list(participant.track_publications.values()):
-                self._on_track_published(publication, participant)  # type: ignore[arg-type]
+                self._on_track_published(publication, participant)
         self._spawn(self._upload_forever(), "detection-upload")
         self._spawn(self._report_forever(), "detection-report")
         log.info(
@@ -181,7 +189,7 @@ class RoomDetector:
 
     def _wanted(
         self, publication: rtc.RemoteTrackPublication, participant: rtc.RemoteParticipant
-    ) -> str | None:
+    ) -> Kind | None:
         if participant.kind == rtc.ParticipantKind.PARTICIPANT_KIND_AGENT:
             return None
         if publication.source == rtc.TrackSource.SOURCE_MICROPHONE and self.audio is not None:
@@ -253,7 +261,7 @@ class RoomDetector:
         try:
             async for event in stream:
                 pcm = np.frombuffer(event.frame.data, dtype=np.int16)
-                for hop in chunker.push(pcm, utcnow()):
+                for hop in chunker.push(pcm, _now()):
                     queue.put(hop)
                 run.dropped = queue.dropped
         finally:
@@ -274,11 +282,11 @@ class RoomDetector:
         stream = rtc.VideoStream(track, capacity=1)
         try:
             async for event in stream:
-                if not sampler.take(run.state):  # type: ignore[arg-type]
+                if not sampler.take(run.state):
                     continue
                 frame = event.frame.convert(rtc.VideoBufferType.RGB24)
                 rgb = np.frombuffer(frame.data, dtype=np.uint8).reshape(frame.height, frame.width, 3).copy()
-                queue.put(Frame(rgb, utcnow()))
+                queue.put(Frame(rgb, _now()))
                 run.dropped = queue.dropped
         finally:
             consumer.cancel()
@@ -288,10 +296,10 @@ class RoomDetector:
 
     async def _consume(
         self,
-        queue: DropOldestQueue[Any],
-        process: Callable[[Any], Scored | None],
+        queue: DropOldestQueue[Item],
+        process: Callable[[Item], Scored | None],
         run: TrackRun,
-        analyzer: Any,
+        analyzer: AudioAnalyzer | VideoAnalyzer,
     ) -> None:
         loop = asyncio.get_running_loop()
         model = self.config.audio_model if run.kind == "audio" else self.config.video_model
@@ -317,7 +325,7 @@ class RoomDetector:
                     identity=run.identity,
                     participant_sid=run.participant_sid,
                     track_sid=run.track_sid,
-                    kind=run.kind,  # type: ignore[arg-type]
+                    kind=run.kind,
                     window_start=scored.start,
                     window_end=scored.end,
                     score=scored.score,
@@ -355,12 +363,12 @@ class RoomDetector:
                     self._stop(str(exc))
                     return
 
-    def _report(self, state: str = "running") -> WorkerReport:
+    def _report(self, state: Literal["running", "ended"] = "running") -> WorkerReport:
         return WorkerReport(
             job_id=self.job_id,
             agent_identity=self.agent_identity,
             room_sid=self.room_sid,
-            state=state,  # type: ignore[arg-type]
+            state=state,
             tracks=[run.status() for run in list(self.tracks.values())][:256],
             models=WorkerModels(
                 audio=_ref(self.config.audio_model, self.audio),
@@ -390,8 +398,8 @@ class _ThreadFaces:
     def __init__(self, runtime: JobRuntime) -> None:
         self._runtime = runtime
 
-    def faces(self, rgb: Any) -> list[tuple[int, int, int, int]]:
+    def faces(self, rgb: npt.NDArray[np.uint8]) -> list[tuple[int, int, int, int]]:
         return self._runtime.face_finder().faces(rgb)
 
-    def crop(self, rgb: Any, box: tuple[int, int, int, int]) -> Any:
+    def crop(self, rgb: npt.NDArray[np.uint8], box: tuple[int, int, int, int]) -> npt.NDArray[np.uint8]:
         return self._runtime.face_finder().crop(rgb, box)

@@ -16,30 +16,37 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import logging
 import signal
-from typing import Any
+from typing import TYPE_CHECKING
 
 import structlog
 
 from roomsvc.config import Settings, get_settings
 
-log = structlog.get_logger("roomsvc.detection.worker")
+if TYPE_CHECKING:
+    from livekit.agents import AgentServer, JobContext, JobProcess, JobRequest
+
+    from roomsvc.agent.client import WorkerApi
+    from roomsvc.detection.schemas import WorkerConfig
+
+log = structlog.get_logger("roomsvc.agent.worker")
 RUNTIME_KEY = "roomsvc.runtime"
 
 
-def prewarm(proc: Any) -> None:
-    """Runs once in each job process before it takes a job."""
-    from roomsvc.detection.runtime import JobRuntime
+def prewarm(proc: JobProcess) -> None:
+    """Runs once in each job process before it takes a job (that process reads its settings itself)."""
+    from roomsvc.agent.runtime import JobRuntime
     from roomsvc.logging import configure_logging
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_json)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per heartbeat is noise
     # Imported here, once per process: imported lazily inside a job they block its event loop ~1 s each.
-    import roomsvc.detection.client
-    import roomsvc.detection.session  # noqa: F401
+    import roomsvc.agent.client
+    import roomsvc.agent.session  # noqa: F401
 
     for module in ("click.core", "rich.progress"):  # livekit-agents' own lazy imports
         with contextlib.suppress(ImportError):
@@ -49,18 +56,17 @@ def prewarm(proc: Any) -> None:
     proc.userdata[RUNTIME_KEY] = runtime
 
 
-async def request(job_request: Any) -> None:
+async def request(job_request: JobRequest, *, agent_name: str) -> None:
     """Accept every job we are dispatched to, with an identity that names our agent and the job."""
-    settings = get_settings().detection
     await job_request.accept(
         name="roomsvc detector",
-        identity=f"{settings.agent_name}-{job_request.id}"[:128],
+        identity=f"{agent_name}-{job_request.id}"[:128],
         attributes={"roomsvc.role": "detector"},
     )
 
 
-async def _config_with_retry(api: Any, room: str) -> Any:
-    from roomsvc.detection.client import ApiUnavailable
+async def _config_with_retry(api: WorkerApi, room: str) -> WorkerConfig:
+    from roomsvc.agent.client import ApiUnavailable
 
     delay = 0.5
     for attempt in range(6):
@@ -74,12 +80,12 @@ async def _config_with_retry(api: Any, room: str) -> Any:
     raise AssertionError("unreachable")
 
 
-async def entrypoint(ctx: Any) -> None:
+async def entrypoint(ctx: JobContext) -> None:
     from livekit.agents import AutoSubscribe
 
-    from roomsvc.detection.client import ApiRejected, ApiUnavailable, DetectionStopped, WorkerApi
-    from roomsvc.detection.runtime import JobRuntime
-    from roomsvc.detection.session import RoomDetector
+    from roomsvc.agent.client import ApiRejected, ApiUnavailable, DetectionStopped, WorkerApi
+    from roomsvc.agent.runtime import JobRuntime
+    from roomsvc.agent.session import RoomDetector
 
     runtime: JobRuntime = ctx.proc.userdata[RUNTIME_KEY]
     settings = runtime.settings
@@ -123,7 +129,7 @@ async def entrypoint(ctx: Any) -> None:
     await detector.start()
 
 
-def build_server(settings: Settings) -> Any:
+def build_server(settings: Settings) -> AgentServer:
     from livekit.agents import AgentServer, WorkerPermissions
 
     detection = settings.detection
@@ -151,7 +157,11 @@ def build_server(settings: Settings) -> Any:
         ),
         log_level=settings.log_level.upper() if settings.log_level.upper() != "WARNING" else "WARN",
     )
-    server.rtc_session(entrypoint, agent_name=detection.agent_name, on_request=request)
+    server.rtc_session(
+        entrypoint,
+        agent_name=detection.agent_name,
+        on_request=functools.partial(request, agent_name=detection.agent_name),
+    )
     return server
 
 

@@ -1,5 +1,6 @@
-"""What happens when a track enters ``alert``: the room's policy, a data message to its owner and admins,
-and a ``detection.alert`` event — in that order, so the message and the event say what was done.
+"""What happens when a track enters ``alert``: the room's policy (applied by ``detection/flows.py``), a data
+message to its owner and admins, and a ``detection.alert`` event — in that order, so the message and the
+event say what was done.
 
 The data message (topic ``roomsvc.detection``, reliable, sent through LiveKit's server API only to the
 owner's and admins' identities) carries the same JSON as the event's ``data``::
@@ -30,18 +31,15 @@ from roomsvc.detection.records import Detection, DetectionModel, DetectionTrack,
 from roomsvc.detection.schemas import AlertOut
 from roomsvc.errors import AppError
 from roomsvc.events import service as events
+from roomsvc.events.types import EventType
 from roomsvc.livekit import LiveKitGateway
-from roomsvc.moderation import service as moderation_service
 from roomsvc.participants.models import Participant
 from roomsvc.rooms.models import Room
+from roomsvc.types import iso
 
 log = structlog.get_logger("roomsvc.detection.alerts")
 TOPIC = "roomsvc.detection"
 _encoder = msgspec.json.Encoder()
-
-
-def _iso(value: Any) -> str:
-    return str(value.isoformat().replace("+00:00", "Z"))
 
 
 async def admin_identities(session: AsyncSession, room: Room) -> list[str]:
@@ -56,46 +54,6 @@ async def admin_identities(session: AsyncSession, room: Room) -> list[str]:
     return list(dict.fromkeys([room.owner, *rows]))
 
 
-async def _apply_policy(
-    session: AsyncSession,
-    gateway: LiveKitGateway,
-    room: Room,
-    run: RoomDetection,
-    track: DetectionTrack,
-    reason: str,
-) -> str:
-    if run.policy == "notify":
-        return "notified"
-    try:
-        async with session.begin_nested():  # a refused action leaves nothing half-written
-            if run.policy == "mute":
-                await moderation_service.mute(
-                    session,
-                    gateway,
-                    room,
-                    track.identity,
-                    sources=["microphone"] if track.kind == "audio" else ["camera"],
-                    duration_seconds=run.mute_seconds,
-                    reason=reason,
-                    actor=None,
-                )
-                return "muted"
-            await moderation_service.kick(
-                session,
-                gateway,
-                room,
-                track.identity,
-                actor=None,
-                reason=reason,
-                ban_seconds=run.ban_seconds,
-            )
-            return "kicked"
-    except AppError as exc:
-        outcome = "failed" if exc.status >= 500 else "refused"
-        log.warning("detection.policy_not_applied", room=room.name, policy=run.policy, code=exc.code)
-        return f"{outcome}: {exc.detail}"[:256]
-
-
 async def raise_alert(
     session: AsyncSession,
     gateway: LiveKitGateway,
@@ -104,11 +62,13 @@ async def raise_alert(
     track: DetectionTrack,
     window: Detection,
     model: DetectionModel,
+    *,
+    action: str,
 ) -> AlertOut:
-    reason = f"forgery detection: {track.kind} score {window.smoothed_score:.2f} ({model.label})"
-    action = await _apply_policy(session, gateway, room, run, track, reason)
+    """The data message to the owner and admins, and the ``detection.alert`` event; ``action`` is what
+    the room's policy did (``detection/flows.py`` applies it first)."""
     payload: dict[str, Any] = {
-        "type": "detection.alert",
+        "type": EventType.DETECTION_ALERT.value,
         "room": room.name,
         "room_sid": window.room_sid,
         "identity": track.identity,
@@ -118,12 +78,12 @@ async def raise_alert(
         "score": round(window.score, 4),
         "smoothed_score": round(window.smoothed_score, 4),
         "state": "alert",
-        "window_start": _iso(window.window_start),
-        "window_end": _iso(window.window_end),
+        "window_start": iso(window.window_start),
+        "window_end": iso(window.window_end),
         "model": {"id": model.id, "name": model.name, "version": model.version},
         "policy": run.policy,
         "action": action,
-        "occurred_at": _iso(utcnow()),
+        "occurred_at": iso(utcnow()),
     }
     recipients = await admin_identities(session, room)
     notified: list[str] = []
@@ -134,7 +94,9 @@ async def raise_alert(
         notified = recipients
     except AppError as exc:
         log.warning("detection.alert_not_sent", room=room.name, code=exc.code)
-    await events.emit(session, "detection.alert", room=room.name, data=payload | {"notified": notified})
+    await events.emit(
+        session, EventType.DETECTION_ALERT, room=room.name, data=payload | {"notified": notified}
+    )
     log.warning(
         "detection.alert", room=room.name, identity=track.identity, track=track.track_sid, action=action
     )

@@ -11,16 +11,19 @@ import datetime as dt
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.connection import ASGIConnection
+from litestar.di import Provide
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.auth import Caller
 from roomsvc.config import Settings
-from roomsvc.detection import results
+from roomsvc.detection import flows, results
 from roomsvc.detection import service as detection_service
+from roomsvc.detection.mappers import model_out
 from roomsvc.detection.schemas import (
     DetectionPage,
-    DetectionSpec,
     DetectionStatus,
     DetectionSummary,
     IngestResult,
@@ -36,15 +39,36 @@ from roomsvc.detection.schemas import (
 )
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.rooms import service as room_service
+from roomsvc.rooms.dependencies import ROOM_DEPENDENCIES
+from roomsvc.rooms.models import Room
+from roomsvc.rooms.schemas import DetectionSpec
+from roomsvc.routes import ADMIN, DETECTION, PAGE
+from roomsvc.types import Page
 
-DETECTION = {"scopes": ("detection",)}
-ADMIN = {"scopes": ("admin",)}
-PageLimit = Annotated[int, Parameter(ge=1, le=100, description="page size, 1-100")]
+
+async def provide_detection_query(
+    identity: str | None = None,
+    state_filter: Annotated[State | None, Parameter(query="state")] = None,
+    kind: Kind | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> results.DetectionQuery:
+    """The filters every detections listing takes."""
+    return results.DetectionQuery(identity, state_filter, kind, since, until)
+
+
+QUERY_DEPENDENCY = {"detection_query": Provide(provide_detection_query)} | PAGE
+
+
+def worker_only(connection: ASGIConnection[Any, Caller, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard of the worker's endpoints; it runs before the room is loaded, so other callers learn nothing."""
+    detection_service.require_worker(connection.user.credential_id, connection.app.state.settings.detection)
 
 
 class RoomDetectionController(Controller):
     path = "/v1/rooms/{room:str}"
     tags = ["detection"]
+    dependencies = ROOM_DEPENDENCIES | QUERY_DEPENDENCY
 
     @post(
         "/detection",
@@ -54,140 +78,89 @@ class RoomDetectionController(Controller):
     )
     async def start(
         self,
-        room: str,
+        open_room: Room,
         db_session: AsyncSession,
         livekit: LiveKitGateway,
         settings: Settings,
         data: DetectionSpec | None = None,
     ) -> DetectionStatus:
-        row = await room_service.get_open_room(db_session, room, for_update=True)
         await detection_service.enable(
-            db_session, livekit, row, data or DetectionSpec(), agent_name=settings.detection.agent_name
+            db_session, livekit, open_room, data or DetectionSpec(), agent_name=settings.detection.agent_name
         )
-        return await detection_service.status(db_session, row, settings.detection)
+        return await detection_service.status(db_session, open_room, settings.detection)
 
     @delete("/detection", opt=DETECTION, summary="Stop detection: the agent leaves the room", status_code=200)
     async def stop(
-        self, room: str, db_session: AsyncSession, livekit: LiveKitGateway, settings: Settings
+        self, locked_room: Room, db_session: AsyncSession, livekit: LiveKitGateway, settings: Settings
     ) -> DetectionStatus:
-        row = await room_service.get_room(db_session, room, for_update=True)
-        await detection_service.disable(db_session, livekit, row, agent_name=settings.detection.agent_name)
-        return await detection_service.status(db_session, row, settings.detection)
+        agent_name = settings.detection.agent_name
+        await detection_service.disable(db_session, livekit, locked_room, agent_name=agent_name)
+        return await detection_service.status(db_session, locked_room, settings.detection)
 
     @get("/detection", opt=DETECTION, summary="Detection status: run state, tracks analysed, model versions")
-    async def status(self, room: str, db_session: AsyncSession, settings: Settings) -> DetectionStatus:
-        row = await room_service.get_room(db_session, room)
-        return await detection_service.status(db_session, row, settings.detection)
+    async def status(self, room_row: Room, db_session: AsyncSession, settings: Settings) -> DetectionStatus:
+        return await detection_service.status(db_session, room_row, settings.detection)
 
     @get("/detection/summary", opt=DETECTION, summary="Per participant: state, max score, windows analysed")
-    async def summary(self, room: str, db_session: AsyncSession) -> DetectionSummary:
-        return await results.summary(db_session, await room_service.get_room(db_session, room))
+    async def summary(self, room_row: Room, db_session: AsyncSession) -> DetectionSummary:
+        return await results.summary(db_session, room_row)
 
     @get("/detections", opt=DETECTION, summary="Scored windows of the room, newest first")
     async def list_room_detections(
-        self,
-        room: str,
-        db_session: AsyncSession,
-        identity: str | None = None,
-        state_filter: Annotated[State | None, Parameter(query="state")] = None,
-        kind: Kind | None = None,
-        since: dt.datetime | None = None,
-        until: dt.datetime | None = None,
-        cursor: str | None = None,
-        limit: PageLimit = 50,
+        self, room_row: Room, db_session: AsyncSession, detection_query: results.DetectionQuery, page: Page
     ) -> DetectionPage:
-        row = await room_service.get_room(db_session, room)
-        return await results.list_detections(
-            db_session,
-            room=row,
-            identity=identity,
-            state=state_filter,
-            kind=kind,
-            since=since,
-            until=until,
-            cursor=cursor,
-            limit=limit,
-        )
+        return await results.list_detections(db_session, room_row, detection_query, page)
 
     # --- the worker's endpoints ---------------------------------------------------------------------
 
-    @get("/detection/config", opt=DETECTION, summary="Worker only: the room's policy and the active models")
-    async def worker_config(
-        self, room: str, request: Request[Caller, Any, Any], db_session: AsyncSession, settings: Settings
-    ) -> WorkerConfig:
-        detection_service.require_worker(request.user.credential_id, settings.detection)
-        return await detection_service.worker_config(
-            db_session, await room_service.get_room(db_session, room)
-        )
+    @get(
+        "/detection/config",
+        opt=DETECTION,
+        guards=[worker_only],
+        summary="Worker only: the room's policy and the active models",
+    )
+    async def worker_config(self, room_row: Room, db_session: AsyncSession) -> WorkerConfig:
+        return await detection_service.worker_config(db_session, room_row)
 
     @post(
         "/detection/report",
         opt=DETECTION,
+        guards=[worker_only],
         summary="Worker only: heartbeat with the tracks analysed",
         status_code=204,
     )
-    async def report(
-        self,
-        room: str,
-        data: WorkerReport,
-        request: Request[Caller, Any, Any],
-        db_session: AsyncSession,
-        settings: Settings,
-    ) -> None:
-        detection_service.require_worker(request.user.credential_id, settings.detection)
-        row = await room_service.get_room(db_session, room, for_update=True)
-        await detection_service.record_report(db_session, row, data)
+    async def report(self, data: WorkerReport, locked_room: Room, db_session: AsyncSession) -> None:
+        await detection_service.record_report(db_session, locked_room, data)
 
     @post(
         "/detections",
         opt=DETECTION,
+        guards=[worker_only],
         summary="Worker only: store scored windows (idempotent)",
         status_code=200,
     )
     async def ingest(
-        self,
-        room: str,
-        data: WindowBatch,
-        request: Request[Caller, Any, Any],
-        db_session: AsyncSession,
-        livekit: LiveKitGateway,
-        settings: Settings,
+        self, data: WindowBatch, locked_room: Room, db_session: AsyncSession, livekit: LiveKitGateway
     ) -> IngestResult:
-        detection_service.require_worker(request.user.credential_id, settings.detection)
         # The room row lock orders this room's alerts (and its moderation actions) one at a time.
-        row = await room_service.get_room(db_session, room, for_update=True)
-        return await results.ingest(db_session, livekit, row, data)
+        return await flows.ingest(db_session, livekit, locked_room, data)
 
 
 class DetectionController(Controller):
     path = "/v1"
     tags = ["detection"]
+    dependencies = QUERY_DEPENDENCY
 
     @get("/detections", opt=DETECTION, summary="Scored windows across rooms, newest first")
     async def list_detections(
         self,
         db_session: AsyncSession,
+        detection_query: results.DetectionQuery,
+        page: Page,
         room: str | None = None,
-        identity: str | None = None,
-        state_filter: Annotated[State | None, Parameter(query="state")] = None,
-        kind: Kind | None = None,
-        since: dt.datetime | None = None,
-        until: dt.datetime | None = None,
-        cursor: str | None = None,
-        limit: PageLimit = 50,
     ) -> DetectionPage:
         row = await room_service.get_room(db_session, room) if room else None
-        return await results.list_detections(
-            db_session,
-            room=row,
-            identity=identity,
-            state=state_filter,
-            kind=kind,
-            since=since,
-            until=until,
-            cursor=cursor,
-            limit=limit,
-        )
+        return await results.list_detections(db_session, row, detection_query, page)
 
     @get("/detection/models", opt=DETECTION, summary="The model registry")
     async def list_models(
@@ -200,12 +173,12 @@ class DetectionController(Controller):
         self, data: ModelCreate, request: Request[Caller, Any, Any], db_session: AsyncSession
     ) -> Response[ModelOut]:
         model = await detection_service.create_model(db_session, data, caller_id=request.user.credential_id)
-        return Response(detection_service.model_out(model), status_code=201)
+        return Response(model_out(model), status_code=201)
 
     @get("/detection/models/{model_id:int}", opt=DETECTION, summary="One model version")
     async def get_model(self, model_id: int, db_session: AsyncSession) -> ModelOut:
-        return detection_service.model_out(await detection_service.get_model(db_session, model_id))
+        return model_out(await detection_service.get_model(db_session, model_id))
 
     @patch("/detection/models/{model_id:int}", opt=ADMIN, summary="Activate/deactivate, change thresholds")
     async def update_model(self, model_id: int, data: ModelUpdate, db_session: AsyncSession) -> ModelOut:
-        return detection_service.model_out(await detection_service.update_model(db_session, model_id, data))
+        return model_out(await detection_service.update_model(db_session, model_id, data))

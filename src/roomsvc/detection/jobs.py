@@ -17,6 +17,7 @@ from roomsvc.db import utcnow
 from roomsvc.detection import registry
 from roomsvc.detection import service as detection_service
 from roomsvc.detection.records import DetectionModel, RoomDetection
+from roomsvc.detection.schemas import ModelCreate, Thresholds
 from roomsvc.errors import LiveKitUnavailable
 from roomsvc.livekit import LiveKitGateway, LiveKitNotFound
 from roomsvc.rooms.models import Room
@@ -50,20 +51,17 @@ async def sync_builtin_models(session: AsyncSession) -> None:
                         found.window_samples = card.window_samples
                         found.description = card.description
                     continue
-                model = DetectionModel(
+                shipped = ModelCreate(
                     name=card.name,
                     version=card.version,
-                    kind=card.kind,
+                    kind=card.kind,  # type: ignore[arg-type]
                     sha256=card.sha256,
                     uri=card.uri,
-                    suspicious_threshold=card.suspicious,
-                    alert_threshold=card.alert,
-                    sample_rate=card.sample_rate,
+                    thresholds=Thresholds(suspicious=card.suspicious, alert=card.alert),
                     window_samples=card.window_samples,
-                    builtin=True,
                     description=card.description,
-                    created_by=BUILTIN_CREATOR,
                 )
+                model = detection_service.new_model(shipped, created_by=BUILTIN_CREATOR, builtin=True)
                 session.add(model)
                 await session.flush()
                 if card.kind not in await detection_service.active_models(session):

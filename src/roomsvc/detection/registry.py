@@ -5,6 +5,8 @@ A registry row names a file by ``uri``: ``builtin:<file>`` for a file shipped in
 absolute path on the worker hosts for an operator's model. The worker reads the file's bytes once,
 hashes them, and builds the ONNX session from those same bytes — so the model that runs is exactly the
 one whose sha256 the registry holds, or none runs at all.
+
+A leaf shared with the agent process (:mod:`roomsvc.agent`): the standard library only.
 """
 
 from __future__ import annotations

@@ -3,14 +3,16 @@
 Persistence granularity: every scored window is one row (a 4 s window every 2 s hop by default, so
 about one row per speaking track every 2 s), keyed by (track, model, window start): the worker's retries
 never store a window twice. The worker computes the smoothed score and the hysteresis state; the API
-keeps each track's latest state in ``detection_tracks`` and acts on transitions — ``detection.state_changed``
-on every change, and :func:`alerts.raise_alert` on entering ``alert``. Windows older than the track's
-latest (a late retry) are stored but never move the state backwards.
+keeps each track's latest state in ``detection_tracks`` and acts on transitions: ``detection.state_changed``
+on every change, and the flow's ``on_alert`` (``detection/flows.py``) on entering ``alert``. Windows
+older than the track's latest (a late retry) are stored but never move the state backwards.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import structlog
 from sqlalchemy import select
@@ -18,12 +20,11 @@ from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.db import newest_first, utcnow
-from roomsvc.detection import alerts
 from roomsvc.detection import service as detection_service
-from roomsvc.detection.records import Detection, DetectionModel, DetectionTrack
+from roomsvc.detection.mappers import detection_out
+from roomsvc.detection.records import Detection, DetectionModel, DetectionTrack, RoomDetection
 from roomsvc.detection.schemas import (
     AlertOut,
-    DetectionOut,
     DetectionPage,
     DetectionSummary,
     IngestResult,
@@ -35,8 +36,9 @@ from roomsvc.detection.schemas import (
 )
 from roomsvc.errors import BadRequest, Conflict
 from roomsvc.events import service as events
-from roomsvc.livekit import LiveKitGateway
+from roomsvc.events.types import EventType
 from roomsvc.rooms.models import Room
+from roomsvc.types import Page, require_aware
 
 log = structlog.get_logger("roomsvc.detection.results")
 
@@ -85,9 +87,13 @@ async def _track(session: AsyncSession, room: Room, room_sid: str, window: Windo
     return track
 
 
-async def ingest(
-    session: AsyncSession, gateway: LiveKitGateway, room: Room, batch: WindowBatch
-) -> IngestResult:
+# What a flow does when a track enters ``alert`` (policy, message, event); returns the alert's summary.
+OnAlert = Callable[[RoomDetection, DetectionTrack, Detection, DetectionModel], Awaitable[AlertOut]]
+
+
+async def ingest(session: AsyncSession, room: Room, batch: WindowBatch, *, on_alert: OnAlert) -> IngestResult:
+    """Store the worker's windows (idempotently) and move each track's state forward; ``on_alert`` is
+    called, in window order, for each track that enters ``alert``."""
     run = await detection_service.get_run(session, room)
     if run is None or not run.enabled:
         raise Conflict(f"Detection is not enabled in room {room.name!r}.", code="detection-stopped")
@@ -144,7 +150,7 @@ async def ingest(
         track.state = window.state
         await events.emit(
             session,
-            "detection.state_changed",
+            EventType.DETECTION_STATE_CHANGED,
             room=room.name,
             occurred_at=window.window_end,
             data={
@@ -163,7 +169,7 @@ async def ingest(
             track.alerts += 1
             track.alerted_at = utcnow()
             await session.flush()
-            alerts_out.append(await alerts.raise_alert(session, gateway, room, run, track, row, model))
+            alerts_out.append(await on_alert(run, track, row, model))
     await session.flush()
     if stored:
         log.info("detection.windows_stored", room=room.name, stored=stored, duplicates=duplicates)
@@ -173,58 +179,36 @@ async def ingest(
 # --- queries ------------------------------------------------------------------------------------------
 
 
-def detection_out(row: Detection) -> DetectionOut:
-    return DetectionOut(
-        id=row.id,
-        room=row.room_name,
-        call=row.room_sid,
-        identity=row.identity,
-        participant_sid=row.participant_sid,
-        track_sid=row.track_sid,
-        kind=row.kind,  # type: ignore[arg-type]
-        window_start=row.window_start,
-        window_end=row.window_end,
-        score=row.score,
-        smoothed_score=row.smoothed_score,
-        state=row.state,  # type: ignore[arg-type]
-        model=ModelRef(id=row.model_id, name=row.model_name, version=row.model_version),
-        created_at=row.created_at,
-    )
+@dataclass(frozen=True)
+class DetectionQuery:
+    """Filters of a detections listing; ``since``/``until`` bound the window start."""
 
-
-def _aware(value: dt.datetime | None, field: str) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
-        raise BadRequest(f"`{field}` needs a time zone offset, e.g. 2026-01-01T00:00:00Z", field=field)
-    return value
+    identity: str | None = None
+    state: str | None = None
+    kind: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
 
 
 async def list_detections(
-    session: AsyncSession,
-    *,
-    room: Room | None = None,
-    identity: str | None = None,
-    state: str | None = None,
-    kind: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    cursor: str | None = None,
-    limit: int = 50,
+    session: AsyncSession, room: Room | None, filters: DetectionQuery, page: Page
 ) -> DetectionPage:
-    """Newest first; ``since``/``until`` bound the window start (since inclusive, until exclusive)."""
+    """Newest first; ``since`` inclusive, ``until`` exclusive."""
     query = select(Detection)
     if room is not None:
         query = query.where(Detection.room_id == room.id)
-    if identity:
-        query = query.where(Detection.identity == identity)
-    if state:
-        query = query.where(Detection.state == state)
-    if kind:
-        query = query.where(Detection.kind == kind)
-    if _aware(since, "since") is not None:
-        query = query.where(Detection.window_start >= since)
-    if _aware(until, "until") is not None:
-        query = query.where(Detection.window_start < until)
-    rows, next_cursor = await newest_first(session, query, Detection.id, cursor=cursor, limit=limit)
+    for column, value in (
+        (Detection.identity, filters.identity),
+        (Detection.state, filters.state),
+        (Detection.kind, filters.kind),
+    ):
+        if value:
+            query = query.where(column == value)
+    if require_aware(filters.since, "since") is not None:
+        query = query.where(Detection.window_start >= filters.since)
+    if require_aware(filters.until, "until") is not None:
+        query = query.where(Detection.window_start < filters.until)
+    rows, next_cursor = await newest_first(session, query, Detection.id, page)
     return DetectionPage(items=[detection_out(r) for r in rows], next_cursor=next_cursor)
 
 

@@ -1,4 +1,7 @@
-"""Request and response bodies of the detection API (public, and the worker's own endpoints)."""
+"""Request and response bodies of the detection API (public, and the worker's own endpoints).
+
+A leaf shared with the agent process (:mod:`roomsvc.agent`): msgspec and :mod:`roomsvc.types` only.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +10,17 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from roomsvc.rooms.schemas import Policy
 from roomsvc.types import Identity
 
 Kind = Literal["audio", "video"]
 State = Literal["clear", "suspicious", "alert"]
-Policy = Literal["notify", "mute", "kick"]
 RunStatus = Literal["dispatched", "running", "stopped"]
 Probability = Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]
 Sid = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Sha256 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$", description="lower-case hex")]
 ModelName = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
 ModelVersion = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._-]{1,32}$")]
-
-
-class DetectionSpec(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """A room's detection settings (``detection`` in POST /v1/rooms, body of POST …/detection)."""
-
-    enabled: bool = True
-    policy: Policy = "notify"
-    mute_seconds: Annotated[int, msgspec.Meta(ge=10, le=86_400)] | None = 300
-    ban_seconds: Annotated[int, msgspec.Meta(ge=10, le=31_536_000)] | None = 600
 
 
 # --- model registry -----------------------------------------------------------------------------------
@@ -63,13 +57,18 @@ class ModelUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     description: Annotated[str, msgspec.Meta(max_length=2048)] | msgspec.UnsetType = msgspec.UNSET
 
 
-class ModelOut(msgspec.Struct):
+class ModelIdentity(msgspec.Struct):
+    """Which model file: the fields every description of a registered model starts with."""
+
     id: int
     name: str
     version: str
     kind: Kind
     sha256: str
     uri: str
+
+
+class ModelOut(ModelIdentity):
     thresholds: Thresholds
     sample_rate: int | None
     window_samples: int | None
@@ -152,13 +151,7 @@ class WorkerReport(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     dropped: Annotated[int, msgspec.Meta(ge=0)] = 0
 
 
-class WorkerModel(msgspec.Struct):
-    id: int
-    name: str
-    version: str
-    kind: Kind
-    sha256: str
-    uri: str
+class WorkerModel(ModelIdentity):
     suspicious_threshold: float
     alert_threshold: float
     sample_rate: int | None

@@ -14,16 +14,15 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roomsvc.config import DetectionSettings, get_settings
+from roomsvc.config import DetectionSettings
 from roomsvc.db import utcnow
 from roomsvc.detection import registry
+from roomsvc.detection.mappers import model_out
 from roomsvc.detection.records import DetectionModel, RoomDetection
 from roomsvc.detection.schemas import (
-    DetectionSpec,
     DetectionStatus,
     ModelCreate,
     ModelList,
-    ModelOut,
     ModelRef,
     ModelStatus,
     ModelUpdate,
@@ -35,8 +34,11 @@ from roomsvc.detection.schemas import (
 )
 from roomsvc.errors import BadRequest, Conflict, Forbidden, NotFound
 from roomsvc.events import service as events
+from roomsvc.events.types import EventType
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.rooms.models import Room
+from roomsvc.rooms.schemas import DetectionSpec
+from roomsvc.types import to_struct
 
 log = structlog.get_logger("roomsvc.detection")
 _encoder = msgspec.json.Encoder()
@@ -45,26 +47,6 @@ BUILTIN_CREATOR = "roomsvc"
 
 
 # --- model registry ------------------------------------------------------------------------------------
-
-
-def model_out(model: DetectionModel) -> ModelOut:
-    return ModelOut(
-        id=model.id,
-        name=model.name,
-        version=model.version,
-        kind=model.kind,  # type: ignore[arg-type]
-        sha256=model.sha256,
-        uri=model.uri,
-        thresholds=Thresholds(suspicious=model.suspicious_threshold, alert=model.alert_threshold),
-        sample_rate=model.sample_rate,
-        window_samples=model.window_samples,
-        input_size=model.input_size,
-        builtin=model.builtin,
-        active=model.active,
-        description=model.description,
-        created_by=model.created_by,
-        created_at=model.created_at,
-    )
 
 
 def model_ref(model: DetectionModel) -> ModelRef:
@@ -139,7 +121,19 @@ async def create_model(session: AsyncSession, data: ModelCreate, *, caller_id: s
             f"Model {data.name}@{data.version} is already registered; register a new version instead.",
             code="model-exists",
         )
-    model = DetectionModel(
+    model = new_model(data, created_by=caller_id)
+    session.add(model)
+    await session.flush()
+    if data.active:
+        await activate(session, model)
+    log.info("detection.model_registered", model=model.label, kind=model.kind, active=model.active)
+    return model
+
+
+def new_model(data: ModelCreate, *, created_by: str, builtin: bool = False) -> DetectionModel:
+    """The registry row for a model (validated by the caller); audio models take 16 kHz windows."""
+    audio = data.kind == "audio"
+    return DetectionModel(
         name=data.name,
         version=data.version,
         kind=data.kind,
@@ -147,19 +141,13 @@ async def create_model(session: AsyncSession, data: ModelCreate, *, caller_id: s
         uri=data.uri,
         suspicious_threshold=data.thresholds.suspicious,
         alert_threshold=data.thresholds.alert,
-        sample_rate=registry.AUDIO_SAMPLE_RATE if data.kind == "audio" else None,
-        window_samples=(data.window_samples or 64_000) if data.kind == "audio" else None,
-        input_size=(data.input_size or 224) if data.kind == "video" else None,
-        builtin=False,
+        sample_rate=registry.AUDIO_SAMPLE_RATE if audio else None,
+        window_samples=(data.window_samples or 64_000) if audio else None,
+        input_size=None if audio else (data.input_size or 224),
+        builtin=builtin,
         description=data.description,
-        created_by=caller_id,
+        created_by=created_by,
     )
-    session.add(model)
-    await session.flush()
-    if data.active:
-        await activate(session, model)
-    log.info("detection.model_registered", model=model.label, kind=model.kind, active=model.active)
-    return model
 
 
 async def update_model(session: AsyncSession, model_id: int, data: ModelUpdate) -> DetectionModel:
@@ -237,11 +225,16 @@ async def enable(
 
 
 async def on_room_created(
-    session: AsyncSession, gateway: LiveKitGateway, room: Room, spec: DetectionSpec
+    session: AsyncSession,
+    gateway: LiveKitGateway,
+    room: Room,
+    spec: DetectionSpec,
+    *,
+    settings: DetectionSettings,
 ) -> None:
-    """Called by rooms.service.create_room for ``detection: {enabled: true, …}``."""
+    """Called by rooms.flows.create_room for ``detection: {enabled: true, …}``."""
     if spec.enabled:
-        await enable(session, gateway, room, spec, agent_name=get_settings().detection.agent_name)
+        await enable(session, gateway, room, spec, agent_name=settings.agent_name)
 
 
 async def disable(
@@ -321,21 +314,7 @@ async def status(session: AsyncSession, room: Room, settings: DetectionSettings)
 
 
 def _worker_model(model: DetectionModel | None) -> WorkerModel | None:
-    if model is None:
-        return None
-    return WorkerModel(
-        id=model.id,
-        name=model.name,
-        version=model.version,
-        kind=model.kind,  # type: ignore[arg-type]
-        sha256=model.sha256,
-        uri=model.uri,
-        suspicious_threshold=model.suspicious_threshold,
-        alert_threshold=model.alert_threshold,
-        sample_rate=model.sample_rate,
-        window_samples=model.window_samples,
-        input_size=model.input_size,
-    )
+    return None if model is None else to_struct(WorkerModel, model)
 
 
 def require_worker(caller_id: str, settings: DetectionSettings) -> None:
@@ -376,7 +355,7 @@ async def record_report(session: AsyncSession, room: Room, report: WorkerReport)
         log.info("detection.agent_running", room=room.name, job_id=report.job_id, agent=report.agent_identity)
         await events.emit(
             session,
-            "detection.started",
+            EventType.DETECTION_STARTED,
             room=room.name,
             data={
                 "room_sid": report.room_sid,
@@ -401,7 +380,7 @@ async def record_report(session: AsyncSession, room: Room, report: WorkerReport)
 # --- re-dispatch -----------------------------------------------------------------------------------------
 
 
-async def note_participant_joined(session: AsyncSession, room: Room) -> None:
+async def note_participant_joined(session: AsyncSession, room: Room, settings: DetectionSettings) -> None:
     """A human joined (webhook path, room row locked): if our agent may be gone, flag the room.
 
     Only MySQL here; ``roomsvc jobs`` checks LiveKit and re-dispatches (see ``detection/jobs.py``).
@@ -409,7 +388,7 @@ async def note_participant_joined(session: AsyncSession, room: Room) -> None:
     run = await get_run(session, room)
     if run is None or not run.enabled or not room.is_open:
         return
-    if effective_status(run, get_settings().detection) == "running":
+    if effective_status(run, settings) == "running":
         return
     if run.redispatch_at is None:
         run.redispatch_at = utcnow()

@@ -8,7 +8,7 @@ import httpx
 import jwt
 import pytest
 
-from roomsvc.detection.client import ApiRejected, ApiUnavailable, DetectionStopped, WorkerApi
+from roomsvc.agent.client import ApiRejected, ApiUnavailable, DetectionStopped, WorkerApi
 from roomsvc.detection.schemas import WindowBatch, WindowIn, WorkerReport
 
 SECRET = "s" * 40

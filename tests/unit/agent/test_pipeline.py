@@ -8,8 +8,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from roomsvc.detection.detectors.base import DetectorError
-from roomsvc.detection.pipeline import (
+from roomsvc.agent.detectors.base import DetectorError
+from roomsvc.agent.pipeline import (
     SAMPLE_RATE,
     VAD_CHUNK,
     AudioAnalyzer,

@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from roomsvc.agent.detectors.base import DetectorError
+from roomsvc.agent.detectors.faces import FaceFinder
+from roomsvc.agent.detectors.onnx import OnnxAudioDetector, OnnxVideoDetector
+from roomsvc.agent.pipeline import AudioAnalyzer, HopChunker, Hysteresis, hop_samples
+from roomsvc.agent.runtime import SileroVad, vad_session
 from roomsvc.detection import registry
-from roomsvc.detection.detectors.base import DetectorError
-from roomsvc.detection.detectors.faces import FaceFinder
-from roomsvc.detection.detectors.onnx import OnnxAudioDetector, OnnxVideoDetector
-from roomsvc.detection.pipeline import AudioAnalyzer, HopChunker, Hysteresis, hop_samples
-from roomsvc.detection.runtime import SileroVad, vad_session
 
 ROOT = Path(__file__).resolve().parents[3]
 HELDOUT = ROOT / "training" / "detection" / "heldout"

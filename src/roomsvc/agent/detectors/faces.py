@@ -40,7 +40,9 @@ class FaceFinder:
         return sorted(boxes, key=lambda b: b[2] * b[3], reverse=True)
 
     @staticmethod
-    def crop(rgb: npt.NDArray[np.uint8], box: tuple[int, int, int, int], margin: float = 0.2) -> Any:
+    def crop(
+        rgb: npt.NDArray[np.uint8], box: tuple[int, int, int, int], margin: float = 0.2
+    ) -> npt.NDArray[np.uint8]:
         x, y, w, h = box
         dx, dy = int(w * margin), int(h * margin)
         top, left = max(0, y - dy), max(0, x - dx)

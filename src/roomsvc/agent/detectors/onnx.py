@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from roomsvc.detection.detectors.base import DetectorError
+from roomsvc.agent.detectors.base import DetectorError
 from roomsvc.detection.registry import ModelUnavailable
 
 

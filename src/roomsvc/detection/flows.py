@@ -1,0 +1,64 @@
+"""Detection actions that span domains: ingesting the worker's windows, and acting on an alert.
+
+When a track enters ``alert`` the room's policy is applied first (``notify``; ``mute`` through
+``moderation.mutes``; ``kick`` through the kick flow), as the system caller with no actor, then the data
+message and the event say what was done (``alerts.py``). Flows sit one layer above the domain services.
+"""
+
+from __future__ import annotations
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from roomsvc.detection import alerts, results
+from roomsvc.detection.records import Detection, DetectionModel, DetectionTrack, RoomDetection
+from roomsvc.detection.schemas import AlertOut, IngestResult, WindowBatch
+from roomsvc.errors import AppError
+from roomsvc.livekit import LiveKitGateway
+from roomsvc.moderation import flows as moderation_flows
+from roomsvc.moderation import mutes, permissions
+from roomsvc.rooms.models import Room
+from roomsvc.rooms.service import RoomAction
+
+log = structlog.get_logger("roomsvc.detection.alerts")
+
+
+async def ingest(
+    session: AsyncSession, gateway: LiveKitGateway, room: Room, batch: WindowBatch
+) -> IngestResult:
+    async def on_alert(
+        run: RoomDetection, track: DetectionTrack, window: Detection, model: DetectionModel
+    ) -> AlertOut:
+        reason = f"forgery detection: {track.kind} score {window.smoothed_score:.2f} ({model.label})"
+        act = RoomAction(room=room, session=session, livekit=gateway, caller=permissions.SYSTEM_CALLER)
+        action = await _apply_policy(act, run, track, reason)
+        return await alerts.raise_alert(session, gateway, room, run, track, window, model, action=action)
+
+    return await results.ingest(session, room, batch, on_alert=on_alert)
+
+
+async def _apply_policy(act: RoomAction, run: RoomDetection, track: DetectionTrack, reason: str) -> str:
+    """The room's policy, as the system caller with no actor; returns what was done (or why not)."""
+    if run.policy == "notify":
+        return "notified"
+    try:
+        async with act.session.begin_nested():  # a refused action leaves nothing half-written
+            if run.policy == "mute":
+                sources = ["microphone"] if track.kind == "audio" else ["camera"]
+                await mutes.mute(
+                    act,
+                    track.identity,
+                    sources=sources,
+                    duration_seconds=run.mute_seconds,
+                    reason=reason,
+                    actor=None,
+                )
+                return "muted"
+            await moderation_flows.kick(
+                act, track.identity, actor=None, reason=reason, ban_seconds=run.ban_seconds
+            )
+            return "kicked"
+    except AppError as exc:
+        outcome = "failed" if exc.status >= 500 else "refused"
+        log.warning("detection.policy_not_applied", room=act.room.name, policy=run.policy, code=exc.code)
+        return f"{outcome}: {exc.detail}"[:256]
