@@ -17,6 +17,7 @@ from roomsvc.auth import Caller
 from roomsvc.config import Settings
 from roomsvc.errors import BadRequest
 from roomsvc.events import subscriptions as service
+from roomsvc.events.mappers import event_out, subscription_out
 from roomsvc.events.models import Event
 from roomsvc.events.schemas import (
     DeliveryPage,
@@ -29,9 +30,10 @@ from roomsvc.events.schemas import (
     SubscriptionOut,
 )
 from roomsvc.events.service import envelope
+from roomsvc.events.types import EventType
+from roomsvc.routes import EVENTS, PAGE
+from roomsvc.types import Page
 
-EVENTS = {"scopes": ("events",)}
-PageSize = Annotated[int, Parameter(ge=1, le=100, description="page size, 1-100")]
 STREAM_POLL_SECONDS = 0.5
 STREAM_KEEPALIVE_SECONDS = 15.0
 _encoder = msgspec.json.Encoder()
@@ -40,6 +42,7 @@ _encoder = msgspec.json.Encoder()
 class SubscriptionController(Controller):
     path = "/v1/event-subscriptions"
     tags = ["events"]
+    dependencies = PAGE
 
     @post(
         "/",
@@ -64,7 +67,7 @@ class SubscriptionController(Controller):
 
     @get("/{subscription_id:str}", opt=EVENTS, summary="One subscription")
     async def get_subscription(self, subscription_id: str, db_session: AsyncSession) -> SubscriptionOut:
-        return service.to_out(await service.get(db_session, subscription_id))
+        return subscription_out(await service.get(db_session, subscription_id))
 
     @delete(
         "/{subscription_id:str}",
@@ -96,33 +99,31 @@ class SubscriptionController(Controller):
         return await service.enable(db_session, subscription_id)
 
     @get("/{subscription_id:str}/deliveries", opt=EVENTS, summary="Deliveries with every attempt")
-    async def deliveries(
-        self, subscription_id: str, db_session: AsyncSession, cursor: str | None = None, limit: PageSize = 50
-    ) -> DeliveryPage:
-        return await service.deliveries(db_session, subscription_id, cursor=cursor, limit=limit)
+    async def deliveries(self, subscription_id: str, db_session: AsyncSession, page: Page) -> DeliveryPage:
+        return await service.deliveries(db_session, subscription_id, page)
 
 
 class EventController(Controller):
     path = "/v1/events"
     tags = ["events"]
+    dependencies = PAGE
 
     @get("/", opt=EVENTS, summary="Recent events, newest first")
     async def list_events(
         self,
         db_session: AsyncSession,
+        page: Page,
         room: str | None = None,
-        type: str | None = None,
-        cursor: str | None = None,
-        limit: PageSize = 50,
+        type: EventType | None = None,
     ) -> EventPage:
-        return await service.list_events(db_session, room=room, event_type=type, cursor=cursor, limit=limit)
+        return await service.list_events(db_session, room=room, event_type=type, page=page)
 
     @get("/stream", opt=EVENTS, summary="Server-Sent Events, resumable with Last-Event-ID")
     async def stream(
         self,
         request: Request[Caller, Any, Any],
         room: str | None = None,
-        type: str | None = None,
+        type: EventType | None = None,
         last_event_id: Annotated[str | None, Parameter(header="Last-Event-ID")] = None,
     ) -> ServerSentEvent:
         factory = request.app.state.session_factory
@@ -166,7 +167,7 @@ class EventController(Controller):
 
     @get("/{event_id:str}", opt=EVENTS, summary="One event")
     async def get_event(self, event_id: str, db_session: AsyncSession) -> EventOut:
-        return service.event_out(await service.get_event(db_session, event_id))
+        return event_out(await service.get_event(db_session, event_id))
 
     @post("/{event_id:str}/redeliver", opt=EVENTS, summary="Deliver the event again", status_code=202)
     async def redeliver(

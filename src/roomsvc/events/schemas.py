@@ -8,7 +8,11 @@ import msgspec
 EventTypeFilter = Annotated[
     str,
     msgspec.Meta(
-        pattern=r"^(\*|[a-z_]+\.(\*|[a-z_]+))$", max_length=64, examples=["participant.joined", "room.*", "*"]
+        pattern=r"^(\*|[a-z_]+\.(\*|[a-z_]+))$",
+        max_length=64,
+        examples=["participant.joined", "room.*", "*"],
+        description="`*`, an event type from docs/events.md, or `<prefix>.*` for a prefix some type has; "
+        "any other entry is a 400 naming `event_types`",
     ),
 ]
 

@@ -1,6 +1,7 @@
 """The outbox and what callers do with events: emit (same transaction as the change), list, subscribe.
 
-:func:`emit` is the one way any domain records an event. It inserts the event and one pending delivery
+:func:`emit` is the one way any domain records an event, of a type from the catalogue
+(:class:`roomsvc.events.types.EventType`). It inserts the event and one pending delivery
 per active subscription that wants its type, in the caller's transaction — so an event exists if and
 only if the change it describes was committed, and delivery (``events/delivery.py``) can never miss it.
 """
@@ -17,46 +18,24 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.db import utcnow
-from roomsvc.events.models import Event, EventSubscription
+from roomsvc.events.models import Event, EventDelivery, EventSubscription
+from roomsvc.events.types import EventType, wants
 from roomsvc.logging import current_request_id
 
 log = structlog.get_logger("roomsvc.events")
 _encoder = msgspec.json.Encoder()
 
-EVENT_TYPES = (
-    "room.created",
-    "room.updated",
-    "room.started",
-    "room.ended",
-    "participant.joined",
-    "participant.left",
-    "track.published",
-    "track.unpublished",
-    "egress.updated",
-    "ingress.updated",
-    "detection.started",
-    "detection.state_changed",
-    "detection.alert",
-)
-
-
-def wants(subscription_types: str, event_type: str) -> bool:
-    if subscription_types.strip() == "*":
-        return True
-    for wanted in subscription_types.split():
-        if wanted == event_type or (wanted.endswith(".*") and event_type.startswith(wanted[:-1])):
-            return True
-    return False
-
 
 async def emit(
     session: AsyncSession,
-    event_type: str,
+    event_type: EventType,
     *,
     room: str | None,
     data: dict[str, Any],
     occurred_at: dt.datetime | None = None,
 ) -> Event:
+    if not isinstance(event_type, EventType):  # the catalogue is the contract: no free-string types
+        raise TypeError(f"emit() takes an EventType, not {event_type!r}")
     request_id = current_request_id()
     if request_id and "request_id" not in data:
         # The API request that caused it (also on its log lines and X-Request-ID): one id from the
@@ -64,7 +43,7 @@ async def emit(
         data = {**data, "request_id": request_id}
     event = Event(
         public_id="evt_" + secrets.token_hex(12),
-        type=event_type,
+        type=str(event_type),
         room_name=room,
         occurred_at=occurred_at or utcnow(),
         data=_encoder.encode(data).decode(),
@@ -93,10 +72,8 @@ async def emit(
         if wants(types, event_type)
     ]
     if rows:
-        from roomsvc.events.models import EventDelivery
-
         await session.execute(insert(EventDelivery), rows)
-    log.info(event_type, event_id=event.public_id, event_type=event_type, room=room)
+    log.info(str(event_type), event_id=event.public_id, event_type=str(event_type), room=room)
     return event
 
 

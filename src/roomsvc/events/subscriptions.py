@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-import msgspec
 import structlog
 from sqlalchemy import select, update
 from sqlalchemy.dialects.mysql import insert as mysql_insert
@@ -12,36 +11,34 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.credentials.service import seal_secret
 from roomsvc.db import newest_first, utcnow
-from roomsvc.errors import Conflict, NotFound
+from roomsvc.errors import BadRequest, Conflict, NotFound
+from roomsvc.events.mappers import event_out, subscription_out
 from roomsvc.events.models import DeliveryAttempt, Event, EventDelivery, EventSubscription
 from roomsvc.events.schemas import (
     AttemptOut,
     DeliveryOut,
     DeliveryPage,
-    EventOut,
     EventPage,
     RedeliverResult,
     SubscriptionCreate,
     SubscriptionOut,
 )
-from roomsvc.events.service import wants
-from roomsvc.types import decode_cursor, encode_cursor
+from roomsvc.events.types import EventType, prefixes, unknown_filters, wants
+from roomsvc.types import Page
 
 log = structlog.get_logger("roomsvc.events")
 
 
-def to_out(sub: EventSubscription, secret: str | None = None) -> SubscriptionOut:
-    return SubscriptionOut(
-        id=sub.public_id,
-        url=sub.url,
-        description=sub.description,
-        event_types=sub.event_types.split(),
-        status=sub.status,  # type: ignore[arg-type]
-        consecutive_failures=sub.consecutive_failures,
-        disabled_reason=sub.disabled_reason,
-        created_at=sub.created_at,
-        secret=secret,
-    )
+def check_filters(event_types: list[str]) -> None:
+    """Refuse a filter entry that can match no event type (a typo would subscribe to nothing)."""
+    unknown = unknown_filters(event_types)
+    if unknown:
+        raise BadRequest(
+            f"`event_types` has entries that match no event type: {', '.join(map(repr, unknown))}. "
+            "Use `*`, an event type listed in docs/events.md (e.g. `participant.joined`), or a prefix "
+            f"of one followed by `.*` ({', '.join(sorted(p + '.*' for p in prefixes()))}).",
+            field="event_types",
+        )
 
 
 def _new_secret() -> str:
@@ -51,6 +48,7 @@ def _new_secret() -> str:
 async def create(
     session: AsyncSession, data: SubscriptionCreate, *, master_key: str, caller_id: str
 ) -> SubscriptionOut:
+    check_filters(data.event_types)
     public_id = "sub_" + secrets.token_hex(8)
     secret = _new_secret()
     sub = EventSubscription(
@@ -64,7 +62,7 @@ async def create(
     session.add(sub)
     await session.flush()
     log.info("subscription.created", subscription=public_id, url=data.url)
-    return to_out(sub, secret)
+    return subscription_out(sub, secret)
 
 
 async def get(session: AsyncSession, public_id: str, *, for_update: bool = False) -> EventSubscription:
@@ -87,7 +85,7 @@ async def list_all(session: AsyncSession) -> list[SubscriptionOut]:
             .order_by(EventSubscription.id)
         )
     ).scalars()
-    return [to_out(s) for s in rows]
+    return [subscription_out(s) for s in rows]
 
 
 async def delete(session: AsyncSession, public_id: str) -> SubscriptionOut:
@@ -99,7 +97,7 @@ async def delete(session: AsyncSession, public_id: str) -> SubscriptionOut:
         .values(status="cancelled")
     )
     log.info("subscription.deleted", subscription=public_id)
-    return to_out(sub)
+    return subscription_out(sub)
 
 
 async def rotate_secret(session: AsyncSession, public_id: str, *, master_key: str) -> SubscriptionOut:
@@ -107,7 +105,7 @@ async def rotate_secret(session: AsyncSession, public_id: str, *, master_key: st
     secret = _new_secret()
     sub.secret_sealed = seal_secret(master_key, secret, sub.public_id)
     log.info("subscription.secret_rotated", subscription=public_id)
-    return to_out(sub, secret)
+    return subscription_out(sub, secret)
 
 
 async def enable(session: AsyncSession, public_id: str) -> SubscriptionOut:
@@ -122,29 +120,26 @@ async def enable(session: AsyncSession, public_id: str) -> SubscriptionOut:
         .values(next_attempt_at=utcnow())
     )
     log.info("subscription.enabled", subscription=public_id)
-    return to_out(sub)
+    return subscription_out(sub)
 
 
-async def deliveries(
-    session: AsyncSession, public_id: str, *, cursor: str | None, limit: int
-) -> DeliveryPage:
+async def deliveries(session: AsyncSession, public_id: str, page: Page) -> DeliveryPage:
     sub = await get(session, public_id)
-    query = (
-        select(EventDelivery, Event)
-        .join(Event, Event.id == EventDelivery.event_id)
-        .where(EventDelivery.subscription_id == sub.id)
-    )
-    after = decode_cursor(cursor)
-    if after is not None:
-        query = query.where(EventDelivery.id < after)
-    rows = (await session.execute(query.order_by(EventDelivery.id.desc()).limit(limit + 1))).all()
-    page = rows[:limit]
+    query = select(EventDelivery).where(EventDelivery.subscription_id == sub.id)
+    rows, next_cursor = await newest_first(session, query, EventDelivery.id, page)
+    events: dict[int, Event] = {}
     history: dict[int, list[AttemptOut]] = {}
-    if page:
+    if rows:
+        events = {
+            e.id: e
+            for e in (
+                await session.execute(select(Event).where(Event.id.in_({d.event_id for d in rows})))
+            ).scalars()
+        }
         attempts = (
             await session.execute(
                 select(DeliveryAttempt)
-                .where(DeliveryAttempt.delivery_id.in_([d.id for d, _ in page]))
+                .where(DeliveryAttempt.delivery_id.in_([d.id for d in rows]))
                 .order_by(DeliveryAttempt.id)
             )
         ).scalars()
@@ -160,9 +155,9 @@ async def deliveries(
             )
     items = [
         DeliveryOut(
-            event_id=e.public_id,
-            event_type=e.type,
-            room=e.room_name,
+            event_id=events[d.event_id].public_id,
+            event_type=events[d.event_id].type,
+            room=events[d.event_id].room_name,
             status=d.status,  # type: ignore[arg-type]
             attempts=d.attempts,
             next_attempt_at=d.next_attempt_at if d.status == "pending" else None,
@@ -172,31 +167,24 @@ async def deliveries(
             delivered_at=d.delivered_at,
             history=history.get(d.id, []),
         )
-        for d, e in page
+        for d in rows
     ]
-    next_cursor = encode_cursor(page[-1][0].id) if len(rows) > limit else None
     return DeliveryPage(items=items, next_cursor=next_cursor)
 
 
-def event_out(event: Event) -> EventOut:
-    return EventOut(
-        id=event.public_id,
-        type=event.type,
-        room=event.room_name,
-        occurred_at=event.occurred_at,
-        data=msgspec.json.decode(event.data),
-    )
-
-
 async def list_events(
-    session: AsyncSession, *, room: str | None, event_type: str | None, cursor: str | None, limit: int
+    session: AsyncSession,
+    *,
+    room: str | None,
+    event_type: EventType | None,
+    page: Page,
 ) -> EventPage:
     query = select(Event)
     if room:
         query = query.where(Event.room_name == room)
     if event_type:
         query = query.where(Event.type == event_type)
-    rows, next_cursor = await newest_first(session, query, Event.id, cursor=cursor, limit=limit)
+    rows, next_cursor = await newest_first(session, query, Event.id, page)
     return EventPage(items=[event_out(e) for e in rows], next_cursor=next_cursor)
 
 

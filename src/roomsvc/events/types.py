@@ -1,12 +1,14 @@
-"""The event catalogue: every event type roomsvc emits, in one ``StrEnum``.
+"""The event catalogue: every event type roomsvc emits, in one ``StrEnum``, and the filters over it.
 
 :func:`roomsvc.events.service.emit` accepts only these members, subscription filters are validated
-against them, and docs/events.md documents exactly them (``tests/unit/test_docs.py`` checks both ways).
-A member's value is the wire name that subscribers see in the envelope's ``type``.
+against them (:func:`unknown_filters`) and matched by :func:`wants`, and docs/events.md documents
+exactly them (``tests/unit/test_docs.py`` checks both ways). A member's value is the wire name that
+subscribers see in the envelope's ``type``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -46,3 +48,33 @@ class EventType(StrEnum):
     DETECTION_STARTED = "detection.started"
     DETECTION_STATE_CHANGED = "detection.state_changed"
     DETECTION_ALERT = "detection.alert"
+
+
+ALL = "*"
+"""The filter entry that matches every event type."""
+
+
+def prefixes() -> frozenset[str]:
+    """The ``<prefix>`` of every member (``room`` for ``room.created``): ``<prefix>.*`` is a valid filter."""
+    return frozenset(member.value.split(".", 1)[0] for member in EventType)
+
+
+def unknown_filters(entries: Iterable[str]) -> list[str]:
+    """The subscription filter entries that can match no event type, in the order given.
+
+    A valid entry is ``*``, a member's value, or ``<prefix>.*`` where some member starts with ``<prefix>.``.
+    """
+    known, known_prefixes = {member.value for member in EventType}, prefixes()
+    return [
+        entry
+        for entry in entries
+        if entry != ALL and entry not in known and not (entry.endswith(".*") and entry[:-2] in known_prefixes)
+    ]
+
+
+def wants(filters: str, event_type: str) -> bool:
+    """Whether a subscription's stored filter (entries separated by spaces) matches ``event_type``."""
+    for entry in filters.split():
+        if entry in (ALL, event_type) or (entry.endswith(".*") and event_type.startswith(entry[:-1])):
+            return True
+    return False
