@@ -7,8 +7,9 @@ Which process exposes what (docs/observability.md has the full table):
 
 - the API (``roomsvc serve``) at ``GET /metrics``: HTTP, webhooks, LiveKit calls made by the API, and
   the rooms/participants gauges (computed from MySQL at scrape time: ``health/metrics.py``);
-- ``roomsvc jobs`` on ``ROOMSVC_JOBS_METRICS_PORT``: deliveries, reconciliation repairs, and the LiveKit
-  calls the reconciler makes;
+- ``roomsvc jobs`` on ``ROOMSVC_JOBS_METRICS_PORT``: deliveries, reconciliation repairs, the LiveKit
+  calls the reconciler makes, and ``roomsvc_job_*`` for each periodic job (the API reports its webhook
+  applier's ``roomsvc_job_*`` too);
 - the agent worker (``roomsvc worker``): the ``roomsvc_detection_*`` metrics.
 
 Labels only ever take values from small fixed sets (route *templates*, LiveKit method names, outcome
@@ -113,6 +114,30 @@ RECONCILE_REPAIRS = Counter(
     ("kind",),
 )
 
+# --- Periodic jobs (roomsvc.scheduler: every task of `roomsvc jobs`, and the API's webhook applier) ---
+JOB_RUNS = Counter(
+    "roomsvc_job_runs",
+    "Runs of a periodic job body, by job name (the job table: roomsvc/scheduler.py).",
+    ("job",),
+)
+JOB_FAILURES = Counter(
+    "roomsvc_job_failures",
+    "Runs of a periodic job body that raised (the scheduler backs off and retries), by job name.",
+    ("job",),
+)
+JOB_DURATION = Histogram(
+    "roomsvc_job_duration_seconds",
+    "Time one run of a periodic job body took, failed runs included, by job name.",
+    ("job",),
+    buckets=LATENCY_BUCKETS,
+)
+JOB_ITEMS = Counter(
+    "roomsvc_job_items",
+    "Items a periodic job handled (webhooks applied, deliveries sent, mutes lifted, rooms re-dispatched, "
+    "records repaired), by job name.",
+    ("job",),
+)
+
 # --- Detection (the agent worker; updated by roomsvc.detection) --------------------------------------
 DETECTION_WINDOWS = Counter(
     "roomsvc_detection_windows_scored",
@@ -179,6 +204,16 @@ def observe_reconcile(repairs: dict[str, int]) -> None:
     RECONCILE_RUNS.inc()
     for kind, count in repairs.items():
         RECONCILE_REPAIRS.labels(kind).inc(count)
+
+
+def observe_job(job: str, seconds: float, items: int | None) -> None:
+    """One run of a periodic job: ``items`` is what it handled, None when it raised."""
+    JOB_RUNS.labels(job).inc()
+    JOB_DURATION.labels(job).observe(seconds)
+    if items is None:
+        JOB_FAILURES.labels(job).inc()
+    elif items:
+        JOB_ITEMS.labels(job).inc(items)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ events, marked ``repaired``):
 - a ``creating`` row older than the grace period → completed if LiveKit has the room, else deleted.
 
 Records younger than ``ROOMSVC_RECONCILE_GRACE`` are left alone: their webhooks may still be in flight.
-Only one reconciler runs at a time across all instances (MySQL ``GET_LOCK``); the repairs themselves
-are idempotent, so a second one would be harmless anyway.
+Only one reconciler runs at a time across all instances (MySQL ``GET_LOCK``, taken by the job body in
+``calls/jobs.py``); the repairs themselves are idempotent, so a second one would be harmless anyway.
 """
 
 from __future__ import annotations
@@ -23,20 +23,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import structlog
-from sqlalchemy import delete, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc import metrics
 from roomsvc.calls import recorder
 from roomsvc.calls.models import ParticipantSession, RoomSession
 from roomsvc.db import utcnow
 from roomsvc.events import service as events
+from roomsvc.events.types import EventType
 from roomsvc.livekit import LiveKitGateway, LiveKitParticipant, LiveKitRoom
-from roomsvc.moderation import service as moderation_service
+from roomsvc.moderation import bans, permissions
 from roomsvc.rooms.models import Room
 
 log = structlog.get_logger("roomsvc.reconcile")
-LOCK_NAME = "roomsvc.reconcile"
 
 
 @dataclass
@@ -100,7 +100,7 @@ async def _reconcile_room(
             report.add("pending_rooms_dropped")
         else:
             room.status, room.livekit_sid = "created", lk_room.sid
-            await events.emit(session, "room.created", room=room.name, data={"repaired": True})
+            await events.emit(session, EventType.ROOM_CREATED, room=room.name, data={"repaired": True})
             report.add("pending_rooms_completed")
         return
     if lk_room is None:
@@ -134,8 +134,8 @@ async def _reconcile_room(
         rs.repaired = True
         report.add("room_sessions_opened")
     for p in participants:  # a kicked identity back with an older token, whose join webhook was lost
-        if p.kind == "standard" and await moderation_service.active_ban(session, room.id, p.identity):
-            await gateway.remove_participant(room.name, p.identity)
+        banned = p.kind == "standard" and await permissions.active_ban(session, room.id, p.identity)
+        if banned and await bans.evict(gateway, room.name, p.identity):
             report.add("banned_evicted")
     live_sids = {p.sid for p in participants}
     known = {
@@ -164,21 +164,3 @@ async def _reconcile_room(
                 session, room, lk_room.sid, fact, now, "reconciled", source="inferred"
             )
             report.add("participant_sessions_closed")
-
-
-async def reconcile_exclusively(
-    engine: AsyncEngine,
-    session_factory: async_sessionmaker[AsyncSession],
-    gateway: LiveKitGateway,
-    *,
-    grace: float,
-) -> Report | None:
-    """Run :func:`reconcile` unless another instance holds the lock; None when skipped."""
-    async with engine.connect() as connection:
-        got = (await connection.execute(text("SELECT GET_LOCK(:name, 0)"), {"name": LOCK_NAME})).scalar()
-        if got != 1:
-            return None
-        try:
-            return await reconcile(session_factory, gateway, grace=grace)
-        finally:
-            await connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": LOCK_NAME})

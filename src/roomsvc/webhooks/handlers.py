@@ -12,10 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.calls import recorder
 from roomsvc.calls.models import MediaJob
+from roomsvc.config import DetectionSettings
 from roomsvc.db import utcnow
 from roomsvc.detection import service as detection_service
 from roomsvc.events import service as events
-from roomsvc.moderation import service as moderation_service
+from roomsvc.events.types import EventType
+from roomsvc.moderation import permissions
 from roomsvc.rooms.models import Room
 
 TRACK_KINDS = {"AUDIO": "audio", "VIDEO": "video", "DATA": "data"}
@@ -86,6 +88,8 @@ async def apply(
     event: dict[str, Any],
     room: Room | None,
     evictions: list[tuple[str, str]] | None = None,
+    *,
+    detection: DetectionSettings,
 ) -> str:
     """Apply one verified event; the caller holds ``room``'s row lock. Returns the outcome recorded.
 
@@ -115,10 +119,10 @@ async def apply(
     fact = participant_fact(participant)
     if kind == "participant_joined":
         await recorder.participant_joined(session, room, room_sid, fact, at)
-        if evictions is not None and await moderation_service.active_ban(session, room.id, fact.identity):
+        if evictions is not None and await permissions.active_ban(session, room.id, fact.identity):
             evictions.append((room.name, fact.identity))
         if fact.kind == "standard":  # our agent may be gone: roomsvc jobs checks and re-dispatches
-            await detection_service.note_participant_joined(session, room)
+            await detection_service.note_participant_joined(session, room, detection)
         return "applied"
     if kind in ("participant_left", "participant_connection_aborted"):
         reason = (
@@ -191,7 +195,7 @@ async def _media(session: AsyncSession, event: dict[str, Any], kind: str, at: dt
             existing.info = _encoder.encode(info).decode()
     await events.emit(
         session,
-        f"{media}.updated",
+        EventType.EGRESS_UPDATED if media == "egress" else EventType.INGRESS_UPDATED,
         room=room_name,
         occurred_at=at,
         data={f"{media}_id": job_id, "status": status, "event": kind},

@@ -1,0 +1,99 @@
+"""Applying stored webhooks: the body of the API's webhook applier and of the jobs' sweeper.
+
+Intake (``webhooks/service.py``) only stores and acknowledges. This claims unprocessed events with
+``SELECT … FOR UPDATE SKIP LOCKED`` (so any number of API and jobs processes share the work without
+applying one twice), locks the rooms involved in name order, and applies each event inside a savepoint.
+An event whose application fails is retried a few times, then parked with its error
+(``outcome = 'error'``). The scheduler (``roomsvc.scheduler``) runs it; it owns its transaction because
+banned identities are removed from LiveKit only after the batch commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from roomsvc.config import DetectionSettings
+from roomsvc.db import utcnow
+from roomsvc.livekit import LiveKitGateway
+from roomsvc.moderation import bans
+from roomsvc.rooms.models import Room
+from roomsvc.webhooks import handlers
+from roomsvc.webhooks.models import WebhookEvent
+from roomsvc.webhooks.service import parse_event
+
+log = structlog.get_logger("roomsvc.webhooks")
+MAX_ATTEMPTS = 5
+
+
+async def apply_pending(
+    session_factory: async_sessionmaker[AsyncSession],
+    *,
+    detection: DetectionSettings,
+    gateway: LiveKitGateway | None = None,
+    limit: int = 200,
+    min_age: float = 0.0,
+) -> int:
+    """Apply up to ``limit`` unprocessed events received at least ``min_age`` seconds ago.
+
+    Banned identities seen joining are removed from LiveKit after the commit (reconciliation catches
+    any eviction that fails here). Returns how many events were claimed.
+    """
+    evictions: list[tuple[str, str]] = []
+    async with session_factory() as session, session.begin():
+        applied = await apply_batch(session, evictions, detection=detection, limit=limit, min_age=min_age)
+    if gateway is not None:
+        for room_name, identity in evictions:
+            await bans.evict(gateway, room_name, identity)
+    return applied
+
+
+async def apply_batch(
+    session: AsyncSession,
+    evictions: list[tuple[str, str]],
+    *,
+    detection: DetectionSettings,
+    limit: int = 200,
+    min_age: float = 0.0,
+) -> int:
+    """Claim and apply one batch in the caller's transaction; append (room, identity) pairs to evict."""
+    query = (
+        select(WebhookEvent)
+        .where(WebhookEvent.processed_at.is_(None))
+        .order_by(WebhookEvent.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    if min_age:
+        query = query.where(WebhookEvent.received_at <= utcnow() - dt.timedelta(seconds=min_age))
+    rows = list((await session.execute(query)).scalars())
+    if not rows:
+        return 0
+    names = sorted({r.room_name for r in rows if r.room_name})
+    rooms: dict[str, Room] = {}
+    if names:
+        locked = await session.execute(
+            select(Room).where(Room.name.in_(names)).order_by(Room.name).with_for_update()
+        )
+        rooms = {room.name: room for room in locked.scalars()}
+    now = utcnow()
+    for row in rows:
+        row.attempts += 1
+        try:
+            async with session.begin_nested():
+                event = parse_event(row.body.encode())
+                row.outcome = await handlers.apply(
+                    session, event, rooms.get(row.room_name or ""), evictions, detection=detection
+                )
+            row.processed_at = now
+            row.last_error = None
+        except Exception as exc:  # one bad event must not block the others
+            row.last_error = f"{type(exc).__name__}: {exc}"[:512]
+            log.exception("webhook.apply_failed", event_id=row.event_id, attempts=row.attempts)
+            if row.attempts >= MAX_ATTEMPTS:
+                row.outcome = "error"
+                row.processed_at = now
+    return len(rows)

@@ -1,0 +1,190 @@
+"""The job runner (roomsvc.scheduler): backoff and its reset, drain, wake, the transaction it owns, cancel.
+
+No services: the bodies are plain coroutines that take no session (the transaction the runner owns is
+tested on the real MariaDB in tests/integration/test_scheduler_transactions.py). Waits are recorded
+instead of slept (``Scheduler(wait=…)``), so nothing here depends on timing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any, cast
+
+import pytest
+from prometheus_client import REGISTRY
+from structlog.testing import CapturingLogger
+
+from roomsvc import scheduler as scheduler_module
+from roomsvc.scheduler import BACKOFF_CAP, Job, Scheduler, SessionFactory
+
+
+class _Stop(BaseException):
+    """Ends a job's loop from inside a recorded wait (a BaseException, like cancellation)."""
+
+
+# The bodies here take no session: they are handed the factory and ignore it. How the runner opens,
+# commits and rolls back transactions is tested on the real MariaDB in
+# tests/integration/test_scheduler_transactions.py.
+NO_SESSIONS = cast(SessionFactory, None)
+
+
+class _Recorder:
+    """A ``wait`` that records (seconds, woken-by) and stops the loop after ``limit`` waits."""
+
+    def __init__(self, journal: list[Any], limit: int) -> None:
+        self.journal = journal
+        self.limit = limit
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float, wake: asyncio.Event | None) -> None:
+        self.waits.append(seconds)
+        self.journal.append(("wait", seconds))
+        if len(self.waits) >= self.limit:
+            raise _Stop
+
+
+def _outcomes(*results: int | Exception) -> Iterator[int | Exception]:
+    yield from results
+
+
+@pytest.fixture
+def captured(monkeypatch: pytest.MonkeyPatch) -> CapturingLogger:
+    logger = CapturingLogger()
+    monkeypatch.setattr(scheduler_module, "log", logger)
+    return logger
+
+
+def _metric(name: str, job: str) -> float:
+    return REGISTRY.get_sample_value(name, {"job": job}) or 0.0
+
+
+async def test_a_failing_body_is_logged_and_backs_off_exponentially_then_resets(
+    captured: CapturingLogger,
+) -> None:
+    results = _outcomes(*[RuntimeError("boom")] * 5, 0, RuntimeError("boom again"))
+
+    async def body(session_factory: SessionFactory) -> int:
+        result = next(results)
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    job = Job.owning_transaction("test-backoff", body, every=1.0)
+    recorder = _Recorder([], limit=7)
+    with pytest.raises(_Stop):
+        await Scheduler(NO_SESSIONS, [job], wait=recorder).run(job)
+
+    # 1, 2, 4, 8, then the cap; the success idles `every` and resets the count, so the next failure
+    # waits 1 s again instead of staying at the cap.
+    assert recorder.waits == [1.0, 2.0, 4.0, 8.0, BACKOFF_CAP, 1.0, 1.0]
+    failed = [c.kwargs for c in captured.calls if c.args == ("job.failed",)]
+    assert [f["failures"] for f in failed] == [1, 2, 3, 4, 5, 1]
+    assert [f["retry_in"] for f in failed] == [1.0, 2.0, 4.0, 8.0, BACKOFF_CAP, 1.0]
+    assert {f["job"] for f in failed} == {"test-backoff"}
+    assert failed[0]["error"] == "RuntimeError: boom"
+    assert failed[-1]["error"] == "RuntimeError: boom again"
+    assert failed[0]["exc_info"] is True  # an unexpected error keeps its traceback
+    recovered = [c.kwargs for c in captured.calls if c.args == ("job.recovered",)]
+    assert recovered == [{"job": "test-backoff", "failures": 5}]
+    assert _metric("roomsvc_job_runs_total", "test-backoff") == 7
+    assert _metric("roomsvc_job_failures_total", "test-backoff") == 6
+
+
+async def test_a_dependency_outage_is_a_warning_without_traceback(captured: CapturingLogger) -> None:
+    async def body(session_factory: SessionFactory) -> int:
+        raise ConnectionRefusedError("database away")
+
+    job = Job.owning_transaction("test-outage", body, every=0.5)
+    with pytest.raises(_Stop):
+        await Scheduler(NO_SESSIONS, [job], wait=_Recorder([], limit=1)).run(job)
+    (failed,) = [c for c in captured.calls if c.args == ("job.failed",)]
+    assert failed.method_name == "warning"
+    assert failed.kwargs["exc_info"] is False
+
+
+def test_backoff_never_waits_less_than_the_interval_nor_spins_at_zero() -> None:
+    async def body(session_factory: SessionFactory) -> int:
+        return 0
+
+    slow = Job.owning_transaction("slow", body, every=60.0, drain=False)
+    assert [slow.retry_in(n) for n in (1, 2, 5)] == [60.0, 60.0, 60.0]
+    busy = Job.owning_transaction("busy", body, every=0.0)
+    assert busy.retry_in(1) > 0
+    assert busy.retry_in(3) == 4 * busy.retry_in(1)
+
+
+async def test_drain_reruns_at_once_while_the_body_reports_work() -> None:
+    journal: list[Any] = []
+
+    def job(name: str, drain: bool) -> Job:
+        results = iter((3, 2, 0, 5, 0))
+
+        async def body(session_factory: SessionFactory) -> int:
+            journal.append("run")
+            return next(results)
+
+        return Job.owning_transaction(name, body, every=0.25, drain=drain)
+
+    draining = job("test-drain", drain=True)
+    with pytest.raises(_Stop):
+        await Scheduler(NO_SESSIONS, [draining], wait=_Recorder(journal, limit=2)).run(draining)
+    assert journal == ["run", "run", "run", ("wait", 0.25), "run", "run", ("wait", 0.25)]
+    assert _metric("roomsvc_job_items_total", "test-drain") == 10
+
+    journal.clear()
+    paced = job("test-no-drain", drain=False)
+    with pytest.raises(_Stop):
+        await Scheduler(NO_SESSIONS, [paced], wait=_Recorder(journal, limit=2)).run(paced)
+    assert journal == ["run", ("wait", 0.25), "run", ("wait", 0.25)]
+
+
+async def test_first_after_delays_the_first_run() -> None:
+    journal: list[Any] = []
+
+    async def body(session_factory: SessionFactory) -> int:
+        journal.append("run")
+        return 0
+
+    job = Job.owning_transaction("test-first-after", body, every=15.0, drain=False, first_after=15.0)
+    with pytest.raises(_Stop):
+        await Scheduler(NO_SESSIONS, [job], wait=_Recorder(journal, limit=2)).run(job)
+    assert journal == [("wait", 15.0), "run", ("wait", 15.0)]
+
+
+async def test_notify_wakes_an_idle_job_before_its_interval() -> None:
+    runs = 0
+    second_run = asyncio.Event()
+
+    async def body(session_factory: SessionFactory) -> int:
+        nonlocal runs
+        runs += 1
+        if runs == 2:
+            second_run.set()
+        return 0
+
+    job = Job.owning_transaction("test-wake", body, every=3600.0, wakeable=True)
+    async with Scheduler(NO_SESSIONS, [job]) as running:
+        while runs < 1:
+            await asyncio.sleep(0)
+        assert runs == 1  # now idle for an hour, unless woken
+        running.job("test-wake").notify()
+        await asyncio.wait_for(second_run.wait(), 10)  # a guard against a hang, not a timing assertion
+    assert runs == 2
+
+
+def test_notify_without_a_wake_is_a_no_op() -> None:
+    async def body(session_factory: SessionFactory) -> int:
+        return 0
+
+    job = Job.owning_transaction("test-no-wake", body, every=1.0)
+    assert job.wake is None
+    job.notify()
+
+
+def test_job_names_are_unique() -> None:
+    async def body(session_factory: SessionFactory) -> int:
+        return 0
+
+    with pytest.raises(ValueError, match="unique"):
+        Scheduler(NO_SESSIONS, [Job.owning_transaction("twice", body, every=1.0)] * 2)
