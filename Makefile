@@ -6,7 +6,7 @@
 #   make up                   the stack's services in the background (no API), then return
 #   make faults               fault-injection tests (tests/faults: LiveKit, MariaDB, Redis down; webhook storm)
 #   make bench                benchmarks (bench/): writes docs/benchmarks.md; needs wrk (apt-installed if missing)
-#   make lint                 ruff check, ruff format --check, mypy on src/
+#   make lint                 ruff check, ruff format --check, mypy on src/, import contracts (lint-imports)
 #   make stop                 stop what the scripts started (API, worker, LiveKit, Redis, MariaDB)
 
 SHELL := /bin/bash
@@ -39,13 +39,14 @@ bench:
 venv:
 	@scripts/stack.sh venv
 
-# All three run even when one fails, so one pass shows every problem.
+# Every step runs even when one fails, so one pass shows every problem.
 lint: venv
 	@status=0; \
 	echo "==> ruff check"; $(VENV)/bin/ruff check . || status=1; \
 	echo "==> ruff format --check"; $(VENV)/bin/ruff format --check . || status=1; \
 	echo "==> mypy src/roomsvc"; $(VENV)/bin/mypy src/roomsvc || status=1; \
 	echo "==> docs/configuration.md up to date"; $(VENV)/bin/python scripts/gen_config_docs.py --check || status=1; \
+	echo "==> lint-imports (import contracts in pyproject.toml)"; $(VENV)/bin/lint-imports --no-logo --no-cache || status=1; \
 	exit $$status
 
 stop:

@@ -148,13 +148,13 @@ async def check_mysql(settings: Settings) -> list[Finding]:
 def _alembic_heads() -> set[str] | None:
     from alembic.script import ScriptDirectory
 
-    from roomsvc.cli import _alembic_config
+    from roomsvc.migrations import alembic_config
 
     try:
-        config = _alembic_config()
+        config = alembic_config()
     except SystemExit:
         return None
-    return set(ScriptDirectory.from_config(config).get_heads())  # type: ignore[arg-type]
+    return set(ScriptDirectory.from_config(config).get_heads())
 
 
 async def check_redis(settings: Settings) -> list[Finding]:
