@@ -32,7 +32,8 @@ async def _connect(url: str, token: str) -> float:
 
 async def _run(api: Server, token: str, env: dict[str, str]) -> dict[str, Any]:
     from roomsvc.config import load_settings
-    from roomsvc.participants.tokens import grants_for_role, mint_join_token
+    from roomsvc.moderation.permissions import grants_for_role
+    from roomsvc.participants.tokens import mint_join_token
 
     settings = load_settings(env)
     headers = {"Authorization": f"Bearer {token}"}

@@ -32,7 +32,8 @@ def _interleaved_rates(functions: dict[str, Any]) -> dict[str, float]:
 def run() -> dict[str, Any]:
     from livekit import api as lkapi
 
-    from roomsvc.participants.tokens import grants_for_role, mint_join_token
+    from roomsvc.moderation.permissions import grants_for_role
+    from roomsvc.participants.tokens import mint_join_token
 
     key, secret = "devkey", "dev-livekit-secret-change-me-0123456789"
     grants = grants_for_role("member", "video")

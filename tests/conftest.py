@@ -43,6 +43,10 @@ TEST_JOB_SETTINGS = {
     "ROOMSVC_RECONCILE_INTERVAL": "0",
     # Tests start many jobs processes; the one that checks jobs metrics gives itself a free port.
     "ROOMSVC_JOBS_METRICS_PORT": "0",
+    # Every test shares the dev credential's buckets, so the production limits would make a test's
+    # outcome depend on how many requests the tests before it sent. Rate limiting itself is tested
+    # with its own limits (tests/integration/test_auth.py, make_client).
+    "ROOMSVC_RATE_LIMITS": "default=100000/100000,rooms:write=100000/100000",
 }
 
 

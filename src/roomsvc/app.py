@@ -25,22 +25,32 @@ from roomsvc.db import create_engine, create_session_factory, is_disconnect, pro
 from roomsvc.demo.controller import DemoController
 from roomsvc.detection import jobs as detection_jobs
 from roomsvc.detection.controller import DetectionController, RoomDetectionController
-from roomsvc.errors import HTTP_STATUS_CODES, PROBLEM_MEDIA_TYPE, AppError, problem_body
+from roomsvc.errors import (
+    HTTP_STATUS_CODES,
+    PROBLEM_MEDIA_TYPE,
+    AppError,
+    Conflict,
+    DatabaseUnavailable,
+    DependencyUnavailable,
+    problem_body,
+)
 from roomsvc.events.controller import EventController, SubscriptionController
 from roomsvc.health.controller import healthz, readyz
 from roomsvc.health.metrics import metrics_handler
 from roomsvc.invitations.controller import InvitationController, RoomInvitationController
+from roomsvc.jobs import api_jobs
 from roomsvc.livekit import LiveKitGateway
-from roomsvc.logging import RequestContextMiddleware, configure_logging, current_request_id
+from roomsvc.logging import configure_logging, current_request_id
+from roomsvc.middleware import RequestContextMiddleware
 from roomsvc.moderation.controller import ModerationController
 from roomsvc.openapi import document_operations
 from roomsvc.participants.controller import ParticipantController
 from roomsvc.ratelimit import RateLimiter
 from roomsvc.rooms.controller import RoomController
+from roomsvc.scheduler import Scheduler
 from roomsvc.seats.controller import SeatController
 from roomsvc.web import openapi_render_plugins, static_routers
 from roomsvc.webhooks.controller import webhook_handler
-from roomsvc.webhooks.service import WebhookApplier
 
 log = structlog.get_logger("roomsvc.app")
 
@@ -102,45 +112,23 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
 def database_error_handler(request: Request[Any, Any, Any], exc: SQLAlchemyError) -> Response[dict[str, Any]]:
     if is_disconnect(exc):
         log.warning("database.unavailable", error=type(exc).__name__)
-        return _problem(
-            request,
-            503,
-            "database-unavailable",
-            "Database unavailable",
-            "The database is unreachable; retry shortly.",
-            retry_after=2,
-        )
+        return app_error_handler(request, DatabaseUnavailable("The database is unreachable; retry shortly."))
     if isinstance(exc, IntegrityError):
         log.info("database.conflict", error=str(exc.orig)[:200])
-        return _problem(
-            request,
-            409,
-            "conflict",
-            "Conflict",
-            "The change conflicts with the current state (a concurrent request won); retry.",
-        )
+        detail = "The change conflicts with the current state (a concurrent request won); retry."
+        return app_error_handler(request, Conflict(detail))
     log.exception("database.error")
-    return _problem(request, 500, "internal", "Internal server error", "Unexpected database error.")
+    return app_error_handler(request, AppError("Unexpected database error."))
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     if isinstance(exc, OSError | TimeoutError) and is_disconnect(exc):
-        return _problem(
-            request,
-            503,
-            "dependency-unavailable",
-            "Service unavailable",
-            "A dependency is unreachable; retry shortly.",
-            retry_after=2,
+        return app_error_handler(
+            request, DependencyUnavailable("A dependency is unreachable; retry shortly.")
         )
     log.exception("request.unhandled", error=type(exc).__name__)
-    return _problem(
-        request,
-        500,
-        "internal",
-        "Internal server error",
-        "Something went wrong on our side; the request id identifies it in our logs.",
-    )
+    detail = "Something went wrong on our side; the request id identifies it in our logs."
+    return app_error_handler(request, AppError(detail))
 
 
 def _optional_routes(settings: Settings) -> list[Any]:
@@ -177,22 +165,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
             credential_store=CredentialStore(session_factory, settings.secret_key),
             rate_limiter=RateLimiter(redis, settings.rate_limits),
         )
-        applier = WebhookApplier(session_factory, gateway=gateway)
+        scheduler = Scheduler(session_factory, api_jobs(settings, gateway))
         try:  # the shipped audio baseline is in the model registry from the first start
             async with session_factory() as session, session.begin():
                 await detection_jobs.sync_builtin_models(session)
         except SQLAlchemyError as exc:
             log.warning("detection.builtin_sync_failed", error=type(exc).__name__)
-        app.state.webhook_applier = applier
+        app.state.webhook_applier = scheduler.job("webhook-applier")  # intake calls .notify()
+        # The monitor is the LiveKit port's own health probe (no session, no work claimed), not a job.
         monitor = asyncio.create_task(gateway.monitor(), name="livekit-monitor")
-        applying = asyncio.create_task(applier.run(), name="webhook-applier")
+        scheduler.start()
         log.info("app.started", env=settings.env, livekit=settings.livekit.url, webhook=settings.webhook_url)
         try:
             yield
         finally:
             monitor.cancel()
-            applying.cancel()
-            await asyncio.gather(monitor, applying, return_exceptions=True)
+            await asyncio.gather(scheduler.stop(), monitor, return_exceptions=True)
             await gateway.aclose()
             await redis.aclose()
             await engine.dispose()

@@ -22,24 +22,12 @@ T = TypeVar("T")
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # prometheus_client's; see roomsvc.metrics
 
 
-def _alembic_config(database_url: str | None = None) -> object:
-    from alembic.config import Config
-
-    candidates = [Path(__file__).resolve().parents[2], Path.cwd()]
-    root = next((c for c in candidates if (c / "alembic" / "env.py").exists()), None)
-    if root is None:
-        raise SystemExit("cannot find the alembic/ directory (run from the repository or the image's /app)")
-    config = Config(str(root / "alembic.ini")) if (root / "alembic.ini").exists() else Config()
-    config.set_main_option("script_location", str(root / "alembic"))
-    if database_url:
-        config.attributes["database_url"] = database_url
-    return config
-
-
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     from alembic import command
 
-    command.upgrade(_alembic_config(args.database_url or settings.database.url), args.revision)  # type: ignore[arg-type]
+    from roomsvc.migrations import alembic_config
+
+    command.upgrade(alembic_config(args.database_url or settings.database.url), args.revision)
     print(f"database at revision {args.revision}")
     return 0
 
@@ -99,7 +87,7 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from roomsvc.detection.worker import run_worker
+    from roomsvc.agent.worker import run_worker
 
     asyncio.run(run_worker(settings))
     return 0
@@ -147,33 +135,12 @@ def cmd_credentials(args: argparse.Namespace, settings: Settings) -> int:
         if not settings.is_dev:
             print("bootstrap-dev only runs with ROOMSVC_ENV=dev", file=sys.stderr)
             return 2
-        auth = settings.caller_auth
-
-        async def bootstrap(session: AsyncSession) -> CallerCredential:
-            return await service.upsert_credential(
-                session,
-                master_key=settings.secret_key,
-                public_id=auth.dev_credential_id,
-                secret=auth.dev_credential_secret,
-                name="dev",
-                scopes=service.ALL_SCOPES,
-            )
-
-        async def bootstrap_worker(session: AsyncSession) -> CallerCredential:
-            detection = settings.detection
-            return await service.upsert_credential(
-                session,
-                master_key=settings.secret_key,
-                public_id=detection.worker_credential_id,
-                secret=detection.worker_credential_secret,
-                name="detection worker",
-                scopes=["detection"],
-            )
-
-        asyncio.run(_with_session(settings, bootstrap))
-        print(f"dev caller credential {auth.dev_credential_id} ready (all scopes)")
-        asyncio.run(_with_session(settings, bootstrap_worker))
-        print(f"worker caller credential {settings.detection.worker_credential_id} ready (detection)")
+        auth, detection = settings.caller_auth, settings.detection
+        dev_id, worker_id = auth.dev_credential_id, detection.worker_credential_id
+        _bootstrap(settings, dev_id, auth.dev_credential_secret, "dev", list(service.ALL_SCOPES))
+        print(f"dev caller credential {dev_id} ready (all scopes)")
+        _bootstrap(settings, worker_id, detection.worker_credential_secret, "detection worker", ["detection"])
+        print(f"worker caller credential {worker_id} ready (detection)")
         return 0
     if args.credentials_command == "list":
         rows = asyncio.run(_with_session(settings, service.list_credentials))
@@ -186,6 +153,23 @@ def cmd_credentials(args: argparse.Namespace, settings: Settings) -> int:
         print(f"revoked {args.id}")
         return 0
     return 2
+
+
+def _bootstrap(settings: Settings, public_id: str, secret: str, name: str, scopes: list[str]) -> None:
+    """Create or update a dev credential with a fixed id and secret (idempotent)."""
+    from roomsvc.credentials import service
+
+    async def upsert(session: AsyncSession) -> CallerCredential:
+        return await service.upsert_credential(
+            session,
+            master_key=settings.secret_key,
+            public_id=public_id,
+            secret=secret,
+            name=name,
+            scopes=scopes,
+        )
+
+    asyncio.run(_with_session(settings, upsert))
 
 
 def cmd_caller_token(args: argparse.Namespace, settings: Settings) -> int:

@@ -21,7 +21,7 @@ from sqlalchemy.types import TypeDecorator
 
 from roomsvc.config import DatabaseSettings
 from roomsvc.errors import DatabaseUnavailable
-from roomsvc.types import decode_cursor, encode_cursor
+from roomsvc.types import Page, decode_cursor, encode_cursor
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -99,10 +99,10 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
 
 
 async def newest_first(
-    session: AsyncSession, query: Select[Any], id_column: Any, *, cursor: str | None, limit: int
+    session: AsyncSession, query: Select[Any], id_column: Any, page: Page
 ) -> tuple[list[Any], str | None]:
     """One page of ``query``'s entities, newest (highest id) first, and the cursor of the next page."""
-    after = decode_cursor(cursor)
+    after, limit = decode_cursor(page.cursor), page.limit
     if after is not None:
         query = query.where(id_column < after)
     rows = list((await session.execute(query.order_by(id_column.desc()).limit(limit + 1))).scalars())

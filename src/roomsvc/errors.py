@@ -28,12 +28,55 @@ from typing import Any, ClassVar
 PROBLEM_BASE = "urn:roomsvc:problem:"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
+# HTTP status → default problem code and title: for the error classes below, and for errors raised
+# outside our services (Litestar's own HTTP exceptions).
+HTTP_STATUS_CODES: dict[int, tuple[str, str]] = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthenticated", "Unauthenticated"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    410: ("gone", "Gone"),
+    413: ("payload-too-large", "Payload too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("unprocessable", "Unprocessable content"),
+    429: ("rate-limited", "Too many requests"),
+    500: ("internal", "Internal server error"),
+    503: ("dependency-unavailable", "Service unavailable"),
+}
+
 
 class AppError(Exception):
+    """Base of every domain error. A subclass names its HTTP status in the class statement
+    (``class Forbidden(AppError, status=403)``); code and title default to that status's row of
+    :data:`HTTP_STATUS_CODES` unless given there too."""
+
     status: ClassVar[int] = 500
     code: ClassVar[str] = "internal"
     title: ClassVar[str] = "Internal server error"
     retry_after: int | None = None
+
+    def __init_subclass__(
+        cls,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        title: str | None = None,
+        retry_after: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status = status
+            cls.code, cls.title = HTTP_STATUS_CODES.get(status, (cls.code, cls.title))
+        if code is not None:
+            cls.code = code
+        if title is not None:
+            cls.title = title
+        if retry_after is not None:
+            cls.retry_after = retry_after
 
     def __init__(
         self,
@@ -56,98 +99,56 @@ class AppError(Exception):
         return PROBLEM_BASE + self.code
 
 
-class BadRequest(AppError):
-    status = 400
-    code = "bad-request"
-    title = "Bad request"
+class BadRequest(AppError, status=400):
+    """Invalid input; ``field=`` names the offending field."""
 
 
-class Unauthenticated(AppError):
-    status = 401
-    code = "unauthenticated"
-    title = "Unauthenticated"
+class Unauthenticated(AppError, status=401):
+    """Missing, invalid or expired credentials."""
 
 
-class Forbidden(AppError):
-    status = 403
-    code = "forbidden"
-    title = "Forbidden"
+class Forbidden(AppError, status=403):
+    """Authenticated, but not allowed: scope, ban or room rule."""
 
 
-class NotFound(AppError):
-    status = 404
-    code = "not-found"
-    title = "Not found"
+class NotFound(AppError, status=404):
+    """No such object (or one the caller may not see)."""
 
 
-class Conflict(AppError):
-    status = 409
-    code = "conflict"
-    title = "Conflict"
+class Conflict(AppError, status=409):
+    """The object's state refuses the action (room ended, seat taken, name used with other options)."""
 
 
-class Gone(AppError):
-    status = 410
-    code = "gone"
-    title = "Gone"
+class Gone(AppError, status=410):
+    """The object existed but can no longer be used (an expired invitation)."""
 
 
-class PayloadTooLarge(AppError):
-    status = 413
-    code = "payload-too-large"
-    title = "Payload too large"
+class PayloadTooLarge(AppError, status=413):
+    """The request body is over the limit."""
 
 
-class RateLimited(AppError):
-    status = 429
-    code = "rate-limited"
-    title = "Too many requests"
+class RateLimited(AppError, status=429):
+    """The caller's token bucket is empty; Retry-After says when to retry."""
 
 
-class DependencyUnavailable(AppError):
-    status = 503
-    code = "dependency-unavailable"
-    title = "Service unavailable"
-    retry_after = 2
+class DependencyUnavailable(AppError, status=503, retry_after=2):
+    """A dependency is down; Retry-After says when to retry."""
 
 
-class LiveKitUnavailable(DependencyUnavailable):
-    code = "livekit-unavailable"
-    title = "LiveKit unavailable"
+class LiveKitUnavailable(DependencyUnavailable, code="livekit-unavailable", title="LiveKit unavailable"):
+    """LiveKit cannot be reached or answered 5xx."""
 
 
-class DatabaseUnavailable(DependencyUnavailable):
-    code = "database-unavailable"
-    title = "Database unavailable"
+class DatabaseUnavailable(DependencyUnavailable, code="database-unavailable", title="Database unavailable"):
+    """MySQL/MariaDB cannot be reached."""
 
 
-class RedisUnavailable(DependencyUnavailable):
-    code = "redis-unavailable"
-    title = "Redis unavailable"
+class RedisUnavailable(DependencyUnavailable, code="redis-unavailable", title="Redis unavailable"):
+    """Redis cannot be reached."""
 
 
-class LiveKitError(AppError):
-    status = 502
-    code = "livekit-error"
-    title = "LiveKit error"
-
-
-# Litestar / HTTP status → problem code for errors raised outside our services.
-HTTP_STATUS_CODES: dict[int, tuple[str, str]] = {
-    400: ("bad-request", "Bad request"),
-    401: ("unauthenticated", "Unauthenticated"),
-    403: ("forbidden", "Forbidden"),
-    404: ("not-found", "Not found"),
-    405: ("method-not-allowed", "Method not allowed"),
-    406: ("not-acceptable", "Not acceptable"),
-    409: ("conflict", "Conflict"),
-    413: ("payload-too-large", "Payload too large"),
-    415: ("unsupported-media-type", "Unsupported media type"),
-    422: ("unprocessable", "Unprocessable content"),
-    429: ("rate-limited", "Too many requests"),
-    500: ("internal", "Internal server error"),
-    503: ("dependency-unavailable", "Service unavailable"),
-}
+class LiveKitError(AppError, status=502, code="livekit-error", title="LiveKit error"):
+    """LiveKit answered, but with an unexpected error."""
 
 
 def problem_body(

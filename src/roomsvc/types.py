@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated, Any
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 
@@ -38,6 +40,7 @@ Identity = Annotated[
 ]
 ShortText = Annotated[str, msgspec.Meta(max_length=128)]
 Reason = Annotated[str, msgspec.Meta(max_length=256)]
+Actor = Annotated[Identity, msgspec.Meta(description="the identity acting (room owner or admin)")]
 Limit = Annotated[int, msgspec.Meta(ge=1, le=100)]
 AttributeKey = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 AttributeValue = Annotated[str, msgspec.Meta(max_length=1024)]
@@ -71,3 +74,40 @@ def decode_cursor(cursor: str | None) -> int | None:
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise BadRequest("`cursor` is not a cursor this API returned", field="cursor") from None
+
+
+_MaybeTime = TypeVar("_MaybeTime", bound=dt.datetime | None)
+
+
+def require_aware(value: _MaybeTime, field: str) -> _MaybeTime:
+    """A query-string time must carry its offset: naive times are ambiguous (400 naming the field)."""
+    if value is not None and value.tzinfo is None:
+        raise BadRequest(f"`{field}` needs a time zone offset, e.g. 2026-01-01T00:00:00Z", field=field)
+    return value
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """An aware datetime as ISO 8601 with ``Z`` (event payloads), None stays None."""
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+_S = TypeVar("_S", bound=msgspec.Struct)
+
+
+def to_struct(cls: type[_S], source: object, /, **values: Any) -> _S:
+    """A response struct from a row: each field is the row's attribute of the same name, unless given.
+
+    The one way mappers shape rows for the outside; they pass only the fields that differ.
+    """
+    for name in cls.__struct_fields__:
+        if name not in values:
+            values[name] = getattr(source, name)
+    return cls(**values)
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which page of a newest-first listing: the cursor of the previous page's last item, and its size."""
+
+    cursor: str | None = None
+    limit: int = 50

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import jwt
 
-from roomsvc.participants.tokens import grants_for_role, mint_join_token
+from roomsvc.moderation.permissions import grants_for_role
+from roomsvc.participants.tokens import mint_join_token
 
 
 def test_audience_sets_can_publish_false_explicitly() -> None:

@@ -26,9 +26,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from roomsvc.calls.models import ParticipantSession, RoomSession, Track
 from roomsvc.db import utcnow
 from roomsvc.events import service as events
+from roomsvc.events.types import EventType
+from roomsvc.moderation import permissions
 from roomsvc.participants.models import Participant
 from roomsvc.rooms.models import Room
 from roomsvc.seats import service as seat_service
+from roomsvc.types import iso
 
 Source = Literal["event", "inferred"]
 INFERRED_REASONS = frozenset({"room_finished", "reconciled"})
@@ -41,10 +44,6 @@ class ParticipantFact:
     name: str = ""
     kind: str = "standard"
     joined_at: dt.datetime | None = None
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 async def room_session(session: AsyncSession, room: Room, sid: str, *, repaired: bool = False) -> RoomSession:
@@ -74,10 +73,10 @@ async def room_started(session: AsyncSession, room: Room, sid: str, at: dt.datet
         rs.started_at = at
         await events.emit(
             session,
-            "room.started",
+            EventType.ROOM_STARTED,
             room=room.name,
             occurred_at=at,
-            data={"room_sid": sid, "started_at": _iso(at)},
+            data={"room_sid": sid, "started_at": iso(at)},
         )
 
 
@@ -111,7 +110,7 @@ async def room_finished(
         room.updated_at = utcnow()
         await events.emit(
             session,
-            "room.ended",
+            EventType.ROOM_ENDED,
             room=room.name,
             occurred_at=at,
             data={"room_sid": sid, "reason": room.end_reason},
@@ -135,7 +134,7 @@ async def participant_joined(
             ps.left_at = ps.joined_at
         await events.emit(
             session,
-            "participant.joined",
+            EventType.PARTICIPANT_JOINED,
             room=room.name,
             occurred_at=ps.joined_at,
             data={
@@ -204,7 +203,7 @@ async def _close(
     if first_time:
         await events.emit(
             session,
-            "participant.left",
+            EventType.PARTICIPANT_LEFT,
             room=room.name,
             occurred_at=at,
             data={"identity": ps.identity, "participant_sid": ps.sid, "reason": reason},
@@ -231,7 +230,9 @@ async def _derive(session: AsyncSession, room: Room, rs: RoomSession, identity: 
     latest = max(open_ or sessions, key=lambda s: (s.joined_at or s.left_at or utcnow(), s.id))
     state = "joined" if open_ else "left"
     if not open_:  # gone from the room (not a reconnect): its stage seat is free again
-        await seat_service.vacate(session, room, identity, reason="left the room", caller_id="system")
+        await seat_service.vacate(
+            session, room, identity, reason="left the room", caller=permissions.SYSTEM_CALLER
+        )
     left_at = None if open_ else max((s.left_at for s in sessions if s.left_at), default=None)
     now = utcnow()
     statement = mysql_insert(Participant).values(
@@ -326,7 +327,7 @@ async def track_changed(
         setattr(track, field, at)
         await events.emit(
             session,
-            "track.published" if published else "track.unpublished",
+            EventType.TRACK_PUBLISHED if published else EventType.TRACK_UNPUBLISHED,
             room=room.name,
             occurred_at=at,
             data={

@@ -37,14 +37,9 @@ class TrackOut(msgspec.Struct):
     unpublished_at: dt.datetime | None
 
 
-class CallDetail(msgspec.Struct):
-    id: str
-    room: str
-    started_at: dt.datetime | None
-    ended_at: dt.datetime | None
-    duration_seconds: float | None
-    peak_participants: int
-    repaired: bool
+class CallDetail(CallOut):
+    """A call (the fields of :class:`CallOut`) with its participant sessions and tracks."""
+
     participants: list[ParticipantSessionOut]
     tracks: list[TrackOut]
 

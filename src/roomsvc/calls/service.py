@@ -7,37 +7,22 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc.calls.mappers import call_out, duration
 from roomsvc.calls.models import ParticipantSession, RoomSession, Track
-from roomsvc.calls.schemas import CallDetail, CallOut, CallPage, ParticipantSessionOut, TrackOut
+from roomsvc.calls.schemas import CallDetail, CallPage, ParticipantSessionOut, TrackOut
 from roomsvc.db import newest_first
-from roomsvc.errors import BadRequest, NotFound
-
-
-def _duration(start: dt.datetime | None, end: dt.datetime | None) -> float | None:
-    return round((end - start).total_seconds(), 3) if start and end else None
-
-
-def call_out(rs: RoomSession) -> CallOut:
-    return CallOut(
-        id=rs.sid,
-        room=rs.room_name,
-        started_at=rs.started_at,
-        ended_at=rs.ended_at,
-        duration_seconds=_duration(rs.started_at, rs.ended_at),
-        peak_participants=rs.peak_participants,
-        repaired=rs.repaired,
-    )
+from roomsvc.errors import NotFound
+from roomsvc.types import Page, require_aware, to_struct
 
 
 async def list_calls(
     session: AsyncSession,
     *,
-    room: str | None,
-    identity: str | None,
-    started_after: dt.datetime | None,
-    started_before: dt.datetime | None,
-    cursor: str | None,
-    limit: int,
+    page: Page,
+    room: str | None = None,
+    identity: str | None = None,
+    started_after: dt.datetime | None = None,
+    started_before: dt.datetime | None = None,
 ) -> CallPage:
     query = select(RoomSession)
     if room:
@@ -48,14 +33,11 @@ async def list_calls(
                 select(ParticipantSession.room_session_id).where(ParticipantSession.identity == identity)
             )
         )
-    for value, field in ((started_after, "started_after"), (started_before, "started_before")):
-        if value is not None and value.tzinfo is None:
-            raise BadRequest(f"`{field}` needs a time zone offset, e.g. 2026-01-01T00:00:00Z", field=field)
     if started_after:
-        query = query.where(RoomSession.started_at >= started_after)
+        query = query.where(RoomSession.started_at >= require_aware(started_after, "started_after"))
     if started_before:
-        query = query.where(RoomSession.started_at < started_before)
-    rows, next_cursor = await newest_first(session, query, RoomSession.id, cursor=cursor, limit=limit)
+        query = query.where(RoomSession.started_at < require_aware(started_before, "started_before"))
+    rows, next_cursor = await newest_first(session, query, RoomSession.id, page)
     return CallPage(items=[call_out(r) for r in rows], next_cursor=next_cursor)
 
 
@@ -75,39 +57,12 @@ async def get_call(session: AsyncSession, call_id: str) -> CallDetail:
             select(Track).where(Track.room_session_id == rs.id).order_by(Track.published_at, Track.id)
         )
     ).scalars()
-    base = call_out(rs)
-    return CallDetail(
-        id=base.id,
-        room=base.room,
-        started_at=base.started_at,
-        ended_at=base.ended_at,
-        duration_seconds=base.duration_seconds,
-        peak_participants=base.peak_participants,
-        repaired=base.repaired,
+    return to_struct(
+        CallDetail,
+        call_out(rs),
         participants=[
-            ParticipantSessionOut(
-                identity=p.identity,
-                sid=p.sid,
-                name=p.name,
-                kind=p.kind,
-                joined_at=p.joined_at,
-                left_at=p.left_at,
-                duration_seconds=_duration(p.joined_at, p.left_at),
-                disconnect_reason=p.disconnect_reason,
-                repaired=p.repaired,
-            )
+            to_struct(ParticipantSessionOut, p, duration_seconds=duration(p.joined_at, p.left_at))
             for p in participants
         ],
-        tracks=[
-            TrackOut(
-                sid=t.sid,
-                participant_sid=t.participant_sid,
-                identity=t.identity,
-                kind=t.kind,
-                source=t.source,
-                published_at=t.published_at,
-                unpublished_at=t.unpublished_at,
-            )
-            for t in tracks
-        ],
+        tracks=[to_struct(TrackOut, t) for t in tracks],
     )

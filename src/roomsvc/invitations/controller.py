@@ -9,31 +9,36 @@ from roomsvc import examples
 from roomsvc.auth import Caller
 from roomsvc.config import Settings
 from roomsvc.invitations import service
+from roomsvc.invitations.mappers import invitation_out
 from roomsvc.invitations.schemas import InvitationAccept, InvitationCreate, InvitationList, InvitationOut
 from roomsvc.livekit import LiveKitGateway
+from roomsvc.participants.mappers import join_response
 from roomsvc.participants.schemas import JoinResponse
-
-READ = {"scopes": ("rooms:read",)}
-WRITE = {"scopes": ("rooms:write",)}
+from roomsvc.rooms.dependencies import ROOM_DEPENDENCIES
+from roomsvc.rooms.models import Room
+from roomsvc.routes import READ, WRITE
 
 
 class RoomInvitationController(Controller):
     path = "/v1/rooms/{room:str}/invitations"
     tags = ["invitations"]
+    dependencies = ROOM_DEPENDENCIES
 
     @post("/", opt=WRITE, summary="Invite identities to a room", status_code=201)
     async def create(
         self,
         request: Request[Caller, Any, Any],
-        room: str,
         data: Annotated[InvitationCreate, examples.INVITE],
+        open_room: Room,
         db_session: AsyncSession,
     ) -> InvitationList:
-        return await service.create_invitations(db_session, room, data, request.user)
+        created = await service.create_invitations(db_session, open_room, data, request.user)
+        return InvitationList(items=[invitation_out(i, open_room) for i in created])
 
     @get("/", opt=READ, summary="A room's invitations")
-    async def list_invitations(self, room: str, db_session: AsyncSession) -> InvitationList:
-        return await service.list_invitations(db_session, room)
+    async def list_invitations(self, room_row: Room, db_session: AsyncSession) -> InvitationList:
+        rows = await service.list_invitations(db_session, room_row)
+        return InvitationList(items=[invitation_out(i, room_row) for i in rows])
 
 
 class InvitationController(Controller):
@@ -52,14 +57,15 @@ class InvitationController(Controller):
         settings: Settings,
         data: InvitationAccept | None = None,
     ) -> JoinResponse:
-        return await service.accept(
+        admission = await service.accept(
             db_session, livekit, settings, invitation_id, data or InvitationAccept(), request.user
         )
+        return join_response(admission, settings.livekit.public_url)
 
     @post("/{invitation_id:str}/decline", opt=WRITE, summary="Decline", status_code=200)
     async def decline(self, invitation_id: str, db_session: AsyncSession) -> InvitationOut:
-        return await service.respond(db_session, invitation_id, "declined")
+        return invitation_out(*await service.respond(db_session, invitation_id, "declined"))
 
     @delete("/{invitation_id:str}", opt=WRITE, summary="Revoke", status_code=200)
     async def revoke(self, invitation_id: str, db_session: AsyncSession) -> InvitationOut:
-        return await service.respond(db_session, invitation_id, "revoked")
+        return invitation_out(*await service.respond(db_session, invitation_id, "revoked"))

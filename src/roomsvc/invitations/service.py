@@ -18,36 +18,18 @@ from roomsvc.config import Settings
 from roomsvc.db import utcnow
 from roomsvc.errors import Conflict, Gone, NotFound
 from roomsvc.invitations.models import Invitation
-from roomsvc.invitations.schemas import InvitationAccept, InvitationCreate, InvitationList, InvitationOut
+from roomsvc.invitations.schemas import InvitationAccept, InvitationCreate
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.participants import service as participant_service
-from roomsvc.participants.schemas import JoinRequest, JoinResponse
-from roomsvc.rooms import service as room_service
+from roomsvc.participants.schemas import JoinRequest
 from roomsvc.rooms.models import Room
 
 log = structlog.get_logger("roomsvc.invitations")
 
 
-def to_out(invitation: Invitation, room_name: str) -> InvitationOut:
-    status = invitation.status
-    if status == "pending" and invitation.expires_at <= utcnow():
-        status = "expired"
-    return InvitationOut(
-        id=invitation.public_id,
-        room=room_name,
-        identity=invitation.identity,
-        role=invitation.role,  # type: ignore[arg-type]
-        status=status,  # type: ignore[arg-type]
-        expires_at=invitation.expires_at,
-        created_at=invitation.created_at,
-        responded_at=invitation.responded_at,
-    )
-
-
 async def create_invitations(
-    session: AsyncSession, room_name: str, data: InvitationCreate, caller: Caller
-) -> InvitationList:
-    room = await room_service.get_open_room(session, room_name)
+    session: AsyncSession, room: Room, data: InvitationCreate, caller: Caller
+) -> list[Invitation]:
     expires_at = utcnow() + dt.timedelta(seconds=data.expires_in)
     created = []
     for identity in dict.fromkeys(data.identities):  # de-duplicated, order kept
@@ -63,15 +45,12 @@ async def create_invitations(
         created.append(invitation)
     await session.flush()
     log.info("invitation.created", room=room.name, count=len(created), role=data.role)
-    return InvitationList(items=[to_out(i, room.name) for i in created])
+    return created
 
 
-async def list_invitations(session: AsyncSession, room_name: str) -> InvitationList:
-    room = await room_service.get_room(session, room_name)
-    rows = (
-        await session.execute(select(Invitation).where(Invitation.room_id == room.id).order_by(Invitation.id))
-    ).scalars()
-    return InvitationList(items=[to_out(i, room.name) for i in rows])
+async def list_invitations(session: AsyncSession, room: Room) -> list[Invitation]:
+    query = select(Invitation).where(Invitation.room_id == room.id).order_by(Invitation.id)
+    return list((await session.execute(query)).scalars())
 
 
 async def _load(session: AsyncSession, invitation_id: str) -> tuple[Invitation, Room]:
@@ -108,7 +87,7 @@ async def accept(
     invitation_id: str,
     data: InvitationAccept,
     caller: Caller,
-) -> JoinResponse:
+) -> participant_service.Admission:
     invitation, room = await _load(session, invitation_id)
     _ensure_pending(invitation)
     response = await participant_service.join(
@@ -133,7 +112,7 @@ async def accept(
     return response
 
 
-async def respond(session: AsyncSession, invitation_id: str, status: str) -> InvitationOut:
+async def respond(session: AsyncSession, invitation_id: str, status: str) -> tuple[Invitation, Room]:
     """Decline (by the invitee's backend) or revoke (by the inviter) a pending invitation."""
     invitation, room = await _load(session, invitation_id)
     _ensure_pending(invitation)
@@ -141,4 +120,4 @@ async def respond(session: AsyncSession, invitation_id: str, status: str) -> Inv
     invitation.responded_at = utcnow()
     await session.flush()
     log.info(f"invitation.{status}", room=room.name, identity=invitation.identity)
-    return to_out(invitation, room.name)
+    return invitation, room

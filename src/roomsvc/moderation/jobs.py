@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.db import utcnow
 from roomsvc.livekit import LiveKitGateway
+from roomsvc.moderation import audit, permissions
 from roomsvc.moderation.models import Mute
-from roomsvc.moderation.service import SYSTEM, apply_live, record
 from roomsvc.rooms.models import Room
 
 
@@ -40,15 +40,16 @@ async def expire_mutes(session: AsyncSession, gateway: LiveKitGateway) -> int:
     await session.flush()
     for (room_id, identity), sources in expired.items():
         room = (await session.execute(select(Room).where(Room.id == room_id).with_for_update())).scalar_one()
-        connected = await apply_live(session, gateway, room, identity) if room.is_open else False
-        await record(
+        connected = await permissions.apply_live(session, gateway, room, identity) if room.is_open else False
+        params = {"sources": sources, "applied_live": connected}
+        await audit.record(
             session,
             room,
             "unmute",
-            caller_id=SYSTEM,
-            actor=None,
+            permissions.SYSTEM_CALLER,
+            None,
             target=identity,
             reason="mute expired",
-            params={"sources": sources, "applied_live": connected},
+            params=params,
         )
     return len(rows)

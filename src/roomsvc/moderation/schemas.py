@@ -5,10 +5,9 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from roomsvc.types import Identity, Reason
+from roomsvc.types import Actor, Identity, Reason
 
 Source = Literal["microphone", "camera", "screen_share", "screen_share_audio"]
-Actor = Annotated[Identity, msgspec.Meta(description="the identity acting (room owner or admin)")]
 
 
 class Kick(msgspec.Struct, forbid_unknown_fields=True):

@@ -10,6 +10,7 @@ from roomsvc.auth import Caller
 from roomsvc.config import Settings
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.participants import service
+from roomsvc.participants.mappers import join_response, participant_out
 from roomsvc.participants.schemas import (
     JoinRequest,
     JoinResponse,
@@ -17,14 +18,15 @@ from roomsvc.participants.schemas import (
     ParticipantOut,
     ParticipantUpdate,
 )
-
-READ = {"scopes": ("rooms:read",)}
-WRITE = {"scopes": ("rooms:write",)}
+from roomsvc.rooms.dependencies import ROOM_DEPENDENCIES
+from roomsvc.rooms.models import Room
+from roomsvc.routes import READ, WRITE
 
 
 class ParticipantController(Controller):
     path = "/v1/rooms/{room:str}/participants"
     tags = ["participants"]
+    dependencies = ROOM_DEPENDENCIES
 
     @post(
         "/", opt=WRITE, summary="Join: returns a LiveKit token whose grants follow the role", status_code=201
@@ -38,33 +40,39 @@ class ParticipantController(Controller):
         livekit: LiveKitGateway,
         settings: Settings,
     ) -> JoinResponse:
-        return await service.join(db_session, livekit, settings, room, data, request.user)
+        # The join reads the room together with the identity's ban, role, seat and mutes in one
+        # statement (the hot path), so it takes the room's name rather than a loaded room.
+        admission = await service.join(db_session, livekit, settings, room, data, request.user)
+        return join_response(admission, settings.livekit.public_url)
 
     @get("/", opt=READ, summary="Who is in the room now (LiveKit), merged with our records")
     async def list_participants(
-        self, room: str, db_session: AsyncSession, livekit: LiveKitGateway
+        self, room_row: Room, db_session: AsyncSession, livekit: LiveKitGateway
     ) -> ParticipantList:
-        return await service.list_participants(db_session, livekit, room)
+        presences = await service.list_participants(db_session, livekit, room_row)
+        return ParticipantList(items=[participant_out(p) for p in presences])
 
     @get("/{identity:str}", opt=READ, summary="One participant")
     async def get_participant(
-        self, room: str, identity: str, db_session: AsyncSession, livekit: LiveKitGateway
+        self, identity: str, room_row: Room, db_session: AsyncSession, livekit: LiveKitGateway
     ) -> ParticipantOut:
-        return await service.get_participant(db_session, livekit, room, identity)
+        return participant_out(await service.get_participant(db_session, livekit, room_row, identity))
 
     @patch("/{identity:str}", opt=WRITE, summary="Update name, metadata, attributes or role (applied live)")
     async def update(
         self,
-        room: str,
         identity: str,
         data: ParticipantUpdate,
+        open_room: Room,
         db_session: AsyncSession,
         livekit: LiveKitGateway,
     ) -> ParticipantOut:
-        return await service.update_participant(db_session, livekit, room, identity, data)
+        return participant_out(
+            await service.update_participant(db_session, livekit, open_room, identity, data)
+        )
 
     @delete("/{identity:str}", opt=WRITE, summary="Remove from the room (disconnects it)", status_code=200)
     async def remove(
-        self, room: str, identity: str, db_session: AsyncSession, livekit: LiveKitGateway
+        self, identity: str, locked_room: Room, db_session: AsyncSession, livekit: LiveKitGateway
     ) -> ParticipantOut:
-        return await service.remove_participant(db_session, livekit, room, identity)
+        return participant_out(await service.remove_participant(db_session, livekit, locked_room, identity))

@@ -8,7 +8,7 @@ participant list is the only honest count.
 from __future__ import annotations
 
 import datetime as dt
-import json
+from dataclasses import dataclass
 
 import msgspec
 import structlog
@@ -20,24 +20,36 @@ from roomsvc.auth import Caller
 from roomsvc.config import Settings
 from roomsvc.db import utcnow
 from roomsvc.errors import BadRequest, Conflict, Forbidden, NotFound
-from roomsvc.livekit import LiveKitGateway, LiveKitParticipant
-from roomsvc.moderation import service as moderation_service
+from roomsvc.livekit import Grants, LiveKitGateway, LiveKitParticipant
+from roomsvc.moderation import permissions
 from roomsvc.participants.models import Participant
-from roomsvc.participants.schemas import (
-    GrantsOut,
-    JoinRequest,
-    JoinResponse,
-    ParticipantList,
-    ParticipantOut,
-    ParticipantUpdate,
-    TrackOut,
-)
+from roomsvc.participants.schemas import JoinRequest, ParticipantUpdate
 from roomsvc.participants.tokens import attributes_json, mint_join_token
 from roomsvc.rooms import service as room_service
 from roomsvc.rooms.models import Room
 from roomsvc.types import metadata_text
 
 log = structlog.get_logger("roomsvc.participants")
+
+
+@dataclass(frozen=True)
+class Admission:
+    """A granted join: the signed LiveKit token and what it carries."""
+
+    room: str
+    identity: str
+    role: str
+    grants: Grants
+    token: str
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Presence:
+    """A participant as we know it (row) and as LiveKit has it now (live); at least one is set."""
+
+    row: Participant | None
+    live: LiveKitParticipant | None
 
 
 async def _row(session: AsyncSession, room_id: int, identity: str) -> Participant | None:
@@ -67,9 +79,14 @@ async def join(
     caller: Caller,
     *,
     via_invitation: bool = False,
-) -> JoinResponse:
+) -> Admission:
+    """Checks (room open, not banned, invite rule, TTL, capacity), one upsert, a locally signed token.
+
+    Takes the room's name, not a loaded room: the room and the identity's ban, role, seat and mutes
+    are read in one statement (``permissions.join_context``), the hot path's only read.
+    """
     gateway.ensure_available()
-    context = await moderation_service.join_context(session, room_name, data.identity)
+    context = await permissions.join_context(session, room_name, data.identity)
     room = room_service.open_(context.room if context else None, room_name)
     assert context is not None
     context.ensure_not_banned(data.identity)
@@ -129,59 +146,12 @@ async def join(
     )
     await session.execute(statement)
     log.debug("participant.token_issued", room=room.name, identity=data.identity, role=role, ttl=ttl)
-    return JoinResponse(
-        token=token,
-        url=settings.livekit.public_url,
-        identity=data.identity,
-        room=room.name,
-        role=role,  # type: ignore[arg-type]
-        grants=GrantsOut(**grants.to_dict()),
-        expires_at=expires_at,
+    return Admission(
+        room=room.name, identity=data.identity, role=role, grants=grants, token=token, expires_at=expires_at
     )
 
 
-def _merge(row: Participant | None, live: LiveKitParticipant | None) -> ParticipantOut:
-    assert row is not None or live is not None
-    tracks = (
-        [TrackOut(sid=t.sid, kind=t.kind, source=t.source, muted=t.muted) for t in live.tracks]
-        if live
-        else []
-    )
-    if row is None:
-        assert live is not None
-        return ParticipantOut(
-            identity=live.identity,
-            name=live.name,
-            role=None,
-            state="joined",
-            connected=True,
-            metadata=live.metadata,
-            attributes=live.attributes,
-            livekit_sid=live.sid,
-            joined_at=live.joined_at,
-            left_at=None,
-            tracks=tracks,
-        )
-    state = "joined" if live else ("left" if row.state == "joined" else row.state)
-    return ParticipantOut(
-        identity=row.identity,
-        name=row.name,
-        role=row.role,  # type: ignore[arg-type]
-        state=state,  # type: ignore[arg-type]
-        connected=live is not None,
-        metadata=row.participant_metadata,
-        attributes=json.loads(row.attributes or "{}"),
-        livekit_sid=live.sid if live else row.livekit_sid,
-        joined_at=(live.joined_at if live else None) or row.joined_at,
-        left_at=None if live else row.left_at,
-        tracks=tracks,
-    )
-
-
-async def list_participants(
-    session: AsyncSession, gateway: LiveKitGateway, room_name: str
-) -> ParticipantList:
-    room = await room_service.get_room(session, room_name)
+async def list_participants(session: AsyncSession, gateway: LiveKitGateway, room: Room) -> list[Presence]:
     rows = list(
         (
             await session.execute(
@@ -190,28 +160,26 @@ async def list_participants(
         ).scalars()
     )
     live = {p.identity: p for p in await gateway.list_participants(room.name)} if room.is_open else {}
-    items = [_merge(row, live.pop(row.identity, None)) for row in rows]
-    items.extend(_merge(None, p) for p in live.values() if p.kind == "standard")
-    return ParticipantList(items=items)
+    items = [Presence(row, live.pop(row.identity, None)) for row in rows]
+    items.extend(Presence(None, p) for p in live.values() if p.kind == "standard")
+    return items
 
 
 async def get_participant(
-    session: AsyncSession, gateway: LiveKitGateway, room_name: str, identity: str
-) -> ParticipantOut:
-    room = await room_service.get_room(session, room_name)
+    session: AsyncSession, gateway: LiveKitGateway, room: Room, identity: str
+) -> Presence:
     row = await _row(session, room.id, identity)
     live = await gateway.get_participant(room.name, identity) if room.is_open else None
     if row is None and live is None:
         raise NotFound(
             f"{identity!r} is not a participant of room {room.name!r}.", code="participant-not-found"
         )
-    return _merge(row, live)
+    return Presence(row, live)
 
 
 async def update_participant(
-    session: AsyncSession, gateway: LiveKitGateway, room_name: str, identity: str, data: ParticipantUpdate
-) -> ParticipantOut:
-    room = await room_service.get_open_room(session, room_name)
+    session: AsyncSession, gateway: LiveKitGateway, room: Room, identity: str, data: ParticipantUpdate
+) -> Presence:
     row = await _row(session, room.id, identity)
     if row is None:
         raise NotFound(
@@ -231,19 +199,18 @@ async def update_participant(
     live = await gateway.update_participant(
         room.name,
         identity,
-        grants=await moderation_service.effective_grants(session, room, identity, row.role),
+        grants=await permissions.effective_grants(session, room, identity, row.role),
         name=None if data.name is msgspec.UNSET else data.name,
         metadata=None if data.metadata is msgspec.UNSET else row.participant_metadata,
         attributes=None if data.attributes is msgspec.UNSET else data.attributes,
     )
     log.info("participant.updated", room=room.name, identity=identity, role=row.role, live=live is not None)
-    return _merge(row, live)
+    return Presence(row, live)
 
 
 async def remove_participant(
-    session: AsyncSession, gateway: LiveKitGateway, room_name: str, identity: str
-) -> ParticipantOut:
-    room = await room_service.get_room(session, room_name)
+    session: AsyncSession, gateway: LiveKitGateway, room: Room, identity: str
+) -> Presence:
     row = await _row(session, room.id, identity)
     was_live = await gateway.remove_participant(room.name, identity) if room.is_open else False
     if row is None and not was_live:
@@ -258,4 +225,4 @@ async def remove_participant(
     row.updated_at = row.left_at
     await session.flush()
     log.info("participant.removed", room=room.name, identity=identity, was_connected=was_live)
-    return _merge(row, None)
+    return Presence(row, None)

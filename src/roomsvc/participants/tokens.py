@@ -10,56 +10,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import jwt
 
 from roomsvc.livekit import Grants
-
-AUDIO_SOURCES = ("microphone",)
-VIDEO_SOURCES = ("camera", "microphone", "screen_share", "screen_share_audio")
-STAGE_AUDIO_SOURCES = ("microphone",)
-STAGE_VIDEO_SOURCES = ("camera", "microphone")
-
-
-def grants_for_role(
-    role: str,
-    call_type: str,
-    *,
-    stage: bool = False,
-    seated: bool = False,
-    muted: Collection[str] = (),
-) -> Grants:
-    """The whole permission set of a participant (UpdateParticipant replaces it, so always all of it).
-
-    - owner/admin: room admin, publish every source of the call type, always;
-    - member: publish, but in a room with a stage only while seated (a seat grants the microphone,
-      plus the camera in video rooms);
-    - audience: publish only while seated on a stage; otherwise listen and chat
-      (``can_publish`` False set explicitly: VideoGrants would default it to True);
-    - muted sources are removed from ``can_publish_sources`` — LiveKit then removes those tracks and the
-      client cannot publish them again — and with no source left, ``can_publish`` is False (an empty
-      source list would mean "any source" to LiveKit).
-    """
-    sources: tuple[str, ...] = AUDIO_SOURCES if call_type == "audio" else VIDEO_SOURCES
-    admin = role in ("owner", "admin")
-    if admin:
-        may_publish = True
-    elif role == "member":
-        may_publish = seated or not stage
-    else:
-        may_publish = stage and seated
-    if stage and not admin:  # a seat is a microphone (and a camera in video rooms), not a screen share
-        sources = STAGE_AUDIO_SOURCES if call_type == "audio" else STAGE_VIDEO_SOURCES
-    allowed = tuple(s for s in sources if s not in muted) if may_publish else ()
-    return Grants(
-        can_subscribe=True,
-        can_publish=bool(allowed),
-        can_publish_data=True,
-        can_publish_sources=allowed,
-        room_admin=admin,
-    )
 
 
 def mint_join_token(

@@ -5,12 +5,21 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from roomsvc.detection.schemas import DetectionSpec
 from roomsvc.types import Identity, Reason, RoomName
 
 CallType = Literal["audio", "video"]
 PublicStatus = Literal["created", "active", "ended"]
 SeatMode = Literal["free", "apply"]
+Policy = Literal["notify", "mute", "kick"]
+
+
+class DetectionSpec(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A room's detection settings (``detection`` in POST /v1/rooms, body of POST …/detection)."""
+
+    enabled: bool = True
+    policy: Policy = "notify"
+    mute_seconds: Annotated[int, msgspec.Meta(ge=10, le=86_400)] | None = 300
+    ban_seconds: Annotated[int, msgspec.Meta(ge=10, le=31_536_000)] | None = 600
 
 
 class RoomCreate(msgspec.Struct, forbid_unknown_fields=True):

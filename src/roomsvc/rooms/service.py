@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 
 import msgspec
 import structlog
@@ -23,56 +24,38 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc.auth import Caller
 from roomsvc.db import newest_first, utcnow
-from roomsvc.detection import service as detection_service
-from roomsvc.errors import BadRequest, Conflict, LiveKitUnavailable, NotFound
+from roomsvc.errors import Conflict, LiveKitUnavailable, NotFound
 from roomsvc.events import service as events
+from roomsvc.events.types import EventType
 from roomsvc.livekit import LiveKitGateway
+from roomsvc.rooms.mappers import event_data
 from roomsvc.rooms.models import Room
-from roomsvc.rooms.schemas import RoomCreate, RoomOut, RoomPage, RoomUpdate
-from roomsvc.seats import service as seat_service
-from roomsvc.types import metadata_text
+from roomsvc.rooms.schemas import RoomCreate, RoomUpdate
+from roomsvc.types import Page, metadata_text, require_aware
 
 log = structlog.get_logger("roomsvc.rooms")
+
+
+@dataclass(frozen=True)
+class RoomAction:
+    """Who acts on which room, with what: the room (loaded and locked by the caller), the request's
+    session, LiveKit, and the caller (``moderation.permissions.SYSTEM_CALLER`` for automated actions).
+
+    Every moderation and seat action takes one: the routes get it from the ``action`` dependency
+    (``rooms/dependencies.py``), jobs and flows build it.
+    """
+
+    room: Room
+    session: AsyncSession
+    livekit: LiveKitGateway
+    caller: Caller
 
 
 def spec_hash(data: RoomCreate, metadata: str) -> str:
     spec = msgspec.structs.asdict(data) | {"metadata": metadata}
     return hashlib.sha256(msgspec.json.encode(spec, order="sorted")).hexdigest()
-
-
-def event_data(room: Room) -> dict[str, object]:
-    return {
-        "room_sid": room.livekit_sid,
-        "creator": room.creator,
-        "call_type": room.call_type,
-        "max_participants": room.max_participants,
-        "metadata": room.room_metadata,
-    }
-
-
-def to_out(room: Room) -> RoomOut:
-    return RoomOut(
-        name=room.name,
-        status=room.status,  # type: ignore[arg-type]
-        creator=room.creator,
-        owner=room.owner,
-        call_type=room.call_type,  # type: ignore[arg-type]
-        source_channel_id=room.source_channel_id,
-        source_channel_type=room.source_channel_type,
-        invite_on=room.invite_on,
-        max_participants=room.max_participants,
-        empty_timeout=room.empty_timeout,
-        departure_timeout=room.departure_timeout,
-        metadata=room.room_metadata,
-        seats=room.seats,
-        seat_mode=room.seat_mode,  # type: ignore[arg-type]
-        livekit_sid=room.livekit_sid,
-        created_at=room.created_at,
-        updated_at=room.updated_at,
-        ended_at=room.ended_at,
-        end_reason=room.end_reason,
-    )
 
 
 async def _find(session: AsyncSession, name: str, *, for_update: bool = False) -> Room | None:
@@ -104,12 +87,11 @@ async def get_open_room(session: AsyncSession, name: str, *, for_update: bool = 
     return open_(await _find(session, name, for_update=for_update), name)
 
 
-async def create_room(
-    session: AsyncSession, gateway: LiveKitGateway, data: RoomCreate, *, caller_id: str
-) -> tuple[Room, bool]:
-    """Create the room, or return the existing one when the same spec was created before.
+async def insert_pending(session: AsyncSession, data: RoomCreate, *, caller_id: str) -> Room:
+    """Step 1 of a create: the ``creating`` row, **committed** (see the module docstring).
 
-    Returns ``(room, created)``; ``created`` is False for an idempotent repeat.
+    Returns the room of that name: this one, or the one a concurrent or earlier create made — with the
+    same options (any status), otherwise ``409 room-exists``.
     """
     metadata = metadata_text(data.metadata)
     digest = spec_hash(data, metadata)
@@ -148,9 +130,15 @@ async def create_room(
             f"A room named {data.name!r} already exists with different options; pick another name.",
             code="room-exists",
         )
-    if room.status != "creating":
-        return room, False
+    return room
 
+
+async def create_in_livekit(session: AsyncSession, gateway: LiveKitGateway, room: Room) -> None:
+    """Step 2 and 3: ``CreateRoom`` (idempotent in LiveKit), then the row becomes ``created``.
+
+    If LiveKit is unreachable the pending row is deleted (committed) and LiveKitUnavailable propagates:
+    nothing half-written remains.
+    """
     try:
         lk_room = await gateway.create_room(
             room.name,
@@ -159,19 +147,12 @@ async def create_room(
             metadata=room.room_metadata,
         )
     except LiveKitUnavailable:
-        # LiveKit did not take the room: remove the pending row so nothing half-written remains.
         await session.execute(delete(Room).where(Room.id == room.id, Room.status == "creating"))
         await session.commit()
         raise
     room.livekit_sid = lk_room.sid
     room.status = "created"
     room.updated_at = utcnow()
-    await seat_service.create_seats(session, room)
-    await session.flush()
-    if data.detection is not None:  # dispatches the detection agent (AgentDispatchService, list first)
-        await detection_service.on_room_created(session, gateway, room, data.detection)
-    await events.emit(session, "room.created", room=room.name, data=event_data(room))
-    return room, True
 
 
 async def list_rooms(
@@ -182,9 +163,8 @@ async def list_rooms(
     source_channel_id: str | None,
     created_after: dt.datetime | None,
     created_before: dt.datetime | None,
-    cursor: str | None,
-    limit: int,
-) -> RoomPage:
+    page: Page,
+) -> tuple[list[Room], str | None]:
     query = select(Room).where(Room.status != "creating")
     if status:
         query = query.where(Room.status == status)
@@ -193,26 +173,19 @@ async def list_rooms(
     if source_channel_id:
         query = query.where(Room.source_channel_id == source_channel_id)
     if created_after:
-        query = query.where(Room.created_at >= _aware(created_after, "created_after"))
+        query = query.where(Room.created_at >= require_aware(created_after, "created_after"))
     if created_before:
-        query = query.where(Room.created_at < _aware(created_before, "created_before"))
-    rows, next_cursor = await newest_first(session, query, Room.id, cursor=cursor, limit=limit)
-    return RoomPage(items=[to_out(r) for r in rows], next_cursor=next_cursor)
+        query = query.where(Room.created_at < require_aware(created_before, "created_before"))
+    return await newest_first(session, query, Room.id, page)
 
 
-def _aware(value: dt.datetime, field: str) -> dt.datetime:
-    if value.tzinfo is None:
-        raise BadRequest(f"`{field}` needs a time zone offset, e.g. 2026-01-01T00:00:00Z", field=field)
-    return value
-
-
-async def update_room(session: AsyncSession, gateway: LiveKitGateway, name: str, data: RoomUpdate) -> Room:
-    room = await get_room(session, name, for_update=True)
+async def update_room(session: AsyncSession, gateway: LiveKitGateway, room: Room, data: RoomUpdate) -> Room:
+    """Metadata (applied live), ``max_participants``, or ``status: ended``; ``room`` is locked."""
     if data.status is not msgspec.UNSET:
         reason = data.end_reason if data.end_reason is not msgspec.UNSET else "ended by API"
-        return await end_room(session, gateway, room.name, reason, room=room)
+        return await end_room(session, gateway, room, reason)
     if not room.is_open:
-        raise Conflict(f"Room {name!r} has ended and can no longer be changed.", code="room-ended")
+        raise Conflict(f"Room {room.name!r} has ended and can no longer be changed.", code="room-ended")
     if data.max_participants is not msgspec.UNSET:
         room.max_participants = data.max_participants
     if data.metadata is not msgspec.UNSET:
@@ -222,14 +195,12 @@ async def update_room(session: AsyncSession, gateway: LiveKitGateway, name: str,
             room.room_metadata = metadata
     room.updated_at = utcnow()
     await session.flush()
-    await events.emit(session, "room.updated", room=room.name, data=event_data(room))
+    await events.emit(session, EventType.ROOM_UPDATED, room=room.name, data=event_data(room))
     return room
 
 
-async def end_room(
-    session: AsyncSession, gateway: LiveKitGateway, name: str, reason: str, *, room: Room | None = None
-) -> Room:
-    room = room or await get_room(session, name, for_update=True)
+async def end_room(session: AsyncSession, gateway: LiveKitGateway, room: Room, reason: str) -> Room:
+    """End the (locked) room: ``DeleteRoom`` first (already gone counts as done), then the row."""
     if room.status == "ended":
         return room
     await gateway.delete_room(room.name)  # disconnects every client; already gone is fine
@@ -239,6 +210,6 @@ async def end_room(
     room.updated_at = room.ended_at
     await session.flush()
     await events.emit(
-        session, "room.ended", room=room.name, data={"reason": reason, "room_sid": room.livekit_sid}
+        session, EventType.ROOM_ENDED, room=room.name, data={"reason": reason, "room_sid": room.livekit_sid}
     )
     return room

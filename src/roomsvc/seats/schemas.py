@@ -5,8 +5,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from roomsvc.moderation.schemas import Actor
-from roomsvc.types import Identity, Reason
+from roomsvc.types import Actor, Identity, Reason
 
 SeatIndex = Annotated[int, msgspec.Meta(ge=0, le=63)]
 

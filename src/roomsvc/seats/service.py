@@ -10,7 +10,6 @@ it or leaving the room revokes it (LiveKit then removes the tracks).
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 import structlog
 from sqlalchemy import insert, select, update
@@ -20,31 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from roomsvc.auth import Caller
 from roomsvc.db import utcnow
 from roomsvc.errors import Conflict, Forbidden, NotFound
-from roomsvc.livekit import LiveKitGateway
+from roomsvc.moderation import audit, permissions
 from roomsvc.rooms.models import Room
+from roomsvc.rooms.service import RoomAction
 from roomsvc.seats.models import Seat, SeatRequest
 
 log = structlog.get_logger("roomsvc.seats")
-
-EVENT_OF = {
-    "seat_take": "seat.taken",
-    "seat_leave": "seat.left",
-    "seat_kick": "seat.kicked",
-    "seat_lock": "seat.locked",
-    "seat_unlock": "seat.unlocked",
-    "seat_vacated": "seat.vacated",
-    "seat_request": "seat_request.created",
-    "seat_request_approve": "seat_request.approved",
-    "seat_request_reject": "seat_request.rejected",
-    "seat_request_cancel": "seat_request.cancelled",
-}
-
-
-def _moderation() -> Any:
-    # moderation.service imports this module; import it lazily the other way round.
-    from roomsvc.moderation import service
-
-    return service
 
 
 async def create_seats(session: AsyncSession, room: Room) -> None:
@@ -52,11 +32,6 @@ async def create_seats(session: AsyncSession, room: Room) -> None:
         await session.execute(
             insert(Seat), [{"room_id": room.id, "seat_index": i, "locked": False} for i in range(room.seats)]
         )
-
-
-async def seat_of(session: AsyncSession, room_id: int, identity: str) -> int | None:
-    query = select(Seat.seat_index).where(Seat.room_id == room_id, Seat.identity == identity)
-    return (await session.execute(query)).scalar_one_or_none()
 
 
 async def list_seats(session: AsyncSession, room: Room) -> list[Seat]:
@@ -85,7 +60,7 @@ async def _seat(session: AsyncSession, room: Room, index: int) -> Seat:
 
 async def _occupy(session: AsyncSession, room: Room, index: int, identity: str) -> None:
     """The conditional UPDATE that settles races; raises 409 naming why the seat could not be had."""
-    if await seat_of(session, room.id, identity) is not None:
+    if await permissions.seat_of(session, room.id, identity) is not None:
         raise Conflict(f"{identity!r} already has a seat.", code="already-seated")
     try:
         result = await session.execute(
@@ -125,43 +100,10 @@ async def _free_seat_index(session: AsyncSession, room: Room, preferred: int | N
     return index
 
 
-async def _record(
-    session: AsyncSession,
-    room: Room,
-    action: str,
-    *,
-    caller_id: str,
-    actor: str | None,
-    target: str | None,
-    params: dict[str, Any],
-    reason: str = "",
-) -> None:
-    await _moderation().record(
-        session,
-        room,
-        action,
-        caller_id=caller_id,
-        actor=actor,
-        target=target,
-        params=params,
-        reason=reason,
-        event_type=EVENT_OF[action],
-    )
-
-
-async def take(
-    session: AsyncSession,
-    gateway: LiveKitGateway,
-    room: Room,
-    index: int,
-    identity: str,
-    *,
-    caller: Caller,
-    actor: str | None,
-) -> Seat:
+async def take(act: RoomAction, index: int, identity: str, *, actor: str | None) -> Seat:
     """Free mode: the identity takes a free seat itself. Either mode: a moderator (actor) places someone."""
+    session, gateway, room, caller = act.session, act.livekit, act.room, act.caller
     _ensure_stage(room, index)
-    moderation = _moderation()
     if actor is not None or room.seat_mode == "apply":
         if actor is None and not caller.is_admin:
             raise Forbidden(
@@ -169,94 +111,63 @@ async def take(
                 "as an owner/admin (`actor`).",
                 code="seat-approval-required",
             )
-        await moderation.authorize(
+        await permissions.authorize(
             session, room, caller, actor, target=None, action="place someone on a seat"
         )
-    if await moderation.active_ban(session, room.id, identity) is not None:
-        raise Forbidden(f"{identity!r} is banned from this room.", code="identity-banned")
+    await permissions.ensure_not_banned(session, room, identity)
     await _occupy(session, room, index, identity)
-    connected = await moderation.apply_live(session, gateway, room, identity)
+    connected = await permissions.apply_live(session, gateway, room, identity)
     await cancel_requests_of(session, room, identity)
-    await _record(
-        session,
-        room,
-        "seat_take",
-        caller_id=caller.credential_id,
-        actor=actor,
-        target=identity,
-        params={"seat": index, "applied_live": connected},
-    )
+    params = {"seat": index, "applied_live": connected}
+    await audit.record(session, room, "seat_take", caller, actor, target=identity, params=params)
     return await _seat(session, room, index)
 
 
-async def leave(
-    session: AsyncSession, gateway: LiveKitGateway, room: Room, index: int, identity: str, *, caller: Caller
-) -> Seat:
+async def leave(act: RoomAction, index: int, identity: str) -> Seat:
+    session, gateway, room, caller = act.session, act.livekit, act.room, act.caller
     seat = await _seat(session, room, index)
     if seat.identity != identity:
         raise Conflict(f"{identity!r} does not hold seat {index}.", code="not-seated")
     seat.identity = None
     await session.flush()
-    connected = await _moderation().apply_live(session, gateway, room, identity)
-    await _record(
-        session,
-        room,
-        "seat_leave",
-        caller_id=caller.credential_id,
-        actor=identity,
-        target=identity,
-        params={"seat": index, "applied_live": connected},
-    )
+    connected = await permissions.apply_live(session, gateway, room, identity)
+    params = {"seat": index, "applied_live": connected}
+    await audit.record(session, room, "seat_leave", caller, identity, target=identity, params=params)
     return seat
 
 
-async def kick_from_seat(
-    session: AsyncSession,
-    gateway: LiveKitGateway,
-    room: Room,
-    index: int,
-    *,
-    caller: Caller,
-    actor: str | None,
-    reason: str,
-) -> Seat:
+async def kick_from_seat(act: RoomAction, index: int, *, actor: str | None, reason: str) -> Seat:
+    session, gateway, room, caller = act.session, act.livekit, act.room, act.caller
     seat = await _seat(session, room, index)
     if seat.identity is None:
         raise Conflict(f"Seat {index} is empty.", code="seat-empty")
     occupant = seat.identity
-    await _moderation().authorize(session, room, caller, actor, target=occupant, action="remove from a seat")
+    await permissions.authorize(session, room, caller, actor, target=occupant, action="remove from a seat")
     seat.identity = None
     await session.flush()
-    connected = await _moderation().apply_live(session, gateway, room, occupant)
-    await _record(
-        session,
-        room,
-        "seat_kick",
-        caller_id=caller.credential_id,
-        actor=actor,
-        target=occupant,
-        params={"seat": index, "applied_live": connected},
-        reason=reason,
+    connected = await permissions.apply_live(session, gateway, room, occupant)
+    params = {"seat": index, "applied_live": connected}
+    await audit.record(
+        session, room, "seat_kick", caller, actor, target=occupant, reason=reason, params=params
     )
     return seat
 
 
-async def set_locked(
-    session: AsyncSession, room: Room, index: int, locked: bool, *, caller: Caller, actor: str | None
-) -> Seat:
+async def set_locked(act: RoomAction, index: int, locked: bool, *, actor: str | None) -> Seat:
+    session, room, caller = act.session, act.room, act.caller
     seat = await _seat(session, room, index)
-    await _moderation().authorize(session, room, caller, actor, target=None, action="lock or unlock seats")
+    await permissions.authorize(session, room, caller, actor, target=None, action="lock or unlock seats")
     if locked and seat.identity is not None:
         raise Conflict(
             f"Seat {index} is occupied by {seat.identity!r}; remove them first.", code="seat-occupied"
         )
     seat.locked = locked
-    await _record(
+    await audit.record(
         session,
         room,
         "seat_lock" if locked else "seat_unlock",
-        caller_id=caller.credential_id,
-        actor=actor,
+        caller,
+        actor,
         target=None,
         params={"seat": index},
     )
@@ -264,37 +175,27 @@ async def set_locked(
 
 
 async def vacate(
-    session: AsyncSession, room: Room, identity: str, *, reason: str, caller_id: str
+    session: AsyncSession, room: Room, identity: str, *, reason: str, caller: Caller
 ) -> int | None:
     """Free the identity's seat (kicked, or left the room); returns the seat index it held."""
-    index = await seat_of(session, room.id, identity)
+    index = await permissions.seat_of(session, room.id, identity)
     if index is None:
         return None
     await session.execute(
         update(Seat).where(Seat.room_id == room.id, Seat.identity == identity).values(identity=None)
     )
-    await _record(
-        session,
-        room,
-        "seat_vacated",
-        caller_id=caller_id,
-        actor=None,
-        target=identity,
-        params={"seat": index},
-        reason=reason,
+    await audit.record(
+        session, room, "seat_vacated", caller, None, target=identity, reason=reason, params={"seat": index}
     )
     return index
 
 
 # Requests ------------------------------------------------------------------------------------------
-async def create_request(
-    session: AsyncSession, room: Room, identity: str, preferred: int | None, *, caller: Caller
-) -> SeatRequest:
+async def create_request(act: RoomAction, identity: str, preferred: int | None) -> SeatRequest:
+    session, room, caller = act.session, act.room, act.caller
     _ensure_stage(room, preferred)
-    moderation = _moderation()
-    if await moderation.active_ban(session, room.id, identity) is not None:
-        raise Forbidden(f"{identity!r} is banned from this room.", code="identity-banned")
-    if await seat_of(session, room.id, identity) is not None:
+    await permissions.ensure_not_banned(session, room, identity)
+    if await permissions.seat_of(session, room.id, identity) is not None:
         raise Conflict(f"{identity!r} already has a seat.", code="already-seated")
     request = SeatRequest(
         public_id="sreq_" + secrets.token_hex(8),
@@ -309,15 +210,8 @@ async def create_request(
         await session.flush()
     except IntegrityError:
         raise Conflict(f"{identity!r} already has a pending seat request.", code="request-pending") from None
-    await _record(
-        session,
-        room,
-        "seat_request",
-        caller_id=caller.credential_id,
-        actor=identity,
-        target=identity,
-        params={"request_id": request.public_id, "preferred_seat": preferred},
-    )
+    params = {"request_id": request.public_id, "preferred_seat": preferred}
+    await audit.record(session, room, "seat_request", caller, identity, target=identity, params=params)
     return request
 
 
@@ -351,64 +245,51 @@ def _decide(request: SeatRequest, status: str, by: str | None, reason: str = "")
     request.decided_at, request.reason = utcnow(), reason
 
 
-async def approve(
-    session: AsyncSession,
-    gateway: LiveKitGateway,
-    room: Room,
-    request_id: str,
-    *,
-    caller: Caller,
-    actor: str | None,
-    seat: int | None,
-) -> SeatRequest:
+async def approve(act: RoomAction, request_id: str, *, actor: str | None, seat: int | None) -> SeatRequest:
+    session, gateway, room, caller = act.session, act.livekit, act.room, act.caller
     request = await _pending_request(session, room, request_id)
-    await _moderation().authorize(session, room, caller, actor, target=None, action="approve seat requests")
+    await permissions.authorize(session, room, caller, actor, target=None, action="approve seat requests")
     index = await _free_seat_index(session, room, seat if seat is not None else request.preferred_seat)
     await _occupy(session, room, index, request.identity)
     _decide(request, "approved", actor or caller.credential_id)
     request.seat_index = index
     await session.flush()
-    connected = await _moderation().apply_live(session, gateway, room, request.identity)
-    await _record(
-        session,
-        room,
-        "seat_request_approve",
-        caller_id=caller.credential_id,
-        actor=actor,
-        target=request.identity,
-        params={"request_id": request_id, "seat": index, "applied_live": connected},
+    connected = await permissions.apply_live(session, gateway, room, request.identity)
+    params = {"request_id": request_id, "seat": index, "applied_live": connected}
+    await audit.record(
+        session, room, "seat_request_approve", caller, actor, target=request.identity, params=params
     )
     return request
 
 
-async def reject(
-    session: AsyncSession, room: Room, request_id: str, *, caller: Caller, actor: str | None, reason: str
-) -> SeatRequest:
+async def reject(act: RoomAction, request_id: str, *, actor: str | None, reason: str) -> SeatRequest:
+    session, room, caller = act.session, act.room, act.caller
     request = await _pending_request(session, room, request_id)
-    await _moderation().authorize(session, room, caller, actor, target=None, action="reject seat requests")
+    await permissions.authorize(session, room, caller, actor, target=None, action="reject seat requests")
     _decide(request, "rejected", actor or caller.credential_id, reason)
-    await _record(
+    await audit.record(
         session,
         room,
         "seat_request_reject",
-        caller_id=caller.credential_id,
-        actor=actor,
+        caller,
+        actor,
         target=request.identity,
-        params={"request_id": request_id},
         reason=reason,
+        params={"request_id": request_id},
     )
     return request
 
 
-async def cancel(session: AsyncSession, room: Room, request_id: str, *, caller: Caller) -> SeatRequest:
+async def cancel(act: RoomAction, request_id: str) -> SeatRequest:
+    session, room, caller = act.session, act.room, act.caller
     request = await _pending_request(session, room, request_id)
     _decide(request, "cancelled", request.identity)
-    await _record(
+    await audit.record(
         session,
         room,
         "seat_request_cancel",
-        caller_id=caller.credential_id,
-        actor=request.identity,
+        caller,
+        request.identity,
         target=request.identity,
         params={"request_id": request_id},
     )

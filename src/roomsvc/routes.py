@@ -1,0 +1,32 @@
+"""What every controller shares: the route options (scopes, rate bucket) and the page parameters.
+
+:class:`roomsvc.auth.CallerAuthMiddleware` reads ``opt["scopes"]`` and ``opt["rate_bucket"]``. A listing
+asks for ``page: Page`` and gets ``cursor`` and ``limit`` from the query string (``PAGE``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from roomsvc.types import Page
+
+READ: dict[str, Any] = {"scopes": ("rooms:read",)}
+WRITE: dict[str, Any] = {"scopes": ("rooms:write",)}
+# Room lifecycle writes (create, update, end) also draw from the ``rooms:write`` rate bucket.
+ROOM_WRITE: dict[str, Any] = {"scopes": ("rooms:write",), "rate_bucket": "rooms:write"}
+MODERATE: dict[str, Any] = {"scopes": ("moderation",)}
+EVENTS: dict[str, Any] = {"scopes": ("events",)}
+DETECTION: dict[str, Any] = {"scopes": ("detection",)}
+ADMIN: dict[str, Any] = {"scopes": ("admin",)}
+
+PageSize = Annotated[int, Parameter(ge=1, le=100, description="page size, 1-100")]
+
+
+async def provide_page(cursor: str | None = None, limit: PageSize = 50) -> Page:
+    return Page(cursor=cursor, limit=limit)
+
+
+PAGE = {"page": Provide(provide_page)}
