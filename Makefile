@@ -5,6 +5,8 @@
 #   make test PYTEST_ARGS='-x -k rooms'
 #   make up                   the stack's services in the background (no API), then return
 #   make faults               fault-injection tests (tests/faults: LiveKit, MariaDB, Redis down; webhook storm)
+#   make fuzz                 schemathesis with the release budget (every phase, stateful included; ~5-10 min);
+#                             the table of operations and their statuses is in artifacts/fuzz-operations.txt
 #   make bench                benchmarks (bench/): writes docs/benchmarks.md; needs wrk (apt-installed if missing)
 #   make lint                 ruff check, ruff format --check, mypy on src/, import contracts (lint-imports)
 #   make stop                 stop what the scripts started (API, worker, LiveKit, Redis, MariaDB)
@@ -14,10 +16,10 @@ SHELL := /bin/bash
 PYTEST_ARGS ?=
 VENV := .venv
 
-.PHONY: help run test up lint stop venv faults bench
+.PHONY: help run test up lint stop venv faults fuzz bench
 
 help:
-	@sed -n '2,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
 
 run:
 	@scripts/stack.sh run
@@ -30,6 +32,9 @@ up:
 
 faults:
 	@scripts/stack.sh test -m faults tests/faults $(PYTEST_ARGS)
+
+fuzz:
+	@ROOMSVC_FUZZ_PROFILE=release scripts/stack.sh test tests/integration/test_fuzz_openapi.py -s $(PYTEST_ARGS)
 
 bench:
 	@scripts/stack.sh up

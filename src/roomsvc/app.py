@@ -17,11 +17,11 @@ from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from roomsvc import __version__, metrics
+from roomsvc import __version__, idempotency, metrics
 from roomsvc.auth import CallerAuthMiddleware, CredentialStore
 from roomsvc.calls.controller import CallController
 from roomsvc.config import Settings, get_settings
-from roomsvc.db import create_engine, create_session_factory, is_disconnect, provide_session
+from roomsvc.db import create_engine, create_session_factory, is_disconnect
 from roomsvc.demo.controller import DemoController
 from roomsvc.detection import jobs as detection_jobs
 from roomsvc.detection.controller import DetectionController, RoomDetectionController
@@ -35,6 +35,7 @@ from roomsvc.errors import (
     problem_body,
 )
 from roomsvc.events.controller import EventController, SubscriptionController
+from roomsvc.events.feed import EventFeed
 from roomsvc.health.controller import healthz, readyz
 from roomsvc.health.metrics import metrics_handler
 from roomsvc.invitations.controller import InvitationController, RoomInvitationController
@@ -45,7 +46,7 @@ from roomsvc.middleware import RequestContextMiddleware
 from roomsvc.moderation.controller import ModerationController
 from roomsvc.openapi import document_operations
 from roomsvc.participants.controller import ParticipantController
-from roomsvc.ratelimit import RateLimiter
+from roomsvc.ratelimit import ClientLimiter, RateLimiter
 from roomsvc.rooms.controller import RoomController
 from roomsvc.scheduler import Scheduler
 from roomsvc.seats.controller import SeatController
@@ -164,8 +165,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             livekit=gateway,
             credential_store=CredentialStore(session_factory, settings.secret_key),
             rate_limiter=RateLimiter(redis, settings.rate_limits),
+            preauth_limiter=ClientLimiter(settings.edge.preauth_limit),
         )
-        scheduler = Scheduler(session_factory, api_jobs(settings, gateway))
+        feed = EventFeed(
+            session_factory,
+            max_streams=settings.edge.sse_max_streams,
+            max_streams_per_caller=settings.edge.sse_max_streams_per_caller,
+        )
+        app.state.event_feed = feed  # the SSE streams read it
+        scheduler = Scheduler(session_factory, api_jobs(settings, gateway, feed))
         try:  # the shipped audio baseline is in the model registry from the first start
             async with session_factory() as session, session.begin():
                 await detection_jobs.sync_builtin_models(session)
@@ -185,10 +193,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await redis.aclose()
             await engine.dispose()
             log.info("app.stopped")
-
-    async def provide_db_session(state: State) -> AsyncIterator[Any]:
-        async for session in provide_session(state.session_factory):
-            yield session
 
     def provide_livekit(state: State) -> LiveKitGateway:
         return state.livekit  # type: ignore[no-any-return]
@@ -215,12 +219,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *_optional_routes(settings),
         ],
         dependencies={
-            "db_session": Provide(provide_db_session),
+            # The request's transaction (db.provide_session); an IDEMPOTENT route's key is claimed in it.
+            "db_session": Provide(idempotency.provide_session),
             "livekit": Provide(provide_livekit, sync_to_thread=False),
             "settings": Provide(provide_settings, sync_to_thread=False),
         },
         middleware=[RequestContextMiddleware, CallerAuthMiddleware],
+        before_request=idempotency.begin,
+        after_request=idempotency.store_response,
         exception_handlers={
+            idempotency.Replayed: idempotency.replay,
             AppError: app_error_handler,
             ValidationException: validation_error_handler,
             HTTPException: http_error_handler,

@@ -8,12 +8,21 @@ are intersected with the scopes the credential was granted.
 Each route names the scopes it needs in ``opt={"scopes": (...)}`` and, optionally, the rate-limit bucket
 in ``opt={"rate_bucket": ...}``; :class:`CallerAuthMiddleware` enforces both. Credentials are cached in
 process for ``CREDENTIAL_CACHE_SECONDS`` so the hot path does not hit MySQL: a revocation takes effect on
-every replica within that time.
+every replica within that time (open event streams re-check every few seconds). The cache holds the
+``CREDENTIAL_CACHE_SIZE`` most recently used credentials (LRU), unknown ones included.
+
+Before anything costs a MySQL query, a ``kid`` must look like a credential id (``KID_PATTERN``), and a
+request that names a credential not in the cache, or fails authentication, takes a token from its client
+address's pre-authentication bucket (``ROOMSVC_PREAUTH_RATE_LIMIT``, ``ratelimit.ClientLimiter``): a
+stream of made-up ``kid`` values is refused with 429 before it reaches MySQL.
 """
 
 from __future__ import annotations
 
+import re
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +39,10 @@ from roomsvc.errors import AppError, Forbidden, Unauthenticated
 
 log = structlog.get_logger("roomsvc.auth")
 CREDENTIAL_CACHE_SECONDS = 30.0
+CREDENTIAL_CACHE_SIZE = 10_000
+# What a credential id can look like (`cred_<hex>`, `cred_dev`, the worker's id): anything else is
+# refused without a lookup.
+KID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 
 
 class CredentialUnusable(AppError):
@@ -42,6 +55,7 @@ class CredentialUnusable(AppError):
 class Caller:
     credential_id: str
     scopes: frozenset[str]
+    expires_at: float | None = None  # the token's `exp` (Unix time); None for callers not from a token
 
     def has(self, scope: str) -> bool:
         return scope in self.scopes or "admin" in self.scopes
@@ -60,18 +74,42 @@ class _CachedCredential:
 
 
 class CredentialStore:
-    """Looks credentials up in MySQL, with a short in-process cache."""
+    """Looks credentials up in MySQL, with a short in-process LRU cache (unknown ids cached too)."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], master_key: str) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        master_key: str,
+        *,
+        max_entries: int = CREDENTIAL_CACHE_SIZE,
+    ) -> None:
         self._session_factory = session_factory
         self._master_key = master_key
-        self._cache: dict[str, _CachedCredential | None] = {}
-        self._cache_times: dict[str, float] = {}
+        self._max_entries = max_entries
+        self._cache: OrderedDict[str, tuple[_CachedCredential | None, float]] = OrderedDict()
+        self.lookups = 0  # MySQL lookups made (cache misses)
 
-    async def get(self, public_id: str) -> _CachedCredential | None:
+    def cached(self, public_id: str, max_age: float = CREDENTIAL_CACHE_SECONDS) -> bool:
+        hit = self._cache.get(public_id)
+        return hit is not None and time.monotonic() - hit[1] < max_age
+
+    async def get(
+        self,
+        public_id: str,
+        *,
+        max_age: float = CREDENTIAL_CACHE_SECONDS,
+        before_lookup: Callable[[], None] | None = None,
+    ) -> _CachedCredential | None:
+        """The credential, from the cache when it is younger than ``max_age`` seconds; otherwise
+        ``before_lookup`` is called (it may raise: the pre-authentication limiter) and MySQL is read."""
         now = time.monotonic()
-        if public_id in self._cache and now - self._cache_times[public_id] < CREDENTIAL_CACHE_SECONDS:
-            return self._cache[public_id]
+        hit = self._cache.get(public_id)
+        if hit is not None and now - hit[1] < max_age:
+            self._cache.move_to_end(public_id)
+            return hit[0]
+        if before_lookup is not None:
+            before_lookup()
+        self.lookups += 1
         async with self._session_factory() as session:
             row = await credential_service.get_by_public_id(session, public_id)
         entry = None
@@ -91,19 +129,28 @@ class CredentialStore:
                 revoked=row.revoked_at is not None,
                 fetched_at=now,
             )
-        if len(self._cache) > 10_000:
-            self._cache.clear()
-            self._cache_times.clear()
-        self._cache[public_id] = entry
-        self._cache_times[public_id] = now
+        self._cache[public_id] = (entry, now)
+        self._cache.move_to_end(public_id)
+        while len(self._cache) > self._max_entries:
+            self._cache.popitem(last=False)  # the least recently used
         return entry
 
     def forget(self, public_id: str) -> None:
         self._cache.pop(public_id, None)
-        self._cache_times.pop(public_id, None)
+
+    def __len__(self) -> int:
+        return len(self._cache)
 
 
-async def authenticate(header: str | None, store: CredentialStore, settings: CallerAuthSettings) -> Caller:
+async def authenticate(
+    header: str | None,
+    store: CredentialStore,
+    settings: CallerAuthSettings,
+    *,
+    before_lookup: Callable[[], None] | None = None,
+) -> Caller:
+    """The caller a request's Authorization header proves; ``before_lookup`` runs before a credential
+    is read from MySQL (not for one in the cache)."""
     if not header:
         raise Unauthenticated(
             "Missing Authorization header; send `Authorization: Bearer <caller JWT>`.", code="missing-token"
@@ -123,7 +170,12 @@ async def authenticate(header: str | None, store: CredentialStore, settings: Cal
         raise Unauthenticated(
             "The caller token names no credential (`kid` header or `iss`).", code="invalid-token"
         )
-    credential = await store.get(kid)
+    if not KID_PATTERN.fullmatch(kid):
+        raise Unauthenticated(
+            "The caller token's `kid` (or `iss`) is not a credential id: 1-64 letters, digits, `_ . : -`.",
+            code="invalid-token",
+        )
+    credential = await store.get(kid, before_lookup=before_lookup)
     if credential is None or credential.revoked:
         raise Unauthenticated(f"Unknown or revoked credential {kid!r}.", code="invalid-token")
     try:
@@ -160,7 +212,7 @@ async def authenticate(header: str | None, store: CredentialStore, settings: Cal
     if not isinstance(requested, str):
         raise Unauthenticated("`scope` must be a space-separated string.", code="invalid-token")
     scopes = frozenset(requested.split()) & credential.scopes if requested else credential.scopes
-    return Caller(credential_id=kid, scopes=scopes)
+    return Caller(credential_id=kid, scopes=scopes, expires_at=float(claims["exp"]))
 
 
 def require_scopes(caller: Caller, needed: tuple[str, ...]) -> None:
@@ -191,8 +243,20 @@ class CallerAuthMiddleware:
             if name == b"authorization":
                 header = value.decode("latin-1")
                 break
+        client = scope.get("client")
+        address = client[0] if client else "unknown"
+        preauth = state.preauth_limiter  # ratelimit.ClientLimiter (a sibling module: not imported)
         try:
-            caller = await authenticate(header, state.credential_store, state.settings.caller_auth)
+            try:
+                caller = await authenticate(
+                    header,
+                    state.credential_store,
+                    state.settings.caller_auth,
+                    before_lookup=lambda: preauth.check(address),
+                )
+            except Unauthenticated:
+                preauth.take(address)  # failures drain the address's bucket; its next lookup may be 429
+                raise
             opt = scope["route_handler"].opt
             require_scopes(caller, opt.get("scopes", ()))
             scope["state"]["caller_id"] = caller.credential_id

@@ -15,6 +15,7 @@ naming the variable. Every other invalid value also stops the start with a messa
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -74,6 +75,8 @@ class JobSettings:
     reconcile_grace: float
     delivery_timeout: float
     delivery_concurrency: int
+    subscription_concurrency: int
+    allowed_networks: tuple[str, ...]  # normalised CIDRs (strings: Litestar hands settings around)
     backoff_base: float
     backoff_cap: float
     max_age: float
@@ -115,6 +118,28 @@ class RateLimit:
 
 
 @dataclass(frozen=True)
+class EdgeSettings:
+    """Bounds at the API's edge: SSE streams per replica and per caller, the pre-authentication limiter."""
+
+    sse_max_streams: int
+    sse_max_streams_per_caller: int
+    preauth_limit: RateLimit
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    """How long finished records are kept (days; 0 keeps them forever), and idempotency keys (seconds)."""
+
+    events_days: int
+    webhooks_days: int
+    detections_days: int
+    audit_days: int
+    interval: float
+    batch: int
+    idempotency_ttl: float
+
+
+@dataclass(frozen=True)
 class Settings:
     env: Literal["dev", "prod"]
     host: str
@@ -135,6 +160,8 @@ class Settings:
     jobs: JobSettings
     detection: DetectionSettings
     observability: ObservabilitySettings
+    retention: RetentionSettings
+    edge: EdgeSettings
     demo_enabled: bool
 
     @property
@@ -284,6 +311,52 @@ def parse_rate_limits(raw: str, name: str = "ROOMSVC_RATE_LIMITS") -> dict[str, 
     if "default" not in limits:
         raise ConfigError(f"{name} must define a `default=rate/burst` bucket")
     return limits
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One ``rate/burst`` token bucket, rate in tokens per second."""
+
+    def __call__(self, setting: Setting, raw: str, parsed: Parsed) -> RateLimit:
+        return parse_rate_limits(f"default={raw}", setting.env)["default"]
+
+
+@dataclass(frozen=True)
+class Share:
+    """An integer >= 1, or ``auto``: the earlier integer setting ``of`` over ``divisor`` (at least 1)."""
+
+    of: str
+    divisor: int
+
+    def __call__(self, setting: Setting, raw: str, parsed: Parsed) -> int:
+        if raw.strip().lower() == "auto":
+            return max(1, int(str(parsed[self.of])) // self.divisor)
+        return Int(minimum=1)(setting, raw, parsed)
+
+
+@dataclass(frozen=True)
+class Networks:
+    """Comma-separated CIDR networks; ``none`` is the empty list, and ``auto`` is ``dev`` in dev mode and
+    ``none`` otherwise."""
+
+    dev: str = ""
+
+    def __call__(self, setting: Setting, raw: str, parsed: Parsed) -> tuple[str, ...]:
+        value = raw.strip().lower()
+        if value == "auto":
+            value = self.dev if _is_dev(parsed) else "none"
+        if value == "none":
+            return ()
+        networks = []
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            try:
+                networks.append(str(ipaddress.ip_network(part, strict=False)))
+            except ValueError:
+                raise ConfigError(
+                    f"{setting.env}: {part!r} is not an IP network; expected CIDRs such as "
+                    "10.0.0.0/8,fd00::/8, or `none`, or `auto`"
+                ) from None
+        return tuple(networks)
 
 
 def _is_dev(parsed: Parsed) -> bool:
@@ -494,6 +567,28 @@ SETTINGS: tuple[Setting, ...] = (
         parse=RateLimits(),
     ),
     Setting(
+        "ROOMSVC_PREAUTH_RATE_LIMIT",
+        "20/40",
+        "Token bucket per client IP (`rate/burst`, in process) charged, before any MySQL lookup, by every "
+        "request that fails authentication or names a credential not in the cache; empty → 429.",
+        target="edge.preauth_limit",
+        parse=Rate(),
+    ),
+    Setting(
+        "ROOMSVC_SSE_MAX_STREAMS",
+        "1000",
+        "Most open `GET /v1/events/stream` connections per API replica; more get 429.",
+        target="edge.sse_max_streams",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_SSE_MAX_STREAMS_PER_CALLER",
+        "10",
+        "Most open event streams per caller credential on one API replica; more get 429.",
+        target="edge.sse_max_streams_per_caller",
+        parse=Int(minimum=1),
+    ),
+    Setting(
         "ROOMSVC_MAX_BODY_BYTES",
         "65536",
         "Largest request body accepted; larger gets 413.",
@@ -528,18 +623,34 @@ SETTINGS: tuple[Setting, ...] = (
         parse=Float(allow_zero=True),
     ),
     Setting(
-        "ROOMSVC_DELIVERY_TIMEOUT",
+        "ROOMSVC_EVENT_TIMEOUT",
         "10",
-        "Seconds an event subscriber has to answer one delivery.",
+        "Deadline in seconds of one delivery attempt, whole: DNS, connect, TLS, send and the answer.",
         target="jobs.delivery_timeout",
         parse=Float(),
     ),
     Setting(
         "ROOMSVC_DELIVERY_CONCURRENCY",
-        "16",
+        "64",
         "Deliveries sent at once by one jobs process.",
         target="jobs.delivery_concurrency",
         parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_DELIVERY_SUBSCRIPTION_CONCURRENCY",
+        "auto",
+        "Deliveries of one subscription in flight at once, over all jobs processes; "
+        "`auto`: a quarter of ROOMSVC_DELIVERY_CONCURRENCY.",
+        target="jobs.subscription_concurrency",
+        parse=Share(of="ROOMSVC_DELIVERY_CONCURRENCY", divisor=4),
+    ),
+    Setting(
+        "ROOMSVC_EVENT_ALLOWED_NETWORKS",
+        "auto",
+        "CIDRs event subscriptions may reach although not public (e.g. `10.0.0.0/8`), or `none`; "
+        "`auto`: loopback in dev, none in prod.",
+        target="jobs.allowed_networks",
+        parse=Networks(dev="127.0.0.0/8,::1/128"),
     ),
     Setting(
         "ROOMSVC_DELIVERY_BACKOFF_BASE",
@@ -572,7 +683,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ROOMSVC_DELIVERY_LEASE",
         "60",
-        "Seconds a claimed delivery is reserved before another process retries it.",
+        "Seconds a claimed delivery is reserved; keep it well above ROOMSVC_EVENT_TIMEOUT (docs/events.md).",
         target="jobs.lease",
         parse=Float(),
     ),
@@ -581,6 +692,57 @@ SETTINGS: tuple[Setting, ...] = (
         "0.5",
         "Seconds the jobs process sleeps when it finds nothing to do.",
         target="jobs.poll_interval",
+        parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_RETENTION_EVENTS_DAYS",
+        "30",
+        "Days events, their finished deliveries and delivery attempts are kept; 0 keeps them forever. An "
+        "event with a pending delivery is kept until that delivery ends.",
+        target="retention.events_days",
+        parse=Int(),
+    ),
+    Setting(
+        "ROOMSVC_RETENTION_WEBHOOKS_DAYS",
+        "7",
+        "Days a processed LiveKit webhook (its row and raw body, and so its id for de-duplication) is "
+        "kept; 0 keeps them forever.",
+        target="retention.webhooks_days",
+        parse=Int(),
+    ),
+    Setting(
+        "ROOMSVC_RETENTION_DETECTIONS_DAYS",
+        "30",
+        "Days scored detection windows are kept (the per-track summary stays); 0 keeps them forever.",
+        target="retention.detections_days",
+        parse=Int(),
+    ),
+    Setting(
+        "ROOMSVC_RETENTION_AUDIT_DAYS",
+        "365",
+        "Days moderation and seat audit entries are kept; 0 keeps them forever.",
+        target="retention.audit_days",
+        parse=Int(),
+    ),
+    Setting(
+        "ROOMSVC_RETENTION_INTERVAL",
+        "3600",
+        "Seconds between retention passes of `roomsvc jobs` (each pass deletes in batches until done).",
+        target="retention.interval",
+        parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_RETENTION_BATCH",
+        "500",
+        "Rows one retention transaction deletes at most, so a backlog never holds locks for long.",
+        target="retention.batch",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_IDEMPOTENCY_TTL",
+        "86400",
+        "Seconds an `Idempotency-Key` is remembered (with the response it replays); then it may be reused.",
+        target="retention.idempotency_ttl",
         parse=Float(),
     ),
     Setting(
@@ -719,6 +881,8 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_ENV = {s.env: s for s in SETTINGS}
+# Variables that were renamed: set under the old name, they stop the start instead of being ignored.
+RENAMED = {"ROOMSVC_DELIVERY_TIMEOUT": "ROOMSVC_EVENT_TIMEOUT"}
 PLACEHOLDER_MARKERS = ("change-me", "changeme", "dev-only", "placeholder")
 
 
@@ -751,6 +915,9 @@ def _require_real_secrets(env: Mapping[str, str], mode: str) -> None:
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build and validate settings from ``env`` (``os.environ`` by default), all from ``SETTINGS``."""
     env = os.environ if env is None else env
+    for old, new in RENAMED.items():
+        if env.get(old):
+            raise ConfigError(f"{old} was renamed to {new}; set {new} instead")
     mode_setting = _BY_ENV["ROOMSVC_ENV"]
     mode = mode_setting.parse(mode_setting, _raw(env, mode_setting), {})
     if mode != "dev":

@@ -109,6 +109,19 @@ async def newest_first(
     return rows[:limit], (encode_cursor(rows[limit - 1].id) if len(rows) > limit else None)
 
 
+async def oldest_first(
+    session: AsyncSession, query: Select[Any], id_column: Any, page: Page
+) -> tuple[list[Any], str | None]:
+    """One page of ``query``'s entities in creation (id) order, and the cursor of the next page: for the
+    listings whose order is a queue or a history read forwards (invitations, seat requests, participants,
+    subscriptions, a call's sessions and tracks)."""
+    after, limit = decode_cursor(page.cursor), page.limit
+    if after is not None:
+        query = query.where(id_column > after)
+    rows = list((await session.execute(query.order_by(id_column).limit(limit + 1))).scalars())
+    return rows[:limit], (encode_cursor(rows[limit - 1].id) if len(rows) > limit else None)
+
+
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 

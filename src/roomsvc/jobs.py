@@ -5,9 +5,10 @@ transaction. ``roomsvc.scheduler`` runs them (the loop, session and transaction,
 metrics); docs/architecture.md#background-jobs draws the same table — keep the two in step.
 
 - ``roomsvc jobs`` (:func:`jobs_table`): the webhook sweeper, the event delivery relay, mute expiry,
-  detection re-dispatch and the reconciler; plus their Prometheus ``/metrics`` on
-  ``ROOMSVC_JOBS_METRICS_PORT`` (roomsvc.metrics);
-- each API process (:func:`api_jobs`): the webhook applier, woken by intake.
+  detection re-dispatch, retention (:func:`retention_jobs`) and the reconciler; plus their Prometheus
+  ``/metrics`` on ``ROOMSVC_JOBS_METRICS_PORT`` (roomsvc.metrics);
+- each API process (:func:`api_jobs`): the webhook applier, woken by intake; the event feed (the one
+  sequencer, under ``GET_LOCK``, and this replica's one reader of the feed for its SSE streams).
 
 Each job claims its work in MySQL (``SKIP LOCKED`` rows, or ``GET_LOCK`` for the reconciler), so more
 processes mean more throughput, never duplicate work. SIGTERM/SIGINT stop it cleanly; ``kill -9`` is
@@ -24,12 +25,14 @@ import httpx
 import structlog
 from prometheus_client import start_http_server
 
-from roomsvc import metrics
+from roomsvc import idempotency, metrics
 from roomsvc.calls import jobs as calls_jobs
 from roomsvc.config import Settings
 from roomsvc.db import create_engine, create_session_factory
 from roomsvc.detection import jobs as detection_jobs
 from roomsvc.events import jobs as events_jobs
+from roomsvc.events.feed import POLL_SECONDS as FEED_POLL_SECONDS
+from roomsvc.events.feed import EventFeed
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.logging import configure_logging
 from roomsvc.moderation import jobs as moderation_jobs
@@ -75,6 +78,7 @@ def jobs_table(settings: Settings, gateway: LiveKitGateway, http: httpx.AsyncCli
             partial(detection_jobs.redispatch_due, gateway=gateway, settings=settings.detection),
             every=max(poll, 0.5),
         ),
+        *retention_jobs(settings),
     ]
     interval = settings.jobs.reconcile_interval
     if interval > 0:
@@ -90,15 +94,42 @@ def jobs_table(settings: Settings, gateway: LiveKitGateway, http: httpx.AsyncCli
     return table
 
 
-def api_jobs(settings: Settings, gateway: LiveKitGateway) -> list[Job]:
-    """The periodic task of each API process: applying webhooks as soon as intake has stored them."""
+def retention_jobs(settings: Settings) -> list[Job]:
+    """Retention (roomsvc.retention): each row deletes one batch per transaction and drains, every
+    ``ROOMSVC_RETENTION_INTERVAL``; a table whose age is 0 (keep forever) gets no row."""
+    kept = settings.retention
+    rows = [
+        ("retention-events", events_jobs.purge_history, kept.events_days),
+        ("retention-webhooks", webhooks_jobs.purge_processed, kept.webhooks_days),
+        ("retention-detections", detection_jobs.purge_windows, kept.detections_days),
+        ("retention-audit", moderation_jobs.purge_audit, kept.audit_days),
+    ]
+    table = [
+        Job.in_transaction(name, partial(body, days=days, batch=kept.batch), every=kept.interval)
+        for name, body, days in rows
+        if days > 0
+    ]
+    table.append(
+        Job.in_transaction(
+            "retention-idempotency",
+            partial(idempotency.purge_expired, ttl=kept.idempotency_ttl, batch=kept.batch),
+            every=kept.interval,
+        )
+    )
+    return table
+
+
+def api_jobs(settings: Settings, gateway: LiveKitGateway, feed: EventFeed) -> list[Job]:
+    """The periodic tasks of each API process: applying webhooks as soon as intake has stored them, and
+    the event feed (sequencing committed events, reading the feed once for every SSE stream)."""
     return [
         Job.owning_transaction(
             "webhook-applier",
             partial(webhooks_jobs.apply_pending, detection=settings.detection, gateway=gateway),
             every=1.0,
             wakeable=True,
-        )
+        ),
+        Job.owning_transaction("event-feed", feed.advance, every=FEED_POLL_SECONDS),
     ]
 
 

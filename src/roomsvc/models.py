@@ -5,6 +5,7 @@ from roomsvc.credentials.models import CallerCredential
 from roomsvc.db import Base
 from roomsvc.detection.records import Detection, DetectionModel, DetectionTrack, RoomDetection
 from roomsvc.events.models import DeliveryAttempt, Event, EventDelivery, EventSubscription
+from roomsvc.idempotency import IdempotencyKey
 from roomsvc.invitations.models import Invitation
 from roomsvc.moderation.models import AuditEntry, Ban, Mute
 from roomsvc.participants.models import Participant
@@ -24,6 +25,7 @@ __all__ = [
     "Event",
     "EventDelivery",
     "EventSubscription",
+    "IdempotencyKey",
     "Invitation",
     "MediaJob",
     "Mute",

@@ -7,13 +7,17 @@ optional ones such as ``rooms:write``); a route picks its bucket with ``opt={"ra
 When Redis is down the limiter *fails open* — requests are served without a limit, and a warning is
 logged once per ``_WARN_EVERY`` seconds — because refusing every request would turn a cache outage into
 an API outage. This is the documented degradation (docs/architecture.md).
+
+:class:`ClientLimiter` is the other limiter: in process, per client address, charged before a caller is
+known (see ``auth.py``).
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 
 import structlog
 from redis.asyncio import Redis
@@ -81,4 +85,50 @@ class RateLimiter:
                 f"retry after {retry_after} s.",
                 retry_after=retry_after,
                 bucket=name,
+            )
+
+
+class ClientLimiter:
+    """Token buckets per client address, in process: the pre-authentication limiter.
+
+    It guards work done *before* a caller is known (a credential lookup in MySQL, a failed
+    authentication), so it cannot be keyed by credential and must not need a Redis round trip on the
+    hot path. Each replica keeps its own buckets for at most ``max_clients`` addresses, least recently
+    seen dropped first (a dropped address starts again with a full bucket).
+    """
+
+    def __init__(
+        self, limit: RateLimit, *, max_clients: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit = limit
+        self._max_clients = max_clients
+        self._clock = clock
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # address → (tokens, at)
+
+    def take(self, client: str) -> float | None:
+        """Take one token of ``client``'s bucket: None when there was one, else seconds until there is."""
+        now = self._clock()
+        tokens, at = self._buckets.pop(client, (float(self.limit.burst), now))
+        tokens = min(float(self.limit.burst), tokens + (now - at) * self.limit.rate)
+        wait = None
+        if tokens >= 1:
+            tokens -= 1
+        else:
+            wait = (1 - tokens) / self.limit.rate
+        self._buckets[client] = (tokens, now)
+        while len(self._buckets) > self._max_clients:
+            self._buckets.popitem(last=False)
+        return wait
+
+    def check(self, client: str) -> None:
+        """Take a token or raise 429 ``rate-limited`` (bucket ``preauth``)."""
+        wait = self.take(client)
+        if wait is not None:
+            retry_after = max(1, math.ceil(wait))
+            raise RateLimited(
+                f"Too many unauthenticated or unrecognised requests from this address "
+                f"(ROOMSVC_PREAUTH_RATE_LIMIT {self.limit.rate:g}/s, burst {self.limit.burst}); "
+                f"retry after {retry_after} s with a valid caller token.",
+                retry_after=retry_after,
+                bucket="preauth",
             )

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from litestar.di import Provide
 from litestar.params import Parameter
 
+from roomsvc import idempotency
 from roomsvc.types import Page
 
 READ: dict[str, Any] = {"scopes": ("rooms:read",)}
@@ -21,6 +22,9 @@ MODERATE: dict[str, Any] = {"scopes": ("moderation",)}
 EVENTS: dict[str, Any] = {"scopes": ("events",)}
 DETECTION: dict[str, Any] = {"scopes": ("detection",)}
 ADMIN: dict[str, Any] = {"scopes": ("admin",)}
+# Added to a POST that creates something: an ``Idempotency-Key`` header makes a retry replay the first
+# response (roomsvc.idempotency; docs/api.md lists the routes).
+IDEMPOTENT: dict[str, Any] = {idempotency.OPT: True}
 
 PageSize = Annotated[int, Parameter(ge=1, le=100, description="page size, 1-100")]
 

@@ -45,6 +45,14 @@ Limit = Annotated[int, msgspec.Meta(ge=1, le=100)]
 AttributeKey = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 AttributeValue = Annotated[str, msgspec.Meta(max_length=1024)]
 Attributes = Annotated[dict[AttributeKey, AttributeValue], msgspec.Meta(max_length=MAX_ATTRIBUTES)]
+Metadata = Annotated[
+    Any,
+    msgspec.Meta(
+        description=f"a string, or any JSON value (stored JSON-encoded); at most {MAX_METADATA_BYTES} bytes "
+        "of UTF-8 once encoded, which the server counts (400 naming the field) and JSON Schema cannot",
+        extra_json_schema={"x-max-bytes": MAX_METADATA_BYTES},
+    ),
+]
 
 _json_encoder = msgspec.json.Encoder()
 
@@ -80,9 +88,16 @@ _MaybeTime = TypeVar("_MaybeTime", bound=dt.datetime | None)
 
 
 def require_aware(value: _MaybeTime, field: str) -> _MaybeTime:
-    """A query-string time must carry its offset: naive times are ambiguous (400 naming the field)."""
-    if value is not None and value.tzinfo is None:
+    """A query-string time must carry its offset (naive times are ambiguous) and exist in UTC (an offset
+    can push ``0001-01-01`` before year 1): 400 naming the field otherwise."""
+    if value is None:
+        return value
+    if value.tzinfo is None:
         raise BadRequest(f"`{field}` needs a time zone offset, e.g. 2026-01-01T00:00:00Z", field=field)
+    try:
+        value.astimezone(dt.UTC)
+    except OverflowError:
+        raise BadRequest(f"`{field}` is out of range once converted to UTC", field=field) from None
     return value
 
 

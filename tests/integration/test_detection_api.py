@@ -299,3 +299,16 @@ async def test_ingest_refuses_what_is_not_a_real_score(
     problem(
         await worker.post(f"/v1/rooms/{room_name}/detection/report", json=report), 409, "detection-stopped"
     )
+
+
+async def test_a_report_counts_no_more_drops_than_the_column_holds(
+    api: httpx.AsyncClient, worker: httpx.AsyncClient, room_name: str
+) -> None:
+    """Found by fuzzing: `dropped` past a signed 32-bit INT was a 500 (MariaDB "Out of range value")."""
+    await _room(api, room_name, enabled=True)
+    url = f"/v1/rooms/{room_name}/detection/report"
+    report = {"job_id": "AJ_3", "agent_identity": "roomsvc-detector-AJ_3", "room_sid": "RM_3"}
+    problem(await worker.post(url, json=report | {"dropped": 2**31}), 400, "validation-failed")
+    assert (await worker.post(url, json=report | {"dropped": 2**31 - 1})).status_code == 204
+    status = (await api.get(f"/v1/rooms/{room_name}/detection")).json()
+    assert status["status"] == "running" and status["dropped"] == 2**31 - 1

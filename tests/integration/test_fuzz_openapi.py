@@ -1,29 +1,74 @@
 """schemathesis against /schema/openapi.json with a valid caller token: no 5xx, answers match the document.
 
 An API process of its own (port 8102, the test database, rate limits lifted so that fuzzing is not all
-429s) serves the fuzzer; every documented operation gets a bounded number of generated requests (a fixed seed, so
-CI is repeatable), and each
-answer is checked: never a server error, a documented status code, content type, headers and body.
-/v1/events/stream is left out: it is an endless Server-Sent Events stream.
+429s) serves the fuzzer, next to a jobs process that disables a subscription after one failed delivery
+(so that enabling one can succeed) and the suite's API on port 8000, which applies LiveKit's webhooks
+(so that the rooms the fuzzer creates have calls). The fuzzed API takes the dev credential as the
+detection worker's too (ROOMSVC_WORKER_CREDENTIAL_ID), so the fuzzer's token reaches the worker's
+endpoints past their guard. tests/integration/fuzz_hooks.py gives each valid room name (and model
+version) a unique suffix, so that creations create, and points scored windows at registered models and
+at tracks of their own room. Every documented operation gets generated requests (a fixed seed, so a run is
+repeatable) in all four phases: examples, coverage, fuzzing, and the stateful phase, which follows the
+document's OpenAPI links (POST /v1/rooms → the room's participants, seats, moderation and detection;
+a join → the participant's moderation; invitations → accept/decline/revoke; a room with detection on
+→ the worker's config, heartbeat and windows; ...). Each answer is
+checked: never a server error, a documented status code, content type, headers and body.
+
+Two budgets (``ROOMSVC_FUZZ_PROFILE``): ``ci`` (the default, part of ``make test``) and ``release``
+(``make fuzz``: many more examples and stateful steps). Both fail on any schemathesis failure, on a 5xx
+in the server's log, and on the "schema validation mismatch" warning (the document promising less
+validation than the server applies). Both print a table of the operations and the statuses the server
+answered them with (from its own request log) to stdout and ``artifacts/fuzz-operations.txt``; the
+release profile also fails when an operation that can succeed never reached a 2xx.
+
+Left out: /v1/events/stream (an endless Server-Sent Events stream). Never 2xx with the caller token:
+the LiveKit webhook receiver (LiveKit signs its own requests).
 """
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import shlex
 import subprocess
 import sys
 import time
+from collections import Counter, defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, ROOT
+from tests.stack import JobsProcess
 
 PORT = 8102
-MAX_EXAMPLES = 6
 SEED = 20261123
+
+
+@dataclass(frozen=True)
+class Budget:
+    max_examples: int  # per operation, in the examples, coverage and fuzzing phases
+    scenarios: int  # stateful phase: sequences of linked calls
+    steps: int  # the most calls in one scenario
+    max_time: int | None = None  # seconds: fuzzing and stateful phases repeat until it is spent
+
+    def config(self) -> str:
+        return (
+            f"[generation]\nmax-examples = {self.max_examples}\n"
+            f"[phases.stateful]\nmax-steps = {self.steps}\n"
+            f"[phases.stateful.generation]\nmax-examples = {self.scenarios}\n"
+        )
+
+
+PROFILES = {
+    "ci": Budget(max_examples=8, scenarios=40, steps=15),
+    "release": Budget(max_examples=50, scenarios=600, steps=30, max_time=300),
+}
 CHECKS = [
     "not_a_server_error",
     "status_code_conformance",
@@ -31,18 +76,33 @@ CHECKS = [
     "response_headers_conformance",
     "response_schema_conformance",
 ]
+EXCLUDED = {("GET", "/v1/events/stream")}
+# Operations no caller credential can complete (see the module docstring).
+NEVER_2XX = {("POST", "/webhooks/livekit")}
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def _profile() -> tuple[str, Budget]:
+    name = os.environ.get("ROOMSVC_FUZZ_PROFILE", "ci")
+    if name not in PROFILES:
+        raise pytest.UsageError(f"ROOMSVC_FUZZ_PROFILE={name!r}; choose one of {', '.join(PROFILES)}")
+    return name, PROFILES[name]
 
 
 @pytest.fixture(scope="module")
-def fuzz_server(migrated_db: str, stack_env: dict[str, str]) -> Iterator[str]:
+def fuzz_server(api_server: str, stack_env: dict[str, str], settings: Any) -> Iterator[str]:
+    """The fuzzed API. `api_server` (port 8000) is where LiveKit posts its webhooks: they make the calls."""
     env = stack_env | {
         "ROOMSVC_PORT": str(PORT),
         "ROOMSVC_RATE_LIMITS": "default=100000/100000,rooms:write=100000/100000",
     }
+    # The fuzzer's token (the dev credential, every scope) is also the detection worker: the worker's
+    # endpoints then answer it as they answer the worker, instead of 403 `worker-only` before any check.
+    worker = {"ROOMSVC_WORKER_CREDENTIAL_ID": settings.caller_auth.dev_credential_id}
     ARTIFACTS.mkdir(exist_ok=True)
     with (ARTIFACTS / "fuzz-api.log").open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "roomsvc", "serve"], env=env, stdout=log, stderr=log
+            [sys.executable, "-m", "roomsvc", "serve"], env=env | worker, stdout=log, stderr=log
         )
         url = f"http://127.0.0.1:{PORT}"
         deadline = time.monotonic() + 30
@@ -56,26 +116,78 @@ def fuzz_server(migrated_db: str, stack_env: dict[str, str]) -> Iterator[str]:
                 process.kill()
                 raise RuntimeError("the fuzzing API did not start; see artifacts/fuzz-api.log")
             time.sleep(0.2)
+        # Event delivery, so that a subscription to an unreachable URL gets disabled after one failure and
+        # `POST …/enable` has something to enable.
+        jobs = JobsProcess(
+            env | {"ROOMSVC_DELIVERY_DISABLE_AFTER": "1", "ROOMSVC_EVENT_TIMEOUT": "2"}, "fuzz"
+        )
+        jobs.start()
         yield url
+        jobs.stop()
         process.terminate()
         process.wait(10)
 
 
+def operations(document: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (method.upper(), path)
+        for path, item in document["paths"].items()
+        for method in METHODS
+        if method in item and (method.upper(), path) not in EXCLUDED
+    ]
+
+
+def answered(log: Path) -> dict[tuple[str, str], Counter[int]]:
+    """(method, route template) → status → count, from the API's canonical request log lines."""
+    statuses: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
+    for line in log.read_text(errors="replace").splitlines():
+        if not line.startswith("{"):
+            continue
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if entry.get("event") == "http.request" and entry.get("route"):
+            statuses[(entry["method"], entry["route"])][int(entry["status"])] += 1
+    return statuses
+
+
+def table(ops: list[tuple[str, str]], statuses: dict[tuple[str, str], Counter[int]]) -> str:
+    def count(op: tuple[str, str], low: int) -> int:
+        return sum(n for status, n in statuses.get(op, Counter()).items() if low <= status < low + 100)
+
+    lines = [f"{'2xx':>5} {'4xx':>5} {'5xx':>4}  operation  (statuses)"]
+    for op in sorted(ops, key=lambda o: (o[1], o[0])):
+        seen = ", ".join(f"{s}:{n}" for s, n in sorted(statuses.get(op, Counter()).items()))
+        lines.append(
+            f"{count(op, 200):>5} {count(op, 400):>5} {count(op, 500):>4}  {op[0]} {op[1]}  ({seen})"
+        )
+    reached = [op for op in ops if count(op, 200)]
+    lines.append(f"{len(reached)} of {len(ops)} operations reached a 2xx")
+    return "\n".join(lines)
+
+
+@pytest.mark.timeout(900)  # the release budget runs for minutes (pyproject's default is for one test)
 def test_api_conforms_to_its_openapi_document(fuzz_server: str, caller_token: Any) -> None:
     """The schemathesis CLI (its pytest plugin does not load under pytest 9) with a fixed seed."""
+    profile, budget = _profile()
     report = ARTIFACTS / "schemathesis.txt"
+    json_report = ARTIFACTS / "schemathesis-report.json"
+    config = ARTIFACTS / "schemathesis.toml"
+    config.write_text(budget.config())
+    log = ARTIFACTS / "fuzz-api.log"
+    log_start = log.stat().st_size
     command = [
         str(Path(sys.executable).with_name("st")),
+        "--config-file",
+        str(config),
         "run",
         f"{fuzz_server}/schema/openapi.json",
         "--header",
         f"Authorization: Bearer {caller_token(ttl=3600)}",
         "--checks",
         ",".join(CHECKS),
-        "--exclude-path",
-        "/v1/events/stream",
-        "--max-examples",
-        str(MAX_EXAMPLES),
+        *[arg for method, path in EXCLUDED for arg in ("--exclude-path", path)],
         "--seed",
         str(SEED),
         "--request-timeout",
@@ -84,11 +196,57 @@ def test_api_conforms_to_its_openapi_document(fuzz_server: str, caller_token: An
         "1",  # two threads hit CPython 3.11's "AST constructor recursion depth mismatch" in hypothesis
         "--generation-database",
         ":memory:",  # leave no example database in the work tree
+        "--report",
+        "json",
+        "--report-json-path",
+        str(json_report),
         "--no-color",
+        *(["--max-time", str(budget.max_time)] if budget.max_time else []),
+        *shlex.split(
+            os.environ.get("ROOMSVC_FUZZ_ARGS", "")
+        ),  # e.g. --include-path-regex /seats --report vcr
     ]
+    started = time.monotonic()
     # In artifacts/: schemathesis keeps a crash cache (.schemathesis/) in its working directory.
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, cwd=ARTIFACTS)
+    hooks = {"SCHEMATHESIS_HOOKS": "tests.integration.fuzz_hooks", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=3000,
+        check=False,
+        cwd=ARTIFACTS,
+        env=os.environ | hooks,
+    )
+    elapsed = time.monotonic() - started
     report.write_text(result.stdout + result.stderr)
+
+    document = httpx.get(f"{fuzz_server}/schema/openapi.json").json()
+    ops = operations(document)
+    with log.open("rb") as handle:
+        handle.seek(log_start)
+        fresh = ARTIFACTS / "fuzz-api.run.log"
+        fresh.write_bytes(handle.read())
+    statuses = answered(fresh)
+    tested = re.search(r"(\d+) generated", result.stdout)
+    summary_table = (
+        f"schemathesis, profile {profile} ({budget}), seed {SEED}: "
+        f"{tested.group(1) if tested else '?'} test cases in {elapsed:.0f} s\n" + table(ops, statuses)
+    )
+    (ARTIFACTS / "fuzz-operations.txt").write_text(summary_table + "\n")
+    print("\n" + summary_table)
+
     summary = result.stdout[-6000:]
     assert "Tested:" in result.stdout, summary  # it ran against the document
     assert result.returncode == 0, f"schemathesis found failures (full output: {report}):\n{summary}"
+    server_errors = {op: c for op, c in statuses.items() if any(s >= 500 for s in c)}
+    assert not server_errors, f"server errors (see {fresh}): {server_errors}"
+    mismatch = (json.loads(json_report.read_text()).get("warnings") or {}).get("validation_mismatch")
+    assert not mismatch, (
+        f"the document promises less validation than the server applies: {mismatch}\n{summary}"
+    )
+    if profile == "release":
+        never = [
+            op for op in ops if op not in NEVER_2XX and not any(200 <= s < 300 for s in statuses.get(op, ()))
+        ]
+        assert not never, f"operations that never reached a 2xx: {never}\n{summary_table}"

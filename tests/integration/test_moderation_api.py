@@ -87,6 +87,18 @@ async def test_kick_bans_until_lifted(api: Any, staffed: str) -> None:
     problem(await api.delete(f"/v1/rooms/{staffed}/bans/max", params={"actor": "ada"}), 404, "ban-not-found")
 
 
+async def test_kick_with_no_ban_seconds_is_a_kick_without_a_lasting_ban(api: Any, staffed: str) -> None:
+    """Regression (found by make fuzz): ban_seconds 0 answered 500, as the written ban had already expired."""
+    kicked = await api.post(
+        f"/v1/rooms/{staffed}/participants/mia/kick", json={"ban_seconds": 0, "permanent": False}
+    )
+    assert kicked.status_code == 200, kicked.text
+    assert kicked.json()["identity"] == "mia" and kicked.json()["permanent"] is False
+    assert (await _join(api, staffed, "mia")).status_code == 201  # nothing lasts: mia may rejoin
+    bans = (await api.get(f"/v1/rooms/{staffed}/bans")).json()["items"]
+    assert "mia" not in [b["identity"] for b in bans]
+
+
 async def test_permanent_ban(api: Any, staffed: str) -> None:
     kicked = await api.post(
         f"/v1/rooms/{staffed}/participants/mia/kick", json={"actor": "olivia", "permanent": True}

@@ -148,3 +148,19 @@ async def test_livekit_down_gives_503_and_leaves_no_row(
     problem(response, 503, "livekit-unavailable")
     assert int(response.headers["retry-after"]) > 0
     assert await _row(session_factory, room_name) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/v1/rooms?created_after=0001-01-01T00:57:27%2B19:02", "created_after"),
+        ("/v1/rooms?created_before=0001-01-01T00:00:00%2B01:00", "created_before"),
+        ("/v1/calls?started_after=0001-01-01T00:00:00%2B10:00", "started_after"),
+        ("/v1/detections?since=0001-01-01T00:00:00%2B10:00", "since"),
+    ],
+)
+async def test_a_time_before_year_one_in_utc_is_400_naming_the_field(api: Any, path: str, field: str) -> None:
+    """Regression (found by make fuzz): the offset pushed the time before year 1 and the bind raised 500."""
+    response = await api.get(path)
+    assert response.status_code == 400, response.text
+    assert response.json()["field"] == field

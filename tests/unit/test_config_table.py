@@ -44,6 +44,8 @@ def test_groups_are_the_settings_objects() -> None:
         "jobs",
         "detection",
         "observability",
+        "edge",
+        "retention",
     }
 
 

@@ -6,7 +6,7 @@ from litestar import Controller, get
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.calls import service
-from roomsvc.calls.schemas import CallDetail, CallPage
+from roomsvc.calls.schemas import CallDetail, CallPage, ParticipantSessionPage, TrackPage
 from roomsvc.rooms.dependencies import ROOM_DEPENDENCIES
 from roomsvc.rooms.models import Room
 from roomsvc.routes import PAGE, READ
@@ -37,9 +37,27 @@ class CallController(Controller):
             page=page,
         )
 
-    @get("/calls/{call_id:str}", opt=READ, summary="One call with its participant sessions and tracks")
+    @get(
+        "/calls/{call_id:str}",
+        opt=READ,
+        summary="One call with its first 100 participant sessions and tracks",
+    )
     async def get_call(self, call_id: str, db_session: AsyncSession) -> CallDetail:
         return await service.get_call(db_session, call_id)
+
+    @get(
+        "/calls/{call_id:str}/participants",
+        opt=READ,
+        summary="A call's participant sessions, in recorded order",
+    )
+    async def call_participants(
+        self, call_id: str, db_session: AsyncSession, page: Page
+    ) -> ParticipantSessionPage:
+        return await service.participant_sessions(db_session, call_id, page)
+
+    @get("/calls/{call_id:str}/tracks", opt=READ, summary="A call's tracks, in recorded order")
+    async def call_tracks(self, call_id: str, db_session: AsyncSession, page: Page) -> TrackPage:
+        return await service.tracks(db_session, call_id, page)
 
     @get("/rooms/{room:str}/calls", opt=READ, summary="A room's calls")
     async def room_calls(self, room_row: Room, db_session: AsyncSession, page: Page) -> CallPage:

@@ -38,10 +38,24 @@ class TrackOut(msgspec.Struct):
 
 
 class CallDetail(CallOut):
-    """A call (the fields of :class:`CallOut`) with its participant sessions and tracks."""
+    """A call (the fields of :class:`CallOut`) with its first participant sessions and tracks (at most
+    ``calls.service.DETAIL_CAP`` of each, in the order they were recorded); the ``*_next_cursor`` fields,
+    when set, continue them through ``/v1/calls/{call_id}/participants`` and ``…/tracks``."""
 
     participants: list[ParticipantSessionOut]
     tracks: list[TrackOut]
+    participants_next_cursor: str | None = None
+    tracks_next_cursor: str | None = None
+
+
+class ParticipantSessionPage(msgspec.Struct):
+    items: list[ParticipantSessionOut]
+    next_cursor: str | None
+
+
+class TrackPage(msgspec.Struct):
+    items: list[TrackOut]
+    next_cursor: str | None
 
 
 class CallPage(msgspec.Struct):

@@ -9,10 +9,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.calls.mappers import call_out, duration
 from roomsvc.calls.models import ParticipantSession, RoomSession, Track
-from roomsvc.calls.schemas import CallDetail, CallPage, ParticipantSessionOut, TrackOut
-from roomsvc.db import newest_first
+from roomsvc.calls.schemas import (
+    CallDetail,
+    CallPage,
+    ParticipantSessionOut,
+    ParticipantSessionPage,
+    TrackOut,
+    TrackPage,
+)
+from roomsvc.db import newest_first, oldest_first
 from roomsvc.errors import NotFound
 from roomsvc.types import Page, require_aware, to_struct
+
+# A call's detail embeds at most this many participant sessions and tracks; the sub-listings page the rest.
+DETAIL_CAP = 100
 
 
 async def list_calls(
@@ -41,28 +51,46 @@ async def list_calls(
     return CallPage(items=[call_out(r) for r in rows], next_cursor=next_cursor)
 
 
-async def get_call(session: AsyncSession, call_id: str) -> CallDetail:
+async def _call(session: AsyncSession, call_id: str) -> RoomSession:
     rs = (await session.execute(select(RoomSession).where(RoomSession.sid == call_id))).scalar_one_or_none()
     if rs is None:
         raise NotFound(f"No call {call_id!r}.", code="call-not-found")
-    participants = (
-        await session.execute(
-            select(ParticipantSession)
-            .where(ParticipantSession.room_session_id == rs.id)
-            .order_by(ParticipantSession.joined_at, ParticipantSession.id)
-        )
-    ).scalars()
-    tracks = (
-        await session.execute(
-            select(Track).where(Track.room_session_id == rs.id).order_by(Track.published_at, Track.id)
-        )
-    ).scalars()
+    return rs
+
+
+async def _sessions(session: AsyncSession, rs: RoomSession, page: Page) -> ParticipantSessionPage:
+    query = select(ParticipantSession).where(ParticipantSession.room_session_id == rs.id)
+    rows, next_cursor = await oldest_first(session, query, ParticipantSession.id, page)
+    items = [
+        to_struct(ParticipantSessionOut, p, duration_seconds=duration(p.joined_at, p.left_at)) for p in rows
+    ]
+    return ParticipantSessionPage(items=items, next_cursor=next_cursor)
+
+
+async def _tracks(session: AsyncSession, rs: RoomSession, page: Page) -> TrackPage:
+    query = select(Track).where(Track.room_session_id == rs.id)
+    rows, next_cursor = await oldest_first(session, query, Track.id, page)
+    return TrackPage(items=[to_struct(TrackOut, t) for t in rows], next_cursor=next_cursor)
+
+
+async def get_call(session: AsyncSession, call_id: str) -> CallDetail:
+    """The call with its first ``DETAIL_CAP`` participant sessions and tracks, in recorded order."""
+    rs = await _call(session, call_id)
+    first = Page(limit=DETAIL_CAP)
+    participants, tracks = await _sessions(session, rs, first), await _tracks(session, rs, first)
     return to_struct(
         CallDetail,
         call_out(rs),
-        participants=[
-            to_struct(ParticipantSessionOut, p, duration_seconds=duration(p.joined_at, p.left_at))
-            for p in participants
-        ],
-        tracks=[to_struct(TrackOut, t) for t in tracks],
+        participants=participants.items,
+        tracks=tracks.items,
+        participants_next_cursor=participants.next_cursor,
+        tracks_next_cursor=tracks.next_cursor,
     )
+
+
+async def participant_sessions(session: AsyncSession, call_id: str, page: Page) -> ParticipantSessionPage:
+    return await _sessions(session, await _call(session, call_id), page)
+
+
+async def tracks(session: AsyncSession, call_id: str, page: Page) -> TrackPage:
+    return await _tracks(session, await _call(session, call_id), page)

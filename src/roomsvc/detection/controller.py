@@ -42,7 +42,7 @@ from roomsvc.rooms import service as room_service
 from roomsvc.rooms.dependencies import ROOM_DEPENDENCIES
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.schemas import DetectionSpec
-from roomsvc.routes import ADMIN, DETECTION, PAGE
+from roomsvc.routes import ADMIN, DETECTION, IDEMPOTENT, PAGE
 from roomsvc.types import Page
 
 
@@ -102,8 +102,8 @@ class RoomDetectionController(Controller):
         return await detection_service.status(db_session, room_row, settings.detection)
 
     @get("/detection/summary", opt=DETECTION, summary="Per participant: state, max score, windows analysed")
-    async def summary(self, room_row: Room, db_session: AsyncSession) -> DetectionSummary:
-        return await results.summary(db_session, room_row)
+    async def summary(self, room_row: Room, db_session: AsyncSession, page: Page) -> DetectionSummary:
+        return await results.summary(db_session, room_row, page)
 
     @get("/detections", opt=DETECTION, summary="Scored windows of the room, newest first")
     async def list_room_detections(
@@ -168,7 +168,11 @@ class DetectionController(Controller):
     ) -> ModelList:
         return await detection_service.list_models(db_session, kind=kind, active=active)
 
-    @post("/detection/models", opt=ADMIN, summary="Register a model version (optionally make it active)")
+    @post(
+        "/detection/models",
+        opt=ADMIN | IDEMPOTENT,
+        summary="Register a model version (optionally make it active)",
+    )
     async def create_model(
         self, data: ModelCreate, request: Request[Caller, Any, Any], db_session: AsyncSession
     ) -> Response[ModelOut]:

@@ -16,10 +16,11 @@ from roomsvc.config import DetectionSettings
 from roomsvc.db import utcnow
 from roomsvc.detection import registry
 from roomsvc.detection import service as detection_service
-from roomsvc.detection.records import DetectionModel, RoomDetection
+from roomsvc.detection.records import Detection, DetectionModel, RoomDetection
 from roomsvc.detection.schemas import ModelCreate, Thresholds
 from roomsvc.errors import LiveKitUnavailable
 from roomsvc.livekit import LiveKitGateway, LiveKitNotFound
+from roomsvc.retention import cutoff, purge
 from roomsvc.rooms.models import Room
 
 log = structlog.get_logger("roomsvc.detection")
@@ -127,3 +128,12 @@ async def _redispatch(gateway: LiveKitGateway, run: RoomDetection, room: Room, a
     run.dispatched_at = utcnow()
     run.status = "dispatched"
     log.info("detection.redispatched", room=room.name, dispatch_id=run.dispatch_id)
+
+
+async def purge_windows(session: AsyncSession, *, days: int, batch: int) -> int:
+    """Retention: delete up to ``batch`` scored windows stored more than ``days`` days ago. Each track's
+    state and figures (``detection_tracks``, the summary) stay."""
+    before = cutoff(days)
+    if before is None:
+        return 0
+    return await purge(session, Detection, Detection.created_at, before, batch=batch)

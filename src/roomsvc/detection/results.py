@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,9 +38,12 @@ from roomsvc.errors import BadRequest, Conflict
 from roomsvc.events import service as events
 from roomsvc.events.types import EventType
 from roomsvc.rooms.models import Room
-from roomsvc.types import Page, require_aware
+from roomsvc.types import Page, decode_cursor, encode_cursor, require_aware
 
 log = structlog.get_logger("roomsvc.detection.results")
+
+# The detection summary lists at most this many tracks per participant (its figures count every track).
+TRACKS_PER_PARTICIPANT = 20
 
 
 def _check_window(index: int, window: WindowIn, model: DetectionModel | None) -> None:
@@ -212,19 +215,39 @@ async def list_detections(
     return DetectionPage(items=[detection_out(r) for r in rows], next_cursor=next_cursor)
 
 
-async def summary(session: AsyncSession, room: Room) -> DetectionSummary:
-    """Per participant: the state of its most recently scored track, its max score, windows analysed."""
-    rows = (
+async def summary(session: AsyncSession, room: Room, page: Page) -> DetectionSummary:
+    """Per participant, a page of them in the order each was first scored: the state of its most recently
+    scored track, its max score, windows and alerts over every track, and its most recently updated tracks
+    (at most ``TRACKS_PER_PARTICIPANT``)."""
+    after, limit = decode_cursor(page.cursor) or 0, page.limit
+    first_id = func.min(DetectionTrack.id)
+    identities = (
         await session.execute(
-            select(DetectionTrack, DetectionModel)
-            .join(DetectionModel, DetectionModel.id == DetectionTrack.model_id)
+            select(DetectionTrack.identity, first_id)
             .where(DetectionTrack.room_id == room.id)
-            .order_by(DetectionTrack.identity, DetectionTrack.id)
+            .group_by(DetectionTrack.identity)
+            .having(first_id > after)
+            .order_by(first_id)
+            .limit(limit + 1)
         )
     ).all()
-    by_identity: dict[str, list[TrackSummary]] = {}
+    next_cursor = encode_cursor(identities[limit - 1][1]) if len(identities) > limit else None
+    order = [identity for identity, _ in identities[:limit]]
+    rows = (
+        (
+            await session.execute(
+                select(DetectionTrack, DetectionModel)
+                .join(DetectionModel, DetectionModel.id == DetectionTrack.model_id)
+                .where(DetectionTrack.room_id == room.id, DetectionTrack.identity.in_(order))
+                .order_by(DetectionTrack.identity, DetectionTrack.id)
+            )
+        ).all()
+        if order
+        else []
+    )
+    by_identity: dict[str, list[TrackSummary]] = {identity: [] for identity in order}
     for track, model in rows:
-        by_identity.setdefault(track.identity, []).append(
+        by_identity[track.identity].append(
             TrackSummary(
                 track_sid=track.track_sid,
                 participant_sid=track.participant_sid,
@@ -241,6 +264,7 @@ async def summary(session: AsyncSession, room: Room) -> DetectionSummary:
     participants = []
     for identity, tracks in by_identity.items():
         latest = max(tracks, key=lambda t: t.updated_at)
+        shown = sorted(tracks, key=lambda t: t.updated_at, reverse=True)[:TRACKS_PER_PARTICIPANT]
         participants.append(
             ParticipantSummary(
                 identity=identity,
@@ -248,7 +272,8 @@ async def summary(session: AsyncSession, room: Room) -> DetectionSummary:
                 max_score=max(t.max_score for t in tracks),
                 windows=sum(t.windows for t in tracks),
                 alerts=sum(t.alerts for t in tracks),
-                tracks=tracks,
+                tracks=[t for t in tracks if any(t is u for u in shown)],
+                tracks_truncated=len(shown) < len(tracks),
             )
         )
-    return DetectionSummary(room=room.name, participants=participants)
+    return DetectionSummary(room=room.name, participants=participants, next_cursor=next_cursor)

@@ -27,11 +27,15 @@ ModelVersion = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._-]{1,32}$")]
 
 
 class Thresholds(msgspec.Struct, forbid_unknown_fields=True):
+    """Score thresholds; ``suspicious`` must not exceed ``alert`` (400 naming ``thresholds``)."""
+
     suspicious: Probability
     alert: Probability
 
 
 class ModelCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A model to register: ``window_samples`` is for audio models only, ``input_size`` for video only."""
+
     name: ModelName
     version: ModelVersion
     kind: Kind
@@ -42,6 +46,8 @@ class ModelCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
             min_length=1,
             max_length=512,
             description="absolute path of the ONNX file on the worker hosts, or builtin:<file>",
+            # checked by the registry (400 `bad-request` naming `uri`), stated here for clients
+            extra_json_schema={"pattern": r"^(builtin:[^/.][^/]*|/.*)$"},
         ),
     ]
     thresholds: Thresholds
@@ -148,7 +154,7 @@ class WorkerReport(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     tracks: Annotated[list[TrackStatus], msgspec.Meta(max_length=256)] = []
     models: WorkerModels = msgspec.field(default_factory=WorkerModels)
     model_status: ModelStatus = msgspec.field(default_factory=ModelStatus)
-    dropped: Annotated[int, msgspec.Meta(ge=0)] = 0
+    dropped: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] = 0  # a signed INT column
 
 
 class WorkerModel(ModelIdentity):
@@ -168,13 +174,23 @@ class WorkerConfig(msgspec.Struct):
     video_model: WorkerModel | None
 
 
+# RFC 3339, with its offset: the time zone is checked on arrival (400 `bad-request`), stated here for clients.
+WindowTime = Annotated[dt.datetime, msgspec.Meta(extra_json_schema={"format": "date-time"})]
+
+
 class WindowIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """
+    One scored window. Checked on arrival (400 naming ``windows[i]``): ``window_end`` must be after
+    ``window_start`` (JSON Schema cannot compare two fields), both with a time zone offset; ``model_id``
+    must be a registered model of this ``kind``; a ``track_sid`` belongs to the room that first reported it.
+    """
+
     identity: Identity
     participant_sid: Sid
     track_sid: Sid
     kind: Kind
-    window_start: dt.datetime
-    window_end: dt.datetime
+    window_start: WindowTime
+    window_end: WindowTime
     score: Probability
     smoothed_score: Probability
     state: State
@@ -247,9 +263,13 @@ class ParticipantSummary(msgspec.Struct):
     max_score: float
     windows: int
     alerts: int
+    # At most TRACKS_PER_PARTICIPANT, the most recently updated; the figures above count every track.
     tracks: list[TrackSummary]
+    tracks_truncated: bool = False
 
 
 class DetectionSummary(msgspec.Struct):
     room: str
     participants: list[ParticipantSummary]
+    # The next page of participants (ordered by when each was first scored); null on the last page.
+    next_cursor: str | None = None

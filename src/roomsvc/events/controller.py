@@ -1,24 +1,23 @@
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, delete, get, post
 from litestar.params import Parameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
-from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc import examples
-from roomsvc.auth import Caller
+from roomsvc.auth import Caller, CredentialStore
 from roomsvc.config import Settings
 from roomsvc.errors import BadRequest
 from roomsvc.events import subscriptions as service
+from roomsvc.events.destinations import policy_for
+from roomsvc.events.feed import EventFeed
 from roomsvc.events.mappers import event_out, subscription_out
-from roomsvc.events.models import Event
 from roomsvc.events.schemas import (
     DeliveryPage,
     EventOut,
@@ -29,14 +28,14 @@ from roomsvc.events.schemas import (
     SubscriptionList,
     SubscriptionOut,
 )
-from roomsvc.events.service import envelope
 from roomsvc.events.types import EventType
-from roomsvc.routes import EVENTS, PAGE
+from roomsvc.routes import EVENTS, IDEMPOTENT, PAGE
 from roomsvc.types import Page
 
-STREAM_POLL_SECONDS = 0.5
 STREAM_KEEPALIVE_SECONDS = 15.0
-_encoder = msgspec.json.Encoder()
+# How often an open stream re-checks its caller: token expiry, and the credential (revoked or deleted)
+# read through the credential cache with at most this age.
+STREAM_AUTH_CHECK_SECONDS = 2.0
 
 
 class SubscriptionController(Controller):
@@ -46,7 +45,7 @@ class SubscriptionController(Controller):
 
     @post(
         "/",
-        opt=EVENTS,
+        opt=EVENTS | IDEMPOTENT,
         summary="Subscribe a URL to events; the signing secret is shown once",
         status_code=201,
     )
@@ -58,12 +57,17 @@ class SubscriptionController(Controller):
         settings: Settings,
     ) -> SubscriptionOut:
         return await service.create(
-            db_session, data, master_key=settings.secret_key, caller_id=request.user.credential_id
+            db_session,
+            data,
+            master_key=settings.secret_key,
+            caller_id=request.user.credential_id,
+            policy=policy_for(settings.jobs),
         )
 
-    @get("/", opt=EVENTS, summary="List subscriptions")
-    async def list_subscriptions(self, db_session: AsyncSession) -> SubscriptionList:
-        return SubscriptionList(items=await service.list_all(db_session))
+    @get("/", opt=EVENTS, summary="List subscriptions, oldest first")
+    async def list_subscriptions(self, db_session: AsyncSession, page: Page) -> SubscriptionList:
+        items, next_cursor = await service.list_all(db_session, page)
+        return SubscriptionList(items=items, next_cursor=next_cursor)
 
     @get("/{subscription_id:str}", opt=EVENTS, summary="One subscription")
     async def get_subscription(self, subscription_id: str, db_session: AsyncSession) -> SubscriptionOut:
@@ -87,7 +91,9 @@ class SubscriptionController(Controller):
     async def rotate(
         self, subscription_id: str, db_session: AsyncSession, settings: Settings
     ) -> SubscriptionOut:
-        return await service.rotate_secret(db_session, subscription_id, master_key=settings.secret_key)
+        return await service.rotate_secret(
+            db_session, subscription_id, master_key=settings.secret_key, policy=policy_for(settings.jobs)
+        )
 
     @post(
         "/{subscription_id:str}/enable",
@@ -111,11 +117,14 @@ class EventController(Controller):
     @get("/", opt=EVENTS, summary="Recent events, newest first")
     async def list_events(
         self,
+        request: Request[Caller, Any, Any],
         db_session: AsyncSession,
         page: Page,
         room: str | None = None,
         type: EventType | None = None,
     ) -> EventPage:
+        feed: EventFeed = request.app.state.event_feed
+        await feed.sequence_now()  # the caller's own committed writes are listed at once
         return await service.list_events(db_session, room=room, event_type=type, page=page)
 
     @get("/stream", opt=EVENTS, summary="Server-Sent Events, resumable with Last-Event-ID")
@@ -126,50 +135,75 @@ class EventController(Controller):
         type: EventType | None = None,
         last_event_id: Annotated[str | None, Parameter(header="Last-Event-ID")] = None,
     ) -> ServerSentEvent:
-        factory = request.app.state.session_factory
-        async with factory() as session:
-            start = 0
-            if last_event_id:
-                found = (
-                    await session.execute(select(Event.id).where(Event.public_id == last_event_id))
-                ).scalar()
-                if found is None:
-                    raise BadRequest("`Last-Event-ID` names no stored event.", field="Last-Event-ID")
-                start = int(found)
-            else:
-                start = int(
-                    (await session.execute(select(Event.id).order_by(Event.id.desc()).limit(1))).scalar() or 0
-                )
+        state = request.app.state
+        feed: EventFeed = state.event_feed
+        caller = request.user
+        if last_event_id:
+            found = await feed.position_of(last_event_id)
+            if found is None:
+                raise BadRequest("`Last-Event-ID` names no stored event.", field="Last-Event-ID")
+            start = found
+        else:
+            start = await feed.current_end()
+        lease = feed.acquire(caller.credential_id)  # 429 beyond the caps
+        store: CredentialStore = state.credential_store
+        event_type = str(type) if type else None
+
+        async def still_allowed() -> str | None:
+            """Why the caller may no longer read the stream, or None."""
+            if caller.expires_at is not None and time.time() >= caller.expires_at:
+                return "token-expired"
+            try:
+                credential = await store.get(caller.credential_id, max_age=STREAM_AUTH_CHECK_SECONDS)
+            except SQLAlchemyError:
+                return "credential-unverifiable"  # MySQL away: end cleanly; the reconnect is checked
+            if credential is None or credential.revoked:
+                return "credential-revoked"
+            return None
 
         async def messages() -> AsyncGenerator[ServerSentEventMessage, None]:
-            cursor, last_sent = start, time.monotonic()
-            while True:
-                async with factory() as session:
-                    query = select(Event).where(Event.id > cursor).order_by(Event.id).limit(100)
-                    if room:
-                        query = query.where(Event.room_name == room)
-                    if type:
-                        query = query.where(Event.type == type)
-                    rows = list((await session.execute(query)).scalars())
-                for event in rows:
-                    cursor = event.id
-                    yield ServerSentEventMessage(
-                        data=_encoder.encode(envelope(event)).decode(), event=event.type, id=event.public_id
-                    )
-                    last_sent = time.monotonic()
-                if not rows:
-                    if time.monotonic() - last_sent > STREAM_KEEPALIVE_SECONDS:
-                        yield ServerSentEventMessage(data=None, comment="keep-alive")
+            try:
+                cursor, last_sent = start, time.monotonic()
+                next_check = time.monotonic() + STREAM_AUTH_CHECK_SECONDS
+                while True:
+                    wait = max(0.0, min(next_check, last_sent + STREAM_KEEPALIVE_SECONDS) - time.monotonic())
+                    events, cursor = await feed.after(cursor, room=room, event_type=event_type, wait=wait)
+                    for event in events:
+                        yield ServerSentEventMessage(data=event.data, event=event.type, id=event.public_id)
                         last_sent = time.monotonic()
-                    await asyncio.sleep(STREAM_POLL_SECONDS)
+                    now = time.monotonic()
+                    if now >= next_check:
+                        reason = await still_allowed()
+                        if reason is not None:
+                            # A comment (EventSource ignores it), then the end: a reconnect with the
+                            # same token is refused with 401.
+                            yield ServerSentEventMessage(data=None, comment=f"closed: {reason}")
+                            return
+                        next_check = now + STREAM_AUTH_CHECK_SECONDS
+                    if now - last_sent >= STREAM_KEEPALIVE_SECONDS:
+                        yield ServerSentEventMessage(data=None, comment="keep-alive")
+                        last_sent = now
+            finally:
+                lease.release()
 
-        return ServerSentEvent(messages(), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+        try:
+            return ServerSentEvent(
+                messages(), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+            )
+        except BaseException:
+            lease.release()
+            raise
 
     @get("/{event_id:str}", opt=EVENTS, summary="One event")
     async def get_event(self, event_id: str, db_session: AsyncSession) -> EventOut:
         return event_out(await service.get_event(db_session, event_id))
 
-    @post("/{event_id:str}/redeliver", opt=EVENTS, summary="Deliver the event again", status_code=202)
+    @post(
+        "/{event_id:str}/redeliver",
+        opt=EVENTS | IDEMPOTENT,
+        summary="Deliver the event again",
+        status_code=202,
+    )
     async def redeliver(
         self, event_id: str, db_session: AsyncSession, data: Redeliver | None = None
     ) -> RedeliverResult:

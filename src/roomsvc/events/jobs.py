@@ -1,29 +1,43 @@
 """Event delivery's background work: the ``delivery-relay`` job of ``roomsvc jobs`` (``roomsvc.scheduler``).
 
-One run claims due deliveries (committed leases), sends them outside any transaction, and records the
-outcomes (``events/delivery.py`` explains the states and the ordering). The body owns its transactions
-because it commits between the phases; :func:`claim` and :func:`record` take a session.
+One run is a pipeline: it claims due deliveries (committed leases) up to its free send slots, sends
+each in its own task outside any transaction, and, each time sends end, records those outcomes in one
+transaction — while the others are still in flight — and claims more for the freed slots; it returns
+when nothing is due and nothing is in flight (``events/delivery.py`` explains the states, the ordering
+and the fencing). So a subscriber that takes the whole deadline holds its own slots only (at most
+``ROOMSVC_DELIVERY_SUBSCRIPTION_CONCURRENCY``), never a batch. :func:`claim` and :func:`record` take a
+session.
+
+**Lease vs. worst case.** A delivery is claimed only when a send slot is free for it, and its send starts
+at once, so the longest time from claim to record is one deadline (``ROOMSVC_EVENT_TIMEOUT``: DNS,
+connect, TLS, send and answer together) plus one record transaction — the batch-time bound
+deadline * batch / concurrency with batch <= concurrency. The lease (``ROOMSVC_DELIVERY_LEASE``, 60 s
+by default against a 10 s deadline) must exceed it comfortably; the claim token makes a relay that
+outlives its lease anyway (a stalled process) harmless: its result is not written.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import secrets
 from collections.abc import Callable
+from typing import Any, cast
 
 import httpx
 import msgspec
 import structlog
-from sqlalchemy import and_, select, update
+from sqlalchemy import CursorResult, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
 from roomsvc.config import JobSettings
 from roomsvc.credentials.service import open_secret
 from roomsvc.db import utcnow
 from roomsvc.events.delivery import Claimed, Outcome, backoff, send
+from roomsvc.events.destinations import DestinationPolicy, policy_for
 from roomsvc.events.models import DeliveryAttempt, Event, EventDelivery, EventSubscription
 from roomsvc.events.service import envelope
+from roomsvc.retention import cutoff, purge
 
 log = structlog.get_logger("roomsvc.delivery")
 _encoder = msgspec.json.Encoder()
@@ -38,55 +52,99 @@ async def deliver_due(
     master_key: str,
     batch: int = BATCH,
     observer: Callable[[Outcome], None] | None = None,
+    policy: DestinationPolicy | None = None,
 ) -> int:
-    """Claim → send → record one batch; returns how many deliveries were attempted."""
-    async with session_factory() as session, session.begin():
-        claimed = await claim(session, settings, master_key, batch=batch)
-    if not claimed:
-        return 0
-    semaphore = asyncio.Semaphore(settings.delivery_concurrency)
-    outcomes = await asyncio.gather(
-        *(send(http, c, request_timeout=settings.delivery_timeout, semaphore=semaphore) for c in claimed)
-    )
-    async with session_factory() as session, session.begin():
-        await record(session, list(outcomes), settings, observer=observer)
-    return len(claimed)
+    """Claim → send → record until nothing is due or in flight; returns how many deliveries were tried."""
+    policy = policy or policy_for(settings)
+    in_flight: set[asyncio.Task[Outcome]] = set()
+    finished: list[Outcome] = []
+    total = 0
+    try:
+        while True:
+            if finished:  # what ended since the last turn: recorded now, whatever is still in flight
+                async with session_factory() as session, session.begin():
+                    await record(session, finished, settings, observer=observer)
+                finished = []
+            wanted = min(batch, settings.delivery_concurrency - len(in_flight))
+            claimed: list[Claimed] = []
+            if wanted > 0:
+                async with session_factory() as session, session.begin():
+                    claimed = await claim(session, settings, master_key, batch=wanted)
+            for c in claimed:
+                send_one = send(http, c, policy=policy, deadline=settings.delivery_timeout)
+                in_flight.add(asyncio.create_task(send_one, name=f"delivery-{c.delivery_id}"))
+            total += len(claimed)
+            if not in_flight:
+                return total
+            if claimed and len(claimed) == wanted and len(in_flight) < settings.delivery_concurrency:
+                continue  # there may be more due, and there are free slots for it
+            done, _ = await asyncio.wait(
+                in_flight, timeout=settings.poll_interval, return_when=asyncio.FIRST_COMPLETED
+            )
+            in_flight -= done
+            finished = [task.result() for task in done]
+    except asyncio.CancelledError:
+        for task in in_flight:
+            task.cancel()
+        await asyncio.gather(*in_flight, return_exceptions=True)
+        raise
+    except Exception:
+        # The database is away: let the sends under way end; their leases expire and they go again.
+        await asyncio.gather(*in_flight, return_exceptions=True)
+        raise
 
 
 async def claim(
     session: AsyncSession, settings: JobSettings, master_key: str, *, batch: int = BATCH
 ) -> list[Claimed]:
-    """Lease up to ``batch`` due deliveries, each the oldest pending one of its (subscription, room)."""
+    """Lease up to ``batch`` due deliveries, each the oldest pending one of its (subscription, room), and
+    at most ``subscription_concurrency`` in flight per subscription."""
     now = utcnow()
-    earlier = aliased(EventDelivery)
-    blocked = (
-        select(earlier.id)
-        .where(
-            earlier.subscription_id == EventDelivery.subscription_id,
-            earlier.room_key == EventDelivery.room_key,
-            earlier.status == "pending",
-            earlier.event_id < EventDelivery.event_id,
+    # The head of each (subscription, room): its oldest pending delivery. A loose scan of
+    # ix_event_deliveries_order (one step per group, not per row), so the cost follows the number of
+    # rooms with a backlog, not the backlog.
+    head_ids = (
+        select(
+            EventDelivery.subscription_id,
+            EventDelivery.room_key,
+            func.min(EventDelivery.event_id).label("event_id"),
         )
-        .exists()
+        .where(EventDelivery.status == "pending")
+        .group_by(EventDelivery.subscription_id, EventDelivery.room_key)
+        .subquery()
     )
     active = select(EventSubscription.id).where(EventSubscription.status == "active")
-    heads = (
-        (
-            await session.execute(
-                select(EventDelivery.id)
-                .where(
-                    EventDelivery.status == "pending",
-                    EventDelivery.next_attempt_at <= now,
-                    EventDelivery.subscription_id.in_(active.scalar_subquery()),
-                    ~blocked,
-                )
-                .order_by(EventDelivery.id)
-                .limit(batch)
-            )
-        )
-        .scalars()
-        .all()
+    cap = settings.subscription_concurrency
+    counts = await session.execute(
+        select(EventDelivery.subscription_id, func.count())
+        .where(EventDelivery.status == "pending", EventDelivery.lease_until >= now)
+        .group_by(EventDelivery.subscription_id)
     )
+    in_flight: dict[int, int] = {sid: n for sid, n in counts.tuples()}
+    full = [sid for sid, n in in_flight.items() if n >= cap]
+    query = (
+        select(EventDelivery.id, EventDelivery.subscription_id)
+        .join(
+            head_ids,
+            (head_ids.c.subscription_id == EventDelivery.subscription_id)
+            & (head_ids.c.event_id == EventDelivery.event_id),
+        )
+        .where(
+            EventDelivery.status == "pending",
+            EventDelivery.next_attempt_at <= now,
+            (EventDelivery.lease_until.is_(None)) | (EventDelivery.lease_until < now),
+            EventDelivery.subscription_id.in_(active.scalar_subquery()),
+        )
+        .order_by(EventDelivery.id)
+        .limit(batch * 2)  # room to skip the heads of subscriptions that reach their cap below
+    )
+    if full:
+        query = query.where(EventDelivery.subscription_id.not_in(full))
+    heads: list[int] = []
+    for delivery_id, subscription_id in (await session.execute(query)).tuples():
+        if in_flight.get(subscription_id, 0) < cap and len(heads) < batch:
+            heads.append(delivery_id)
+            in_flight[subscription_id] = in_flight.get(subscription_id, 0) + 1
     if not heads:
         return []
     rows = (
@@ -97,18 +155,27 @@ async def claim(
             .where(
                 EventDelivery.id.in_(heads),
                 EventDelivery.status == "pending",
-                and_((EventDelivery.lease_until.is_(None)) | (EventDelivery.lease_until < now)),
+                (EventDelivery.lease_until.is_(None)) | (EventDelivery.lease_until < now),
             )
             .with_for_update(skip_locked=True)
         )
     ).all()
     lease_until = now + dt.timedelta(seconds=settings.lease)
+    token = secrets.token_hex(16)
+    oldest = now - dt.timedelta(seconds=settings.max_age)
     claimed = []
     for delivery, subscription, event in rows:
-        delivery.lease_until = lease_until
+        if delivery.created_at < oldest:
+            # Queued longer than the max age (a subscription disabled for long, a room stuck behind a
+            # failing event): given up unsent, and the room's next event becomes due.
+            delivery.status, delivery.last_error, delivery.lease_until = "failed", "expired", None
+            log.info("event.delivery_expired", event_id=event.public_id, subscription=subscription.public_id)
+            continue
+        delivery.lease_until, delivery.claim = lease_until, token
         claimed.append(
             Claimed(
                 delivery_id=delivery.id,
+                claim=token,
                 subscription_id=subscription.id,
                 subscription_public_id=subscription.public_id,
                 url=subscription.url,
@@ -129,11 +196,56 @@ async def record(
     *,
     observer: Callable[[Outcome], None] | None = None,
 ) -> None:
-    """Store each attempt; schedule retries with backoff, or disable a subscription that keeps failing."""
+    """Store each attempt under its claim: schedule retries with backoff, or disable a subscription that
+    keeps failing. A result whose claim is no longer the delivery's (its lease ran out and another claim
+    took it) changes nothing."""
     now = utcnow()
-    for outcome in outcomes:
+    # One lock order (subscription, then delivery) for every relay: no deadlock between two records.
+    for outcome in sorted(outcomes, key=lambda o: (o.claimed.subscription_id, o.claimed.delivery_id)):
         c = outcome.claimed
         attempt = c.attempts + 1
+        if observer is not None:
+            observer(outcome)
+        # The subscription first, as enable() and delete() lock it: one lock order, no deadlock.
+        subscription = await session.get(EventSubscription, c.subscription_id, with_for_update=True)
+        values: dict[str, object] = {
+            "attempts": attempt,
+            "lease_until": None,
+            "claim": None,
+            "last_status_code": outcome.status_code,
+            "last_error": outcome.error,
+            "last_latency_ms": outcome.latency_ms,
+        }
+        if outcome.ok:
+            values |= {"status": "delivered", "delivered_at": now}
+        else:
+            delay = backoff(attempt, settings.backoff_base, settings.backoff_cap)
+            given_up = (now - c.created_at).total_seconds() > settings.max_age
+            values |= {
+                "status": "failed" if given_up else "pending",
+                "next_attempt_at": now + dt.timedelta(seconds=delay),
+            }
+        written = cast(
+            CursorResult[Any],
+            await session.execute(
+                update(EventDelivery)
+                .where(
+                    EventDelivery.id == c.delivery_id,
+                    EventDelivery.claim == c.claim,
+                    EventDelivery.status == "pending",
+                )
+                .values(**values)
+            ),
+        )
+        if written.rowcount == 0:
+            log.warning(
+                "event.delivery_stale",
+                event_id=c.event_public_id,
+                subscription=c.subscription_public_id,
+                status_code=outcome.status_code,
+                error=outcome.error,
+            )
+            continue
         session.add(
             DeliveryAttempt(
                 delivery_id=c.delivery_id,
@@ -144,26 +256,10 @@ async def record(
                 attempted_at=now,
             )
         )
-        values: dict[str, object] = {
-            "attempts": attempt,
-            "lease_until": None,
-            "last_status_code": outcome.status_code,
-            "last_error": outcome.error,
-            "last_latency_ms": outcome.latency_ms,
-        }
-        subscription = await session.get(EventSubscription, c.subscription_id, with_for_update=True)
-        if outcome.ok:
-            values |= {"status": "delivered", "delivered_at": now}
-            if subscription is not None:
+        if subscription is not None:
+            if outcome.ok:
                 subscription.consecutive_failures = 0
-        else:
-            delay = backoff(attempt, settings.backoff_base, settings.backoff_cap)
-            given_up = (now - c.created_at).total_seconds() > settings.max_age
-            values |= {
-                "status": "failed" if given_up else "pending",
-                "next_attempt_at": now + dt.timedelta(seconds=delay),
-            }
-            if subscription is not None and subscription.status == "active":
+            elif subscription.status == "active":
                 subscription.consecutive_failures += 1
                 if subscription.consecutive_failures >= settings.disable_after:
                     subscription.status = "disabled"
@@ -171,15 +267,28 @@ async def record(
                         f"{subscription.consecutive_failures} consecutive failed deliveries"
                     )
                     log.warning("subscription.disabled", subscription=c.subscription_public_id)
-        await session.execute(update(EventDelivery).where(EventDelivery.id == c.delivery_id).values(**values))
         log.info(
             "event.delivery",
             event_id=c.event_public_id,
             subscription=c.subscription_public_id,
             status_code=outcome.status_code,
+            error=outcome.error,
             ok=outcome.ok,
             attempt=attempt,
             latency_ms=outcome.latency_ms,
         )
-        if observer is not None:
-            observer(outcome)
+
+
+async def purge_history(session: AsyncSession, *, days: int, batch: int) -> int:
+    """Retention: delete up to ``batch`` each of delivery attempts, finished deliveries and events older
+    than ``days`` days. A pending delivery is never deleted, nor the event it will send, so no delivery is
+    lost and each (subscription, room) keeps its order: the relay only ever looks at pending ones."""
+    before = cutoff(days)
+    if before is None:
+        return 0
+    attempts = await purge(session, DeliveryAttempt, DeliveryAttempt.attempted_at, before, batch=batch)
+    finished = EventDelivery.status != "pending"
+    deliveries = await purge(session, EventDelivery, EventDelivery.created_at, before, finished, batch=batch)
+    pending = exists().where(EventDelivery.event_id == Event.id, EventDelivery.status == "pending")
+    events = await purge(session, Event, Event.created_at, before, ~pending, batch=batch)
+    return attempts + deliveries + events

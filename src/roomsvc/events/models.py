@@ -2,22 +2,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from roomsvc.db import Base, IdMixin, exact, utcnow
 
 
 class Event(IdMixin, Base):
-    """The outbox: written in the same transaction as the change it describes. ``id`` orders events."""
+    """The outbox: written in the same transaction as the change it describes.
+
+    ``id`` is assigned at INSERT, so ids commit out of order; ``seq`` is the feed's order, assigned after
+    commit by the one sequencer (``events/feed.py``): NULL until then, unique, and gap-free in what
+    readers see (docs/architecture.md#the-outbox-and-event-delivery).
+    """
 
     __tablename__ = "events"
     __table_args__ = (
         Index("ix_events_room_name_id", "room_name", "id"),
         Index("ix_events_type_id", "type", "id"),
+        Index("ix_events_room_name_seq", "room_name", "seq"),
+        Index("ix_events_type_seq", "type", "seq"),
     )
 
     public_id: Mapped[str] = mapped_column(exact(40), unique=True)
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True, default=None)
     type: Mapped[str] = mapped_column(String(64))
     room_name: Mapped[str | None] = mapped_column(exact(128), default=None)
     occurred_at: Mapped[dt.datetime] = mapped_column()
@@ -51,6 +59,8 @@ class EventDelivery(IdMixin, Base):
         UniqueConstraint("subscription_id", "event_id"),
         Index("ix_event_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_event_deliveries_order", "subscription_id", "room_key", "status", "event_id"),
+        # The relay counts what is in flight per subscription: only leased rows, however long the backlog.
+        Index("ix_event_deliveries_lease_until", "lease_until"),
     )
 
     subscription_id: Mapped[int] = mapped_column(ForeignKey("event_subscriptions.id", ondelete="CASCADE"))
@@ -60,7 +70,10 @@ class EventDelivery(IdMixin, Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     lease_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # The token of the claim that holds the lease: results are written only under it (fencing).
+    claim: Mapped[str | None] = mapped_column(String(32), default=None)
     last_status_code: Mapped[int | None] = mapped_column(Integer, default=None)
+    # An error class (events/delivery.py ERROR_CLASSES), never a response body or exception text.
     last_error: Mapped[str | None] = mapped_column(String(512), default=None)
     last_latency_ms: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -21,7 +21,11 @@ class SubscriptionCreate(msgspec.Struct, forbid_unknown_fields=True):
     url: Annotated[
         str,
         msgspec.Meta(
-            max_length=2048, pattern=r"^https?://[^\s]+$", examples=["https://app.example.com/hooks/roomsvc"]
+            max_length=2048,
+            pattern=r"^https?://[^\s]+$",
+            examples=["https://app.example.com/hooks/roomsvc"],
+            description="its host must resolve to public addresses, or to networks in "
+            "ROOMSVC_EVENT_ALLOWED_NETWORKS (checked when the subscription is created: 400 naming `url`)",
         ),
     ]
     description: Annotated[str, msgspec.Meta(max_length=256)] = ""
@@ -44,6 +48,7 @@ class SubscriptionOut(msgspec.Struct):
 
 class SubscriptionList(msgspec.Struct):
     items: list[SubscriptionOut]
+    next_cursor: str | None = None
 
 
 class AttemptOut(msgspec.Struct):

@@ -1,9 +1,10 @@
 """The outbox and what callers do with events: emit (same transaction as the change), list, subscribe.
 
 :func:`emit` is the one way any domain records an event, of a type from the catalogue
-(:class:`roomsvc.events.types.EventType`). It inserts the event and one pending delivery
-per active subscription that wants its type, in the caller's transaction — so an event exists if and
-only if the change it describes was committed, and delivery (``events/delivery.py``) can never miss it.
+(:class:`roomsvc.events.types.EventType`). It inserts the event and one pending delivery per
+subscription (active, or disabled: sent once enabled again) that wants its type, in the caller's
+transaction — so an event exists if and only if the change it describes was committed, and delivery
+(``events/delivery.py``) can never miss it.
 """
 
 from __future__ import annotations
@@ -52,8 +53,9 @@ async def emit(
     await session.flush()
     subscriptions = (
         await session.execute(
+            # Disabled ones too: their deliveries wait, unsent, until the subscription is enabled again.
             select(EventSubscription.id, EventSubscription.event_types).where(
-                EventSubscription.status == "active"
+                EventSubscription.status.in_(("active", "disabled"))
             )
         )
     ).all()

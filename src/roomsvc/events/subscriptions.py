@@ -10,8 +10,9 @@ from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.credentials.service import seal_secret
-from roomsvc.db import newest_first, utcnow
+from roomsvc.db import newest_first, oldest_first, utcnow
 from roomsvc.errors import BadRequest, Conflict, NotFound
+from roomsvc.events.destinations import DestinationPolicy, RefusedDestination, UnresolvableDestination
 from roomsvc.events.mappers import event_out, subscription_out
 from roomsvc.events.models import DeliveryAttempt, Event, EventDelivery, EventSubscription
 from roomsvc.events.schemas import (
@@ -24,7 +25,7 @@ from roomsvc.events.schemas import (
     SubscriptionOut,
 )
 from roomsvc.events.types import EventType, prefixes, unknown_filters, wants
-from roomsvc.types import Page
+from roomsvc.types import Page, decode_cursor, encode_cursor
 
 log = structlog.get_logger("roomsvc.events")
 
@@ -41,14 +42,30 @@ def check_filters(event_types: list[str]) -> None:
         )
 
 
+async def check_destination(url: str, policy: DestinationPolicy) -> None:
+    """Refuse a URL whose host resolves to an address deliveries may not reach (events/destinations.py)."""
+    try:
+        await policy.resolve(url)
+    except UnresolvableDestination:
+        return  # nothing to refuse yet: every attempt resolves and checks again (and fails with `dns`)
+    except RefusedDestination as exc:
+        raise BadRequest(f"`url` is refused: {exc.reason}.", field="url") from None
+
+
 def _new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
 async def create(
-    session: AsyncSession, data: SubscriptionCreate, *, master_key: str, caller_id: str
+    session: AsyncSession,
+    data: SubscriptionCreate,
+    *,
+    master_key: str,
+    caller_id: str,
+    policy: DestinationPolicy,
 ) -> SubscriptionOut:
     check_filters(data.event_types)
+    await check_destination(data.url, policy)
     public_id = "sub_" + secrets.token_hex(8)
     secret = _new_secret()
     sub = EventSubscription(
@@ -77,15 +94,11 @@ async def get(session: AsyncSession, public_id: str, *, for_update: bool = False
     return sub
 
 
-async def list_all(session: AsyncSession) -> list[SubscriptionOut]:
-    rows = (
-        await session.execute(
-            select(EventSubscription)
-            .where(EventSubscription.status != "deleted")
-            .order_by(EventSubscription.id)
-        )
-    ).scalars()
-    return [subscription_out(s) for s in rows]
+async def list_all(session: AsyncSession, page: Page) -> tuple[list[SubscriptionOut], str | None]:
+    """A page of the subscriptions that are not deleted, oldest first."""
+    query = select(EventSubscription).where(EventSubscription.status != "deleted")
+    rows, next_cursor = await oldest_first(session, query, EventSubscription.id, page)
+    return [subscription_out(s) for s in rows], next_cursor
 
 
 async def delete(session: AsyncSession, public_id: str) -> SubscriptionOut:
@@ -100,8 +113,11 @@ async def delete(session: AsyncSession, public_id: str) -> SubscriptionOut:
     return subscription_out(sub)
 
 
-async def rotate_secret(session: AsyncSession, public_id: str, *, master_key: str) -> SubscriptionOut:
+async def rotate_secret(
+    session: AsyncSession, public_id: str, *, master_key: str, policy: DestinationPolicy
+) -> SubscriptionOut:
     sub = await get(session, public_id, for_update=True)
+    await check_destination(sub.url, policy)  # a new secret for a URL that may no longer be reached: no
     secret = _new_secret()
     sub.secret_sealed = seal_secret(master_key, secret, sub.public_id)
     log.info("subscription.secret_rotated", subscription=public_id)
@@ -179,13 +195,21 @@ async def list_events(
     event_type: EventType | None,
     page: Page,
 ) -> EventPage:
-    query = select(Event)
+    """The feed newest first, paged on ``seq`` (commit order, docs/events.md#the-feed): an event that
+    commits late is placed above the pages already read, never among them, so a walk from the top sees
+    each event once. Events not sequenced yet (a fraction of a second after commit) are not listed."""
+    query = select(Event).where(Event.seq.is_not(None))
     if room:
         query = query.where(Event.room_name == room)
     if event_type:
         query = query.where(Event.type == event_type)
-    rows, next_cursor = await newest_first(session, query, Event.id, page)
-    return EventPage(items=[event_out(e) for e in rows], next_cursor=next_cursor)
+    after, limit = decode_cursor(page.cursor), page.limit
+    if after is not None:
+        query = query.where(Event.seq < after)
+    rows = list((await session.execute(query.order_by(Event.seq.desc()).limit(limit + 1))).scalars())
+    last = rows[limit - 1].seq if len(rows) > limit else None
+    next_cursor = encode_cursor(last) if last is not None else None
+    return EventPage(items=[event_out(e) for e in rows[:limit]], next_cursor=next_cursor)
 
 
 async def get_event(session: AsyncSession, public_id: str) -> Event:

@@ -16,7 +16,8 @@ from roomsvc.participants.mappers import join_response
 from roomsvc.participants.schemas import JoinResponse
 from roomsvc.rooms.dependencies import ROOM_DEPENDENCIES
 from roomsvc.rooms.models import Room
-from roomsvc.routes import READ, WRITE
+from roomsvc.routes import IDEMPOTENT, PAGE, READ, WRITE
+from roomsvc.types import Page
 
 
 class RoomInvitationController(Controller):
@@ -24,7 +25,7 @@ class RoomInvitationController(Controller):
     tags = ["invitations"]
     dependencies = ROOM_DEPENDENCIES
 
-    @post("/", opt=WRITE, summary="Invite identities to a room", status_code=201)
+    @post("/", opt=WRITE | IDEMPOTENT, summary="Invite identities to a room", status_code=201)
     async def create(
         self,
         request: Request[Caller, Any, Any],
@@ -35,10 +36,10 @@ class RoomInvitationController(Controller):
         created = await service.create_invitations(db_session, open_room, data, request.user)
         return InvitationList(items=[invitation_out(i, open_room) for i in created])
 
-    @get("/", opt=READ, summary="A room's invitations")
-    async def list_invitations(self, room_row: Room, db_session: AsyncSession) -> InvitationList:
-        rows = await service.list_invitations(db_session, room_row)
-        return InvitationList(items=[invitation_out(i, room_row) for i in rows])
+    @get("/", opt=READ, summary="A room's invitations, oldest first", dependencies=PAGE)
+    async def list_invitations(self, room_row: Room, db_session: AsyncSession, page: Page) -> InvitationList:
+        rows, next_cursor = await service.list_invitations(db_session, room_row, page)
+        return InvitationList(items=[invitation_out(i, room_row) for i in rows], next_cursor=next_cursor)
 
 
 class InvitationController(Controller):

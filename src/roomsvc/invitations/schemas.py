@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 
-from roomsvc.types import Attributes, Identity, ShortText
+from roomsvc.types import Attributes, Identity, Metadata, ShortText
 
 InviteRole = Literal["admin", "member", "audience"]
 InvitationStatus = Literal["pending", "accepted", "declined", "revoked", "expired"]
@@ -30,10 +30,12 @@ class InvitationOut(msgspec.Struct):
 
 class InvitationList(msgspec.Struct):
     items: list[InvitationOut]
+    # The listing's next page (null on the last page, and in the response of a create).
+    next_cursor: str | None = None
 
 
 class InvitationAccept(msgspec.Struct, forbid_unknown_fields=True):
     name: ShortText = ""
-    metadata: Any = None
+    metadata: Metadata = None
     attributes: Attributes | None = None
     ttl: Annotated[int, msgspec.Meta(ge=30, le=86_400)] | None = None

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.auth import Caller
 from roomsvc.config import Settings
-from roomsvc.db import utcnow
+from roomsvc.db import oldest_first, utcnow
 from roomsvc.errors import Conflict, Gone, NotFound
 from roomsvc.invitations.models import Invitation
 from roomsvc.invitations.schemas import InvitationAccept, InvitationCreate
@@ -23,6 +23,7 @@ from roomsvc.livekit import LiveKitGateway
 from roomsvc.participants import service as participant_service
 from roomsvc.participants.schemas import JoinRequest
 from roomsvc.rooms.models import Room
+from roomsvc.types import Page
 
 log = structlog.get_logger("roomsvc.invitations")
 
@@ -48,9 +49,13 @@ async def create_invitations(
     return created
 
 
-async def list_invitations(session: AsyncSession, room: Room) -> list[Invitation]:
-    query = select(Invitation).where(Invitation.room_id == room.id).order_by(Invitation.id)
-    return list((await session.execute(query)).scalars())
+async def list_invitations(
+    session: AsyncSession, room: Room, page: Page
+) -> tuple[list[Invitation], str | None]:
+    """A page of the room's invitations, oldest first."""
+    return await oldest_first(
+        session, select(Invitation).where(Invitation.room_id == room.id), Invitation.id, page
+    )
 
 
 async def _load(session: AsyncSession, invitation_id: str) -> tuple[Invitation, Room]:

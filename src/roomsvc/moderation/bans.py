@@ -62,6 +62,12 @@ async def evict(gateway: LiveKitGateway, room_name: str, identity: str) -> bool:
     return removed
 
 
+async def ban_row(session: AsyncSession, room: Room, identity: str) -> Ban:
+    """The identity's ban row in the room, active or not (one per identity and room)."""
+    query = select(Ban).where(Ban.room_id == room.id, Ban.identity == identity)
+    return (await session.execute(query)).scalar_one()
+
+
 async def list_bans(session: AsyncSession, room: Room) -> list[Ban]:
     query = (
         select(Ban)

@@ -27,7 +27,7 @@ from roomsvc.rooms.mappers import room_out
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.schemas import RoomOut
 from roomsvc.rooms.service import RoomAction
-from roomsvc.routes import MODERATE, PAGE, READ
+from roomsvc.routes import IDEMPOTENT, MODERATE, PAGE, READ
 from roomsvc.types import IDENTITY_PATTERN, Page
 
 IdentityPath = Annotated[str, Parameter(pattern=IDENTITY_PATTERN, description="participant identity")]
@@ -40,7 +40,7 @@ class ModerationController(Controller):
 
     @post(
         "/participants/{identity:str}/kick",
-        opt=MODERATE,
+        opt=MODERATE | IDEMPOTENT,
         status_code=200,
         summary="Remove now and ban re-entry (default 600 s, or permanent)",
     )
@@ -75,7 +75,7 @@ class ModerationController(Controller):
 
     @post(
         "/participants/{identity:str}/mute",
-        opt=MODERATE,
+        opt=MODERATE | IDEMPOTENT,
         status_code=200,
         summary="Timed mute: the sources leave can_publish_sources until unmute or expiry",
     )

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from roomsvc.db import utcnow
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.moderation import audit, permissions
-from roomsvc.moderation.models import Mute
+from roomsvc.moderation.models import AuditEntry, Mute
+from roomsvc.retention import cutoff, purge
 from roomsvc.rooms.models import Room
 
 
@@ -53,3 +54,11 @@ async def expire_mutes(session: AsyncSession, gateway: LiveKitGateway) -> int:
             params=params,
         )
     return len(rows)
+
+
+async def purge_audit(session: AsyncSession, *, days: int, batch: int) -> int:
+    """Retention: delete up to ``batch`` audit entries written more than ``days`` days ago."""
+    before = cutoff(days)
+    if before is None:
+        return 0
+    return await purge(session, AuditEntry, AuditEntry.created_at, before, batch=batch)

@@ -8,12 +8,23 @@ import msgspec
 from roomsvc.types import Actor, Identity, Reason
 
 Source = Literal["microphone", "camera", "screen_share", "screen_share_audio"]
+MAX_MUTE_SECONDS = 365 * 86_400
+Duration = (
+    Annotated[str, msgspec.Meta(pattern=r"^(1h|24h|permanent)$", description="a named duration")]
+    # the range is checked by mutes.parse_duration (400 `bad-request` naming `duration`)
+    | Annotated[
+        int,
+        msgspec.Meta(description="seconds", extra_json_schema={"minimum": 1, "maximum": MAX_MUTE_SECONDS}),
+    ]
+)
 
 
 class Kick(msgspec.Struct, forbid_unknown_fields=True):
     actor: Actor | None = None
     reason: Reason = ""
-    ban_seconds: Annotated[int, msgspec.Meta(ge=0, le=365 * 86_400)] = 600
+    ban_seconds: Annotated[
+        int, msgspec.Meta(ge=0, le=365 * 86_400, description="ban length; ignored when `permanent` is true")
+    ] = 600
     permanent: bool = False
 
 
@@ -40,7 +51,7 @@ class MuteRequest(msgspec.Struct, forbid_unknown_fields=True):
     sources: Annotated[list[Source], msgspec.Meta(min_length=1, max_length=4)] = msgspec.field(
         default_factory=lambda: ["microphone"]
     )
-    duration: Annotated[str, msgspec.Meta(pattern=r"^(1h|24h|permanent)$")] | int = "1h"
+    duration: Duration = "1h"
     reason: Reason = ""
 
 

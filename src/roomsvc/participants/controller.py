@@ -20,7 +20,8 @@ from roomsvc.participants.schemas import (
 )
 from roomsvc.rooms.dependencies import ROOM_DEPENDENCIES
 from roomsvc.rooms.models import Room
-from roomsvc.routes import READ, WRITE
+from roomsvc.routes import PAGE, READ, WRITE
+from roomsvc.types import Page
 
 
 class ParticipantController(Controller):
@@ -45,12 +46,17 @@ class ParticipantController(Controller):
         admission = await service.join(db_session, livekit, settings, room, data, request.user)
         return join_response(admission, settings.livekit.public_url)
 
-    @get("/", opt=READ, summary="Who is in the room now (LiveKit), merged with our records")
+    @get(
+        "/",
+        opt=READ,
+        summary="Our participant records, oldest first, merged with who is in the room now (LiveKit)",
+        dependencies=PAGE,
+    )
     async def list_participants(
-        self, room_row: Room, db_session: AsyncSession, livekit: LiveKitGateway
+        self, room_row: Room, db_session: AsyncSession, livekit: LiveKitGateway, page: Page
     ) -> ParticipantList:
-        presences = await service.list_participants(db_session, livekit, room_row)
-        return ParticipantList(items=[participant_out(p) for p in presences])
+        presences, next_cursor = await service.list_participants(db_session, livekit, room_row, page)
+        return ParticipantList(items=[participant_out(p) for p in presences], next_cursor=next_cursor)
 
     @get("/{identity:str}", opt=READ, summary="One participant")
     async def get_participant(

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 
-from roomsvc.types import Attributes, Identity, ShortText
+from roomsvc.types import Attributes, Identity, Metadata, ShortText
 
 Role = Literal["owner", "admin", "member", "audience"]
 State = Literal["invited", "joined", "left"]
@@ -15,7 +15,7 @@ class JoinRequest(msgspec.Struct, forbid_unknown_fields=True):
     identity: Identity
     name: ShortText = ""
     role: Role | None = None
-    metadata: Any = None
+    metadata: Metadata = None
     attributes: Attributes | None = None
     ttl: Annotated[int, msgspec.Meta(ge=30, le=86_400, description="token lifetime in seconds")] | None = None
 
@@ -61,10 +61,11 @@ class ParticipantOut(msgspec.Struct):
 
 class ParticipantList(msgspec.Struct):
     items: list[ParticipantOut]
+    next_cursor: str | None = None
 
 
 class ParticipantUpdate(msgspec.Struct, forbid_unknown_fields=True):
     name: ShortText | msgspec.UnsetType = msgspec.UNSET
-    metadata: Any = msgspec.UNSET
+    metadata: Metadata = msgspec.UNSET
     attributes: Attributes | msgspec.UnsetType = msgspec.UNSET
     role: Role | msgspec.UnsetType = msgspec.UNSET

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.auth import Caller
 from roomsvc.config import Settings
-from roomsvc.db import utcnow
+from roomsvc.db import oldest_first, utcnow
 from roomsvc.errors import BadRequest, Conflict, Forbidden, NotFound
 from roomsvc.livekit import Grants, LiveKitGateway, LiveKitParticipant
 from roomsvc.moderation import permissions
@@ -27,7 +27,7 @@ from roomsvc.participants.schemas import JoinRequest, ParticipantUpdate
 from roomsvc.participants.tokens import attributes_json, mint_join_token
 from roomsvc.rooms import service as room_service
 from roomsvc.rooms.models import Room
-from roomsvc.types import metadata_text
+from roomsvc.types import Page, encode_cursor, metadata_text
 
 log = structlog.get_logger("roomsvc.participants")
 
@@ -151,18 +151,38 @@ async def join(
     )
 
 
-async def list_participants(session: AsyncSession, gateway: LiveKitGateway, room: Room) -> list[Presence]:
-    rows = list(
-        (
-            await session.execute(
-                select(Participant).where(Participant.room_id == room.id).order_by(Participant.id)
-            )
-        ).scalars()
-    )
+async def list_participants(
+    session: AsyncSession, gateway: LiveKitGateway, room: Room, page: Page
+) -> tuple[list[Presence], str | None]:
+    """A page of the room's participants: our rows by id (each with what LiveKit has of it now), and, on
+    the first page only, after them, those LiveKit lists that we have no row for (a token roomsvc did not
+    sign). These count towards ``limit`` and at most ``limit`` of them are listed."""
     live = {p.identity: p for p in await gateway.list_participants(room.name)} if room.is_open else {}
-    items = [Presence(row, live.pop(row.identity, None)) for row in rows]
-    items.extend(Presence(None, p) for p in live.values() if p.kind == "standard")
-    return items
+    in_room = select(Participant).where(Participant.room_id == room.id)
+    live_only: list[LiveKitParticipant] = []
+    if page.cursor is None and live:
+        known = set(
+            (
+                await session.execute(
+                    select(Participant.identity).where(
+                        Participant.room_id == room.id, Participant.identity.in_(list(live))
+                    )
+                )
+            ).scalars()
+        )
+        live_only = [p for p in live.values() if p.kind == "standard" and p.identity not in known]
+        live_only = live_only[: page.limit]
+    rows: list[Participant] = []
+    next_cursor: str | None = None
+    if len(live_only) < page.limit:
+        rows, next_cursor = await oldest_first(
+            session, in_room, Participant.id, Page(page.cursor, page.limit - len(live_only))
+        )
+    elif (await session.execute(in_room.with_only_columns(Participant.id).limit(1))).first() is not None:
+        next_cursor = encode_cursor(0)  # the page is full of live-only participants; our rows follow
+    items = [Presence(row, live.get(row.identity)) for row in rows]
+    items.extend(Presence(None, p) for p in live_only)
+    return items, next_cursor
 
 
 async def get_participant(

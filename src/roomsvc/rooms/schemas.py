@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 
-from roomsvc.types import Identity, Reason, RoomName
+from roomsvc.types import Identity, Metadata, Reason, RoomName
 
 CallType = Literal["audio", "video"]
 PublicStatus = Literal["created", "active", "ended"]
@@ -32,17 +32,20 @@ class RoomCreate(msgspec.Struct, forbid_unknown_fields=True):
     max_participants: Annotated[int, msgspec.Meta(ge=0, le=10_000)] = 0
     empty_timeout: Annotated[int, msgspec.Meta(ge=0, le=86_400)] = 300
     departure_timeout: Annotated[int, msgspec.Meta(ge=0, le=3_600)] = 20
-    metadata: Any = None
+    metadata: Metadata = None
     seats: Annotated[int, msgspec.Meta(ge=0, le=64, description="stage seats; 0 = no stage")] = 8
     seat_mode: SeatMode = "apply"
     detection: DetectionSpec | None = None
 
 
 class RoomUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    metadata: Any = msgspec.UNSET
+    metadata: Metadata = msgspec.UNSET
     max_participants: Annotated[int, msgspec.Meta(ge=0, le=10_000)] | msgspec.UnsetType = msgspec.UNSET
     status: Literal["ended"] | msgspec.UnsetType = msgspec.UNSET
-    end_reason: Reason | msgspec.UnsetType = msgspec.UNSET
+    end_reason: (
+        Annotated[Reason, msgspec.Meta(description="used with `status: ended`, ignored otherwise")]
+        | msgspec.UnsetType
+    ) = msgspec.UNSET
 
 
 class RoomEnd(msgspec.Struct, forbid_unknown_fields=True):

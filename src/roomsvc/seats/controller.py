@@ -10,7 +10,7 @@ from roomsvc import examples
 from roomsvc.rooms.dependencies import ROOM_DEPENDENCIES
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.service import RoomAction
-from roomsvc.routes import MODERATE, READ, WRITE
+from roomsvc.routes import IDEMPOTENT, MODERATE, PAGE, READ, WRITE
 from roomsvc.seats import service
 from roomsvc.seats.mappers import request_out, seat_out
 from roomsvc.seats.schemas import (
@@ -24,6 +24,7 @@ from roomsvc.seats.schemas import (
     SeatRequestOut,
     TakeSeat,
 )
+from roomsvc.types import Page
 
 Index = Annotated[int, Parameter(ge=0, le=63, description="seat index")]
 
@@ -70,22 +71,33 @@ class SeatController(Controller):
     async def unlock(self, index: Index, action: RoomAction, data: SeatAction | None = None) -> SeatOut:
         return await _set_locked(action, index, False, data)
 
-    @post("/seat-requests", opt=WRITE, status_code=201, summary="Ask for a seat (optionally a preferred one)")
+    @post(
+        "/seat-requests",
+        opt=WRITE | IDEMPOTENT,
+        status_code=201,
+        summary="Ask for a seat (optionally a preferred one)",
+    )
     async def create_request(
         self, data: Annotated[SeatRequestCreate, examples.SEAT_REQUEST], action: RoomAction
     ) -> SeatRequestOut:
         request = await service.create_request(action, data.identity, data.seat)
         return request_out(request)
 
-    @get("/seat-requests", opt=READ, summary="Seat requests (filter by status)")
+    @get(
+        "/seat-requests",
+        opt=READ,
+        summary="Seat requests in queue order (filter by status)",
+        dependencies=PAGE,
+    )
     async def list_requests(
         self,
         room_row: Room,
         db_session: AsyncSession,
+        page: Page,
         status: Literal["pending", "approved", "rejected", "cancelled"] | None = None,
     ) -> SeatRequestList:
-        requests = await service.list_requests(db_session, room_row, status)
-        return SeatRequestList(items=[request_out(r) for r in requests])
+        requests, next_cursor = await service.list_requests(db_session, room_row, status, page)
+        return SeatRequestList(items=[request_out(r) for r in requests], next_cursor=next_cursor)
 
     @post(
         "/seat-requests/{request_id:str}/approve",

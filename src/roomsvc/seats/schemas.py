@@ -7,7 +7,10 @@ import msgspec
 
 from roomsvc.types import Actor, Identity, Reason
 
-SeatIndex = Annotated[int, msgspec.Meta(ge=0, le=63)]
+SeatIndex = Annotated[
+    int,
+    msgspec.Meta(ge=0, le=63, description="a seat index, below the room's `seats` (a higher one is a 404)"),
+]
 
 
 class SeatOut(msgspec.Struct):
@@ -60,3 +63,4 @@ class SeatRequestOut(msgspec.Struct):
 
 class SeatRequestList(msgspec.Struct):
     items: list[SeatRequestOut]
+    next_cursor: str | None = None

@@ -17,12 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.auth import Caller
-from roomsvc.db import utcnow
+from roomsvc.db import oldest_first, utcnow
 from roomsvc.errors import Conflict, Forbidden, NotFound
 from roomsvc.moderation import audit, permissions
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.service import RoomAction
 from roomsvc.seats.models import Seat, SeatRequest
+from roomsvc.types import Page
 
 log = structlog.get_logger("roomsvc.seats")
 
@@ -215,11 +216,14 @@ async def create_request(act: RoomAction, identity: str, preferred: int | None) 
     return request
 
 
-async def list_requests(session: AsyncSession, room: Room, status: str | None) -> list[SeatRequest]:
+async def list_requests(
+    session: AsyncSession, room: Room, status: str | None, page: Page
+) -> tuple[list[SeatRequest], str | None]:
+    """A page of the room's seat requests in the order they were made (the queue's order)."""
     query = select(SeatRequest).where(SeatRequest.room_id == room.id)
     if status:
         query = query.where(SeatRequest.status == status)
-    return list((await session.execute(query.order_by(SeatRequest.id))).scalars())
+    return await oldest_first(session, query, SeatRequest.id, page)
 
 
 async def _pending_request(session: AsyncSession, room: Room, request_id: str) -> SeatRequest:

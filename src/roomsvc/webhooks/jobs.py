@@ -20,6 +20,7 @@ from roomsvc.config import DetectionSettings
 from roomsvc.db import utcnow
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.moderation import bans
+from roomsvc.retention import cutoff, purge
 from roomsvc.rooms.models import Room
 from roomsvc.webhooks import handlers
 from roomsvc.webhooks.models import WebhookEvent
@@ -97,3 +98,14 @@ async def apply_batch(
                 row.outcome = "error"
                 row.processed_at = now
     return len(rows)
+
+
+async def purge_processed(session: AsyncSession, *, days: int, batch: int) -> int:
+    """Retention: delete up to ``batch`` processed webhooks received more than ``days`` days ago (row and
+    body). Their ids stop de-duplicating then, long after LiveKit has stopped retrying (minutes); a webhook
+    not yet processed is never deleted."""
+    before = cutoff(days)
+    if before is None:
+        return 0
+    processed = WebhookEvent.processed_at.is_not(None)
+    return await purge(session, WebhookEvent, WebhookEvent.received_at, before, processed, batch=batch)
