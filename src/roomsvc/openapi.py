@@ -51,6 +51,7 @@ DESCRIPTIONS = {
     410: "Gone (expired or used).",
     413: "Body larger than ROOMSVC_MAX_BODY_BYTES.",
     415: "Unsupported content type.",
+    422: "The `Idempotency-Key` was first used for another request.",
     429: "Rate limited; see Retry-After.",
     502: "LiveKit answered with an unexpected error.",
     503: "A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After.",
@@ -78,6 +79,8 @@ def _statuses(path: str, handler: HTTPRouteHandler, webhook_path: str) -> set[in
     statuses = {400, 401, 403, 404, 429, 502, 503}  # 404: a path or query parameter names nothing
     if writes:
         statuses |= {409, 410, 413}
+    if handler.opt.get(idempotency.OPT):
+        statuses.add(422)  # an Idempotency-Key reused for another request
     return statuses
 
 
