@@ -423,7 +423,12 @@ def add_idempotency_headers(openapi: OpenAPI, app: Litestar) -> None:
         name=idempotency.HEADER,
         param_in=ParamType.HEADER,
         required=False,
-        schema=Schema(type=OpenAPIType.STRING, min_length=1, max_length=idempotency.MAX_KEY_LENGTH),
+        schema=Schema(
+            type=OpenAPIType.STRING,
+            min_length=1,
+            max_length=idempotency.MAX_KEY_LENGTH,
+            pattern=r"^[!-~]+$",  # visible ASCII, as the server checks
+        ),
         description=(
             "Repeat a request safely: the same key with the same body returns the first response "
             "(`Idempotent-Replayed: true`); with another body, 422 `idempotency-key-reused`. Keys last 24 h."

@@ -16,6 +16,10 @@ is still tested) onto one of the window's kind, and scope each valid track sid t
 to. ``window_end`` must be after ``window_start``, a rule between two fields that JSON Schema cannot
 state, so a generator cannot follow it: a pair generated in reverse order is sent in order; an equal
 pair is sent as generated, so the 400 stays tested.
+
+An ``Idempotency-Key`` is per request: the same key with another body is a 422 by design (state the
+schema cannot express, like a taken room name), and generated keys repeat (``0``). A key of a valid
+length gets a unique suffix; replays are tested in tests/integration/test_idempotency.py.
 """
 
 from __future__ import annotations
@@ -109,8 +113,17 @@ def _scored_windows(case: Any) -> None:
             window["track_sid"] = sid[: 64 - len(scope)] + scope
 
 
+def _unique_idempotency_key(case: Any) -> None:
+    headers = case.headers or {}
+    for name, value in list(headers.items()):
+        if name.lower() == "idempotency-key" and isinstance(value, str) and 1 <= len(value) <= 255:
+            suffix = f"-k{next(_counter)}"
+            headers[name] = value[: 255 - len(suffix)] + suffix
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: Any) -> None:
+    _unique_idempotency_key(case)
     key = (str(case.method).upper(), case.path)
     if key == _INGEST and isinstance(case.body, dict):
         _scored_windows(case)
