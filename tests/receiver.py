@@ -8,7 +8,7 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 
 def verify(secret: str, headers: dict[str, str], body: bytes, tolerance: int = 300) -> bool:
@@ -20,7 +20,34 @@ def verify(secret: str, headers: dict[str, str], body: bytes, tolerance: int = 3
     return hmac.compare_digest(headers["roomsvc-signature"], f"v1={expected}")
 
 
-class Receiver:
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that keeps the test output free of access lines."""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+class LoopbackEndpoint:
+    """A threaded HTTP server on a free loopback port, run as a context manager; ``url`` is its /hook."""
+
+    def _serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Receiver(LoopbackEndpoint):
     """Records every delivery; answers 503 while ``failing`` is set, else 200."""
 
     def __init__(self) -> None:
@@ -30,7 +57,7 @@ class Receiver:
         self._lock = threading.Lock()
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 with outer._lock:
@@ -43,23 +70,7 @@ class Receiver:
                 self.send_response(200)
                 self.end_headers()
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def __enter__(self) -> Receiver:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler)
 
     def events(self) -> list[dict[str, Any]]:
         with self._lock:

@@ -14,13 +14,13 @@ import json
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from roomsvc.events.models import DeliveryAttempt, Event, EventDelivery
+from tests.receiver import LoopbackEndpoint, QuietHandler
 from tests.stack import JobsProcess
 from tests.support import eventually
 
@@ -29,7 +29,7 @@ LEASE = 1.5
 LATE = LEASE + 1.0  # the first attempt at each event is answered this long after it arrived
 
 
-class LateFirstAnswer:
+class LateFirstAnswer(LoopbackEndpoint):
     """Answers the first request for each event id after LATE seconds with 503; every later one at once
     with 200. ``accepted`` lists the event ids it acknowledged, in order."""
 
@@ -40,7 +40,7 @@ class LateFirstAnswer:
         self._lock = threading.Lock()
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 event = json.loads(body)
@@ -59,23 +59,7 @@ class LateFirstAnswer:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def __enter__(self) -> LateFirstAnswer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler)
 
     def per_room(self) -> dict[str, list[str]]:
         with self._lock:

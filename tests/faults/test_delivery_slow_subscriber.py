@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -20,6 +19,7 @@ from sqlalchemy import select
 
 from roomsvc.events.models import DeliveryAttempt, EventDelivery, EventSubscription
 from tests.hostile import Hostile
+from tests.receiver import LoopbackEndpoint, QuietHandler
 from tests.stack import ARTIFACTS, JobsProcess
 from tests.support import eventually
 
@@ -30,7 +30,7 @@ CONCURRENCY = 64  # the defaults: 64 send slots per relay, a quarter of them per
 SUBSCRIPTION_CAP = 16
 
 
-class Timed:
+class Timed(LoopbackEndpoint):
     """A healthy subscriber: answers 204 at once and notes when each event arrived."""
 
     def __init__(self) -> None:
@@ -38,7 +38,7 @@ class Timed:
         self._lock = threading.Lock()
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as real receivers do
 
             def do_POST(self) -> None:
@@ -49,23 +49,7 @@ class Timed:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def __enter__(self) -> Timed:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler)
 
     def of(self, rooms: set[str]) -> list[tuple[float, dict[str, Any]]]:
         with self._lock:
