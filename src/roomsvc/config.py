@@ -9,8 +9,9 @@ the frozen objects from it alone; nothing else spells a variable name or a defau
 and checked against it by tests, and tests/unit/test_config_table.py checks that every field of every
 settings object is filled by exactly one entry, so neither side can drift.
 
-Outside dev mode (``ROOMSVC_ENV`` other than ``dev``) a missing or placeholder secret refuses to start,
-naming the variable. Every other invalid value also stops the start with a message naming it.
+Outside dev mode (``ROOMSVC_ENV`` other than ``dev``) a missing or placeholder secret (the dev database
+password included) refuses to start, naming the variable, and so does ``ROOMSVC_DEMO_ENABLED=true``.
+Every other invalid value also stops the start with a message naming it.
 """
 
 from __future__ import annotations
@@ -874,7 +875,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ROOMSVC_DEMO_ENABLED",
         "auto",
-        "Serve the browser demo at /demo: `auto` (on when ROOMSVC_ENV=dev), `true` or `false`.",
+        "Serve the browser demo (and its unauthenticated join) at /demo: `auto` (on when ROOMSVC_ENV=dev),"
+        " `true` or `false`; outside dev, `true` refuses to start.",
         target="demo_enabled",
         parse=Bool(auto=_is_dev),
     ),
@@ -883,7 +885,8 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_ENV = {s.env: s for s in SETTINGS}
 # Variables that were renamed: set under the old name, they stop the start instead of being ignored.
 RENAMED = {"ROOMSVC_DELIVERY_TIMEOUT": "ROOMSVC_EVENT_TIMEOUT"}
-PLACEHOLDER_MARKERS = ("change-me", "changeme", "dev-only", "placeholder")
+# "roomsvc-dev-password" is the database password of docker/compose.yaml's dev default and DATABASE_URL's.
+PLACEHOLDER_MARKERS = ("change-me", "changeme", "dev-only", "placeholder", "roomsvc-dev-password")
 
 
 def _is_placeholder(value: str) -> bool:
@@ -925,6 +928,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     parsed: dict[str, object] = {}
     for setting in SETTINGS:
         parsed[setting.env] = setting.parse(setting, _raw(env, setting), parsed)
+    if mode != "dev" and parsed["ROOMSVC_DEMO_ENABLED"]:
+        # The demo page joins anyone to any room without a caller credential: dev only.
+        raise ConfigError(
+            f"ROOMSVC_DEMO_ENABLED is true with ROOMSVC_ENV={mode}: the demo page and its "
+            "unauthenticated join (/demo) run in dev only; unset it or set it to false"
+        )
 
     top: dict[str, Any] = {}
     groups: dict[str, dict[str, Any]] = {name: {} for name in GROUPS}

@@ -37,6 +37,23 @@ def test_prod_refuses_placeholder_secret_naming_it(name: str) -> None:
         load_settings(_prod_env(**{name: default}))
 
 
+def test_prod_refuses_the_dev_database_password_naming_it() -> None:
+    dev_url = next(s.default for s in SETTINGS if s.env == "DATABASE_URL")
+    assert "roomsvc-dev-password" in dev_url
+    for url in (dev_url, "mysql+aiomysql://roomsvc:roomsvc-dev-password@mysql:3306/roomsvc"):
+        with pytest.raises(ConfigError, match="DATABASE_URL"):
+            load_settings(_prod_env(DATABASE_URL=url))
+    assert load_settings({"DATABASE_URL": dev_url}).is_dev  # dev keeps working
+
+
+def test_prod_refuses_the_demo_naming_the_setting() -> None:
+    with pytest.raises(ConfigError, match="ROOMSVC_DEMO_ENABLED"):
+        load_settings(_prod_env(ROOMSVC_DEMO_ENABLED="true"))
+    assert load_settings(_prod_env()).demo_enabled is False  # `auto` is off outside dev
+    assert load_settings(_prod_env(ROOMSVC_DEMO_ENABLED="false")).demo_enabled is False
+    assert load_settings({"ROOMSVC_DEMO_ENABLED": "true"}).demo_enabled is True
+
+
 def test_prod_refuses_missing_secret_naming_it() -> None:
     env = _prod_env()
     del env["LIVEKIT_API_SECRET"]

