@@ -330,3 +330,56 @@ def test_the_idempotency_key_header_is_documented_on_exactly_the_routes_that_hon
         if any(p["name"] == idempotency.HEADER for p in operation.get("parameters", []))
     }
     assert honouring and documented == honouring
+
+
+def _longest_window(seconds: int) -> dict[str, Any]:
+    """A scored window with every field at its longest, as a generator following the document sends it."""
+    import datetime as dt
+
+    start = dt.datetime(2026, 11, 30, 23, 59, 59, 999_999, dt.timezone(dt.timedelta(hours=-13, minutes=-59)))
+    start += dt.timedelta(seconds=seconds)
+    return {
+        "identity": "i" * 128,
+        "participant_sid": "P" * 64,
+        "track_sid": "T" * 64,
+        "kind": "video",
+        "window_start": start.isoformat(),
+        "window_end": (start + dt.timedelta(seconds=1)).isoformat(),
+        "score": 0.12345678901234568,
+        "smoothed_score": 2.2250738585072014e-308,
+        "state": "suspicious",
+        "model_id": 2**63 - 1,
+    }
+
+
+def test_the_largest_batch_of_scored_windows_fits_the_routes_body_limit(
+    built: tuple[Any, dict[str, Any]], document: dict[str, Any]
+) -> None:
+    """`make fuzz` warned "schema validation mismatch" on POST …/detections: the document allowed 500
+    windows, but ROOMSVC_MAX_BODY_BYTES (64 KiB) answered 413 to a batch of far fewer long ones."""
+    import json
+
+    from litestar.handlers import HTTPRouteHandler
+
+    from roomsvc.detection.schemas import MAX_BATCH_BYTES, MAX_BATCH_WINDOWS, WindowBatch
+
+    app, _ = built
+    windows = document["components"]["schemas"]["WindowBatch"]["properties"]["windows"]
+    assert windows["maxItems"] == MAX_BATCH_WINDOWS
+    assert windows["x-max-body-bytes"] == MAX_BATCH_BYTES and str(MAX_BATCH_BYTES) in windows["description"]
+    batch = {
+        "job_id": "j" * 64,
+        "room_sid": "R" * 64,
+        "windows": [_longest_window(n) for n in range(MAX_BATCH_WINDOWS)],
+    }
+    msgspec.convert(batch, WindowBatch)  # valid by the document's own rules
+    size = len(json.dumps(batch).encode())  # Python's separators: ", " and ": "
+    assert size > app.request_max_body_size, "the limit this route must not inherit"
+    limits = {
+        handler.resolve_request_max_body_size()
+        for route in app.routes
+        if route.path == "/v1/rooms/{room:str}/detections"
+        for handler in getattr(route, "route_handlers", ())
+        if isinstance(handler, HTTPRouteHandler) and "POST" in handler.http_methods
+    }
+    assert limits == {MAX_BATCH_BYTES} and size < MAX_BATCH_BYTES

@@ -197,10 +197,26 @@ class WindowIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     model_id: Annotated[int, msgspec.Meta(ge=1)]
 
 
+# The scored windows route's own body limit, instead of ROOMSVC_MAX_BODY_BYTES (64 KiB by default): 500
+# windows with every field at its longest are about 270 kB of JSON, and even the worker's batches of 200
+# windows can pass 64 KiB with long identities.
+MAX_BATCH_BYTES = 1024 * 1024
+MAX_BATCH_WINDOWS = 500
+
+
 class WindowBatch(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     job_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     room_sid: Sid
-    windows: Annotated[list[WindowIn], msgspec.Meta(min_length=1, max_length=500)]
+    windows: Annotated[
+        list[WindowIn],
+        msgspec.Meta(
+            min_length=1,
+            max_length=MAX_BATCH_WINDOWS,
+            description=f"the whole body is at most {MAX_BATCH_BYTES} bytes (413), this route's own limit "
+            "in place of ROOMSVC_MAX_BODY_BYTES: room for the most windows with every field at its longest",
+            extra_json_schema={"x-max-body-bytes": MAX_BATCH_BYTES},
+        ),
+    ]
 
 
 class AlertOut(msgspec.Struct):
