@@ -253,6 +253,28 @@ def offline_latency() -> dict[str, Any]:
 # --- live ---------------------------------------------------------------------------------------------
 
 
+async def _operator_credential(settings: Any) -> tuple[str, str]:
+    """Create or reset the bench's operator credential (dev databases only: bench runs on the dev stack)."""
+    from roomsvc.credentials import service as credential_service
+    from roomsvc.db import create_engine, create_session_factory
+
+    credential_id, secret = "cred_bench_ops", "bench-operator-secret-0123456789abcdef"
+    engine = create_engine(settings.database)
+    try:
+        async with create_session_factory(engine)() as session, session.begin():
+            await credential_service.upsert_credential(
+                session,
+                master_key=settings.secret_key,
+                public_id=credential_id,
+                secret=secret,
+                name="bench operator",
+                scopes=credential_service.ALL_SCOPES,
+            )
+    finally:
+        await engine.dispose()
+    return credential_id, secret
+
+
 async def live(rounds: int) -> dict[str, Any]:
     import httpx
     from livekit import rtc
@@ -280,20 +302,22 @@ async def live(rounds: int) -> dict[str, Any]:
                 [sys.executable, "-m", "roomsvc", *argv], env=env, stdout=log_file, stderr=subprocess.STDOUT
             )
         )
+    # The bench registers a model (the registry belongs to no project): an operator credential, acting in
+    # project `default` like the dev credential.
+    credential_id, secret = await _operator_credential(settings)
     token = mint_caller_token(
-        credential_id=settings.caller_auth.dev_credential_id,
-        secret=settings.caller_auth.dev_credential_secret,
+        credential_id=credential_id,
+        secret=secret,
         audience=settings.caller_auth.audience,
-        scopes=["rooms:read", "rooms:write", "detection", "admin"],
+        scopes=["rooms:read", "rooms:write", "detection", "admin", "platform"],
         ttl=3600,
     )
+    headers = {"Authorization": f"Bearer {token}", "Roomsvc-Project": "default"}
     latencies: list[float] = []
     restored: dict[str, Any] = {}
     floor_id: int | None = None
     try:
-        async with httpx.AsyncClient(
-            base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=20
-        ) as api:
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=20) as api:
             for _ in range(150):
                 with contextlib.suppress(httpx.HTTPError):
                     if (await api.get("/healthz")).status_code == 200:
@@ -325,9 +349,7 @@ async def live(rounds: int) -> dict[str, Any]:
                 latencies.append(await _live_round(api, rtc, synthetic))
     finally:
         with contextlib.suppress(Exception):
-            async with httpx.AsyncClient(
-                base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=20
-            ) as api:
+            async with httpx.AsyncClient(base_url=base, headers=headers, timeout=20) as api:
                 if restored:
                     await api.patch(f"/v1/detection/models/{restored['id']}", json={"active": True})
                 elif floor_id is not None:  # nothing was active before: leave nothing active

@@ -187,6 +187,44 @@ async def api(api_server: str, caller_token: Any) -> AsyncIterator[httpx.AsyncCl
         yield client
 
 
+PLATFORM_CREDENTIAL_ID = "cred_platform_test"
+
+
+@pytest.fixture(scope="session")
+async def platform_token(migrated_db: str, session_factory: Any, settings: Any) -> str:
+    """A caller JWT (1 h) of an operator credential: every scope, `platform` included. Requests with it
+    name their project in `Roomsvc-Project` (the tests' is `default`)."""
+    from roomsvc.auth import mint_caller_token
+    from roomsvc.credentials import service as credential_service
+
+    secret = "platform-test-secret-0123456789abcdef"
+    async with session_factory() as session, session.begin():
+        await credential_service.upsert_credential(
+            session,
+            master_key=settings.secret_key,
+            public_id=PLATFORM_CREDENTIAL_ID,
+            secret=secret,
+            name="test operator",
+            scopes=credential_service.ALL_SCOPES,
+        )
+    return mint_caller_token(
+        credential_id=PLATFORM_CREDENTIAL_ID,
+        secret=secret,
+        audience=settings.caller_auth.audience,
+        scopes=list(credential_service.ALL_SCOPES),
+        ttl=3600,
+    )
+
+
+@pytest.fixture(scope="session")
+async def platform_api(api_server: str, platform_token: str) -> AsyncIterator[httpx.AsyncClient]:
+    """httpx client for the operator credential acting in project `default`: what changes the detection
+    model registry, which belongs to no project."""
+    headers = {"Authorization": f"Bearer {platform_token}", "Roomsvc-Project": "default"}
+    async with httpx.AsyncClient(base_url=api_server, headers=headers, timeout=20) as client:
+        yield client
+
+
 @pytest.fixture(scope="session")
 async def anon(api_server: str) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=api_server, timeout=20) as client:

@@ -30,7 +30,7 @@ from typing import Any
 
 from roomsvc.config import LiveKitSettings
 from roomsvc.errors import LiveKitError, LiveKitUnavailable
-from roomsvc.livekit import Grants, LiveKitNotFound, LiveKitParticipant, LiveKitRoom
+from roomsvc.livekit import Grants, LiveKitGateway, LiveKitNotFound, LiveKitParticipant, LiveKitRoom
 
 # Our method name → the LiveKit API call the real gateway reports to its ``observer``.
 TWIRP_METHODS = {
@@ -106,6 +106,7 @@ class FakeLiveKitGateway:
         self.removed: list[tuple[str, str]] = []
         self.sent: list[SentData] = []
         self._down = False
+        self._misses = 0
         self._failures: dict[str, list[BaseException]] = {}
         self._ids = itertools.count(1)
 
@@ -118,7 +119,9 @@ class FakeLiveKitGateway:
     @down.setter
     def down(self, value: bool) -> None:
         self._down = value
-        # As if the real gateway's monitor had just pinged: ensure_available() follows at once.
+        # As if the real gateway's monitor had just pinged a server that refuses connections (or
+        # answers again): ensure_available() follows at once.
+        self._misses = 0
         self.available = not value
 
     def fail_next(self, method: str, exc: BaseException, *, times: int = 1) -> None:
@@ -128,6 +131,10 @@ class FakeLiveKitGateway:
                 f"{method!r} is not a LiveKit call of the gateway: one of {sorted(TWIRP_METHODS)}"
             )
         self._failures.setdefault(method, []).extend([exc] * times)
+
+    # The real gateway's rule for `available`: ``down`` is a refused connection (down at once); a
+    # queued LiveKitUnavailable is a timeout-like miss (down after two in a row).
+    _note = LiveKitGateway._note
 
     def _enter(self, method: str) -> None:
         """Every call starts here: record it, then fail if told to (down, or a queued failure)."""
@@ -143,7 +150,7 @@ class FakeLiveKitGateway:
                 outcome = "unavailable" if isinstance(exc, LiveKitUnavailable) else "error"
                 raise exc
         finally:
-            self.available = outcome != "unavailable"
+            self._note(outcome, refused=self._down)
             if self.observer is not None:
                 self.observer(TWIRP_METHODS[method], 0.0, outcome)
 
@@ -172,6 +179,9 @@ class FakeLiveKitGateway:
             can_publish=grants.can_publish,
             can_subscribe=grants.can_subscribe,
             can_publish_sources=grants.can_publish_sources,
+            can_publish_data=grants.can_publish_data,
+            hidden=grants.hidden,
+            can_update_metadata=grants.can_update_own_metadata,
         )
         self.participants.setdefault(room, {})[identity] = participant
         self._count(room)
@@ -328,6 +338,9 @@ class FakeLiveKitGateway:
                 can_publish=grants.can_publish,
                 can_subscribe=grants.can_subscribe,
                 can_publish_sources=grants.can_publish_sources if grants.can_publish else (),
+                can_publish_data=grants.can_publish_data,
+                hidden=grants.hidden,
+                can_update_metadata=grants.can_update_own_metadata,
             )
         if name is not None:
             changed = replace(changed, name=name)

@@ -12,6 +12,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 T = TypeVar("T")
 
 
+# The project migration 0006_projects creates first (`default`), where the dev credential and the
+# tests' rows live.
+DEFAULT_PROJECT_ID = 1
+
+
 async def drop_all_tables(url: str) -> None:
     """Leave the test database empty (every table dropped), so migrations start from nothing."""
     engine = create_async_engine(url)
@@ -60,3 +65,13 @@ def problem(response: Any, status: int, code: str) -> dict[str, Any]:
     assert body["code"] == code
     assert body["detail"]
     return body
+
+
+async def make_admin(api: Any, room: str, identity: str, *, owner: str) -> None:
+    """Grant ``admin`` the one way there is: the moderation role route, the room's ``owner`` acting
+    (the join route, a participant PATCH and a rooms:write invitation refuse ``role: admin``)."""
+    response = await api.post(
+        f"/v1/rooms/{room}/participants/{identity}/role", json={"role": "admin", "actor": owner}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["role"] == "admin"

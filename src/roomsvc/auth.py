@@ -34,8 +34,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc.config import CallerAuthSettings
 from roomsvc.credentials import service as credential_service
+from roomsvc.credentials.models import PROJECT_HEADER as PROJECT_HEADER  # re-exported
+from roomsvc.credentials.models import PROJECT_ID_PATTERN
 from roomsvc.credentials.tokens import mint_caller_token as mint_caller_token  # re-exported
-from roomsvc.errors import AppError, Forbidden, Unauthenticated
+from roomsvc.errors import AppError, BadRequest, Forbidden, NotFound, Unauthenticated
 
 log = structlog.get_logger("roomsvc.auth")
 CREDENTIAL_CACHE_SECONDS = 30.0
@@ -51,18 +53,45 @@ class CredentialUnusable(AppError):
     title = "Credential unusable"
 
 
+PROJECT_PATTERN = re.compile(PROJECT_ID_PATTERN)
+_PROJECT_HEADER_BYTES = PROJECT_HEADER.lower().encode()
+
+
+class ProjectRequired(AppError, status=400, code="project-required", title="Project required"):
+    pass
+
+
 @dataclass(frozen=True)
 class Caller:
     credential_id: str
     scopes: frozenset[str]
     expires_at: float | None = None  # the token's `exp` (Unix time); None for callers not from a token
+    # The project the request acts in: the credential's own, or for a `platform` caller the one its
+    # `Roomsvc-Project` header names (None when it names none: project-independent routes only).
+    project_id: int | None = None
+    project: str | None = None
 
     def has(self, scope: str) -> bool:
+        if scope == "platform":  # never implied by `admin`: admin is every scope *within* a project
+            return scope in self.scopes
         return scope in self.scopes or "admin" in self.scopes
 
     @property
     def is_admin(self) -> bool:
         return "admin" in self.scopes
+
+    @property
+    def is_platform(self) -> bool:
+        return "platform" in self.scopes
+
+    def require_project(self) -> int:
+        """The id of the project this request acts in; 400 for a platform caller that named none."""
+        if self.project_id is None:
+            raise ProjectRequired(
+                f"A platform caller must name the project it acts in: send the `{PROJECT_HEADER}` header.",
+                field=PROJECT_HEADER,
+            )
+        return self.project_id
 
 
 @dataclass(frozen=True)
@@ -71,6 +100,8 @@ class _CachedCredential:
     scopes: frozenset[str]
     revoked: bool
     fetched_at: float
+    project_id: int = 0
+    project: str = ""
 
 
 class CredentialStore:
@@ -87,7 +118,21 @@ class CredentialStore:
         self._master_key = master_key
         self._max_entries = max_entries
         self._cache: OrderedDict[str, tuple[_CachedCredential | None, float]] = OrderedDict()
+        self._projects: dict[str, tuple[int | None, float]] = {}
         self.lookups = 0  # MySQL lookups made (cache misses)
+
+    async def project_id(self, public_id: str, max_age: float = CREDENTIAL_CACHE_SECONDS) -> int | None:
+        """A project's internal id by its public id (cached like credentials; None if there is none)."""
+        now = time.monotonic()
+        hit = self._projects.get(public_id)
+        if hit is not None and now - hit[1] < max_age:
+            return hit[0]
+        async with self._session_factory() as session:
+            project = await credential_service.get_project(session, public_id)
+        if len(self._projects) >= self._max_entries:
+            self._projects.clear()
+        self._projects[public_id] = (project.id if project is not None else None, now)
+        return project.id if project is not None else None
 
     def cached(self, public_id: str, max_age: float = CREDENTIAL_CACHE_SECONDS) -> bool:
         hit = self._cache.get(public_id)
@@ -111,9 +156,10 @@ class CredentialStore:
             before_lookup()
         self.lookups += 1
         async with self._session_factory() as session:
-            row = await credential_service.get_by_public_id(session, public_id)
+            found = await credential_service.get_with_project(session, public_id)
         entry = None
-        if row is not None:
+        if found is not None:
+            row, project = found
             try:
                 secret = credential_service.open_secret(self._master_key, row.secret_ciphertext, public_id)
             except ValueError:
@@ -128,6 +174,8 @@ class CredentialStore:
                 scopes=row.scope_set,
                 revoked=row.revoked_at is not None,
                 fetched_at=now,
+                project_id=row.project_id,
+                project=project,
             )
         self._cache[public_id] = (entry, now)
         self._cache.move_to_end(public_id)
@@ -212,7 +260,41 @@ async def authenticate(
     if not isinstance(requested, str):
         raise Unauthenticated("`scope` must be a space-separated string.", code="invalid-token")
     scopes = frozenset(requested.split()) & credential.scopes if requested else credential.scopes
-    return Caller(credential_id=kid, scopes=scopes, expires_at=float(claims["exp"]))
+    return Caller(
+        credential_id=kid,
+        scopes=scopes,
+        expires_at=float(claims["exp"]),
+        project_id=credential.project_id,
+        project=credential.project,
+    )
+
+
+async def act_in_project(caller: Caller, named: str | None, store: CredentialStore) -> Caller:
+    """The caller, in the project the request acts in.
+
+    A project caller acts in its credential's project; naming another one in ``Roomsvc-Project`` is refused
+    (403), never silently ignored. A ``platform`` caller acts in the project it names (404 for an unknown
+    one, exactly as for an unknown room), or in none.
+    """
+    if named is not None and not PROJECT_PATTERN.fullmatch(named):
+        raise BadRequest(
+            f"`{PROJECT_HEADER}` must be a project id: 1-32 lowercase letters, digits and `-`.",
+            field=PROJECT_HEADER,
+        )
+    if not caller.is_platform:
+        if named is not None and named != caller.project:
+            raise Forbidden(
+                f"This credential belongs to project {caller.project!r}; it cannot act in {named!r}.",
+                code="project-mismatch",
+                field=PROJECT_HEADER,
+            )
+        return caller
+    if named is None:
+        return Caller(caller.credential_id, caller.scopes, caller.expires_at, None, None)
+    project_id = await store.project_id(named)
+    if project_id is None:
+        raise NotFound(f"No project {named!r}.", field=PROJECT_HEADER)
+    return Caller(caller.credential_id, caller.scopes, caller.expires_at, project_id, named)
 
 
 def require_scopes(caller: Caller, needed: tuple[str, ...]) -> None:
@@ -238,11 +320,12 @@ class CallerAuthMiddleware:
             return
         litestar_app: Any = scope["app"]
         state = litestar_app.state
-        header = None
+        header = named_project = None
         for name, value in scope["headers"]:
             if name == b"authorization":
                 header = value.decode("latin-1")
-                break
+            elif name == _PROJECT_HEADER_BYTES:
+                named_project = value.decode("latin-1")
         client = scope.get("client")
         address = client[0] if client else "unknown"
         preauth = state.preauth_limiter  # ratelimit.ClientLimiter (a sibling module: not imported)
@@ -259,6 +342,7 @@ class CallerAuthMiddleware:
                 raise
             opt = scope["route_handler"].opt
             require_scopes(caller, opt.get("scopes", ()))
+            caller = await act_in_project(caller, named_project, state.credential_store)
             scope["state"]["caller_id"] = caller.credential_id
             structlog.contextvars.bind_contextvars(caller=caller.credential_id)
             await state.rate_limiter.check(caller.credential_id, opt.get("rate_bucket", "default"))

@@ -94,16 +94,23 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_reconcile(args: argparse.Namespace, settings: Settings) -> int:
+    from roomsvc.calls.jobs import completer
     from roomsvc.calls.reconcile import reconcile
     from roomsvc.db import create_engine, create_session_factory
     from roomsvc.livekit import LiveKitGateway
+    from roomsvc.types import livekit_room_name
 
     async def once() -> dict[str, int]:
         engine = create_engine(settings.database)
         gateway = LiveKitGateway(settings.livekit)
         try:
+            names = [livekit_room_name(args.project, room) for room in args.room] if args.room else None
             report = await reconcile(
-                create_session_factory(engine), gateway, grace=args.grace, rooms=args.room
+                create_session_factory(engine),
+                gateway,
+                grace=args.grace,
+                rooms=names,
+                complete_pending=completer(settings.detection),
             )
         finally:
             await gateway.aclose()
@@ -122,14 +129,29 @@ def cmd_credentials(args: argparse.Namespace, settings: Settings) -> int:
 
         async def create(session: AsyncSession) -> tuple[CallerCredential, str]:
             return await service.create_credential(
-                session, master_key=settings.secret_key, name=args.name, scopes=args.scopes.split(",")
+                session,
+                master_key=settings.secret_key,
+                name=args.name,
+                scopes=args.scopes.split(","),
+                project=args.project,
             )
 
         credential, secret = asyncio.run(_with_session(settings, create))  # type: ignore[misc]
-        print(f"id:     {credential.public_id}")
-        print(f"secret: {secret}")
-        print(f"scopes: {credential.scopes}")
+        print(f"id:      {credential.public_id}")
+        print(f"secret:  {secret}")
+        print(f"scopes:  {credential.scopes}")
+        print(f"project: {args.project}")
         print("The secret is shown once; store it now.")
+        return 0
+    if args.credentials_command == "create-project":
+        created = asyncio.run(
+            _with_session(settings, lambda s: service.create_project(s, args.id, args.name or ""))
+        )
+        print(f"project {created.public_id} created")
+        return 0
+    if args.credentials_command == "list-projects":
+        for each in asyncio.run(_with_session(settings, service.list_projects)):
+            print(f"{each.public_id}\t{each.name}")
         return 0
     if args.credentials_command == "bootstrap-dev":
         if not settings.is_dev:
@@ -137,16 +159,17 @@ def cmd_credentials(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         auth, detection = settings.caller_auth, settings.detection
         dev_id, worker_id = auth.dev_credential_id, detection.worker_credential_id
-        _bootstrap(settings, dev_id, auth.dev_credential_secret, "dev", list(service.ALL_SCOPES))
-        print(f"dev caller credential {dev_id} ready (all scopes)")
-        _bootstrap(settings, worker_id, detection.worker_credential_secret, "detection worker", ["detection"])
-        print(f"worker caller credential {worker_id} ready (detection)")
+        _bootstrap(settings, dev_id, auth.dev_credential_secret, "dev", list(service.PROJECT_SCOPES))
+        print(f"dev caller credential {dev_id} ready (every scope of project default)")
+        worker_scopes = ["detection", "platform"]  # one worker serves every project
+        _bootstrap(settings, worker_id, detection.worker_credential_secret, "detection worker", worker_scopes)
+        print(f"worker caller credential {worker_id} ready (detection, platform)")
         return 0
     if args.credentials_command == "list":
         rows = asyncio.run(_with_session(settings, service.list_credentials))
-        for row in rows:
+        for row, project in rows:
             state = "revoked" if row.revoked_at else "active"
-            print(f"{row.public_id}\t{row.name}\t{row.scopes}\t{state}")
+            print(f"{row.public_id}\t{project}\t{row.name}\t{row.scopes}\t{state}")
         return 0
     if args.credentials_command == "revoke":
         asyncio.run(_with_session(settings, lambda s: service.revoke_credential(s, args.id)))
@@ -174,10 +197,10 @@ def _bootstrap(settings: Settings, public_id: str, secret: str, name: str, scope
 
 def cmd_caller_token(args: argparse.Namespace, settings: Settings) -> int:
     from roomsvc.auth import mint_caller_token
-    from roomsvc.credentials.service import ALL_SCOPES
+    from roomsvc.credentials.service import PROJECT_SCOPES
 
     auth = settings.caller_auth
-    scopes = args.scope or list(ALL_SCOPES)
+    scopes = args.scope or list(PROJECT_SCOPES)
     ttl = min(args.ttl, auth.max_ttl)
     print(
         mint_caller_token(
@@ -216,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     reconcile = sub.add_parser("reconcile", help="reconcile records with LiveKit once, now")
     reconcile.add_argument("--room", action="append", help="only this room; repeat for several")
+    reconcile.add_argument("--project", default="default", help="the project of the --room names")
     reconcile.add_argument("--grace", type=float, default=0.0, help="skip records younger than this (s)")
     reconcile.set_defaults(handler=cmd_reconcile)
 
@@ -224,6 +248,11 @@ def build_parser() -> argparse.ArgumentParser:
     create = creds.add_parser("create", help="create a credential; prints its id and secret once")
     create.add_argument("--name", required=True)
     create.add_argument("--scopes", required=True, help="comma-separated, e.g. rooms:read,rooms:write")
+    create.add_argument("--project", default="default", help="the project it belongs to (default: default)")
+    new_project = creds.add_parser("create-project", help="create a project (a tenant)")
+    new_project.add_argument("id", help="lowercase letters, digits and -, at most 32 (e.g. acme)")
+    new_project.add_argument("--name", help="a display name")
+    creds.add_parser("list-projects", help="list projects")
     creds.add_parser("list", help="list credentials (never their secrets)")
     revoke = creds.add_parser("revoke", help="revoke a credential")
     revoke.add_argument("id")

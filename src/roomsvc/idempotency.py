@@ -5,7 +5,7 @@ route, a request with the header goes through one mechanism, the request's own t
 
 1. :func:`provide_session` (the app's ``db_session`` dependency) opens the request's session and, before
    the handler runs, inserts the key's row ``(credential, key, fingerprint)`` in that transaction. The
-   fingerprint is a SHA-256 of the method, path, query and the body's bytes.
+   fingerprint is a SHA-256 of the method, path, query, the body's bytes and the project.
 2. The handler does its work in the same transaction. :func:`store_response` (the app's after-request
    hook, which runs before the edge commits) writes the response's status and body to the row.
 3. The edge commits both together, or rolls both back: a key never exists without its effect, and an
@@ -100,9 +100,11 @@ class _Claim:
 _current: ContextVar[_Claim | None] = ContextVar("roomsvc_idempotency", default=None)
 
 
-def fingerprint(method: str, path: str, query: bytes, body: bytes) -> str:
+def fingerprint(method: str, path: str, query: bytes, body: bytes, project: str = "") -> str:
+    """The request a key was used for. The project is part of it: a platform credential that sends one key
+    to two projects gets 422 for the second, never the first project's response."""
     digest = hashlib.sha256()
-    for part in (method.upper().encode(), path.encode(), query, body):
+    for part in (method.upper().encode(), path.encode(), query, body, project.encode()):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
@@ -155,7 +157,11 @@ async def _claim(session: AsyncSession, request: Request[Any, Any, Any], key: st
     422 (another request's key) or 409 (the first is still running after the lock wait)."""
     credential = str(request.user.credential_id)
     print_ = fingerprint(
-        request.method, request.url.path, request.scope["query_string"], await request.body()
+        request.method,
+        request.url.path,
+        request.scope["query_string"],
+        await request.body(),
+        str(request.user.project or ""),
     )
     ttl = float(request.app.state.settings.retention.idempotency_ttl)
     for _ in range(3):

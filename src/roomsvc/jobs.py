@@ -85,7 +85,12 @@ def jobs_table(settings: Settings, gateway: LiveKitGateway, http: httpx.AsyncCli
         table.append(
             Job.owning_transaction(
                 "reconciler",
-                partial(calls_jobs.reconcile, gateway=gateway, grace=settings.jobs.reconcile_grace),
+                partial(
+                    calls_jobs.reconcile,
+                    gateway=gateway,
+                    grace=settings.jobs.reconcile_grace,
+                    detection=settings.detection,
+                ),
                 every=interval,
                 drain=False,
                 first_after=interval,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import errno
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from roomsvc.errors import LiveKitError, LiveKitUnavailable, NotFound
 
 log = structlog.get_logger("roomsvc.livekit")
 T = TypeVar("T")
+# Consecutive calls (the monitor pings every 2 s) that must miss LiveKit before joins are refused.
+MISSES_BEFORE_DOWN = 2
 
 SOURCE_TO_PROTO = {
     "camera": lkapi.TrackSource.CAMERA,
@@ -83,6 +86,62 @@ class Grants:
 
 
 @dataclass(frozen=True)
+class Permission:
+    """A live participant's permission set, normalized so two equal sets compare equal.
+
+    Only what ``ParticipantPermission`` holds (``room_admin`` is a token grant that UpdateParticipant
+    cannot change). No publishing means no sources; publishing with an empty source list means every
+    source (LiveKit's reading of an empty ``can_publish_sources``).
+    """
+
+    can_subscribe: bool
+    can_publish: bool
+    can_publish_data: bool
+    can_publish_sources: frozenset[str]
+    hidden: bool = False
+    can_update_metadata: bool = False
+
+    @classmethod
+    def normalized(
+        cls,
+        *,
+        can_subscribe: bool,
+        can_publish: bool,
+        can_publish_data: bool,
+        can_publish_sources: Sequence[str] = (),
+        hidden: bool = False,
+        can_update_metadata: bool = False,
+    ) -> Permission:
+        if not can_publish:
+            sources: frozenset[str] = frozenset()
+        else:
+            sources = frozenset(can_publish_sources) or frozenset(SOURCE_TO_PROTO)
+        return cls(can_subscribe, can_publish, can_publish_data, sources, hidden, can_update_metadata)
+
+    @classmethod
+    def of(cls, grants: Grants) -> Permission:
+        """What LiveKit holds after ``UpdateParticipant(grants)`` (or a join with a token of them)."""
+        return cls.normalized(
+            can_subscribe=grants.can_subscribe,
+            can_publish=grants.can_publish,
+            can_publish_data=grants.can_publish_data,
+            can_publish_sources=grants.can_publish_sources,
+            hidden=grants.hidden,
+            can_update_metadata=grants.can_update_own_metadata,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "can_subscribe": self.can_subscribe,
+            "can_publish": self.can_publish,
+            "can_publish_data": self.can_publish_data,
+            "can_publish_sources": sorted(self.can_publish_sources),
+            "hidden": self.hidden,
+            "can_update_metadata": self.can_update_metadata,
+        }
+
+
+@dataclass(frozen=True)
 class LiveKitRoom:
     name: str
     sid: str
@@ -116,6 +175,20 @@ class LiveKitParticipant:
     can_publish_sources: tuple[str, ...]
     tracks: tuple[LiveKitTrack, ...] = field(default_factory=tuple)
     attributes: dict[str, str] = field(default_factory=dict)
+    can_publish_data: bool = False
+    hidden: bool = False
+    can_update_metadata: bool = False
+
+    @property
+    def permission(self) -> Permission:
+        return Permission.normalized(
+            can_subscribe=self.can_subscribe,
+            can_publish=self.can_publish,
+            can_publish_data=self.can_publish_data,
+            can_publish_sources=self.can_publish_sources,
+            hidden=self.hidden,
+            can_update_metadata=self.can_update_metadata,
+        )
 
 
 def _ts(seconds: int, millis: int = 0) -> dt.datetime | None:
@@ -163,6 +236,9 @@ def _participant(p: Any) -> LiveKitParticipant:
             for t in p.tracks
         ),
         attributes=dict(p.attributes),
+        can_publish_data=perm.can_publish_data,
+        hidden=perm.hidden,
+        can_update_metadata=perm.can_update_metadata,
     )
 
 
@@ -186,8 +262,9 @@ class LiveKitGateway:
         self.settings = settings
         self._api: lkapi.LiveKitAPI | None = None
         self.observer: Callable[[str, float, str], None] | None = None
-        # Last known reachability, from every call and from :meth:`monitor`'s periodic ping.
+        # Last known reachability, from every call and from :meth:`monitor`'s periodic ping (see _note).
         self.available = True
+        self._misses = 0  # consecutive calls that found LiveKit unreachable
 
     @property
     def client(self) -> lkapi.LiveKitAPI:
@@ -210,6 +287,7 @@ class LiveKitGateway:
     async def _call(self, method: str, factory: Callable[[], Awaitable[T]]) -> T:
         started = time.perf_counter()
         outcome = "ok"
+        refused = False
         try:
             return await factory()
         except lkapi.TwirpError as exc:
@@ -229,11 +307,12 @@ class LiveKitGateway:
             raise LiveKitError(f"LiveKit refused {method}: {exc.message}", livekit_code=exc.code) from None
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             outcome = "unavailable"
+            refused = isinstance(exc, OSError) and exc.errno == errno.ECONNREFUSED
             log.warning("livekit.unavailable", method=method, error=type(exc).__name__)
             raise LiveKitUnavailable("LiveKit is unreachable; retry shortly.") from None
         finally:
             elapsed = time.perf_counter() - started
-            self.available = outcome != "unavailable"
+            self._note(outcome, refused=refused)
             # Inside a request the bound request_id lands on this line, tying the call to the request
             # (livekit-api sends its own random X-Livekit-Request-Id per call; it cannot carry ours).
             # Outside one (the monitor's pings, jobs) it is debug, to keep periodic calls quiet.
@@ -241,6 +320,26 @@ class LiveKitGateway:
             emit("livekit.call", method=method, outcome=outcome, duration_ms=round(elapsed * 1000, 2))
             if self.observer is not None:
                 self.observer(method, elapsed, outcome)
+
+    def _note(self, outcome: str, *, refused: bool) -> None:
+        """Update :attr:`available` from one call's outcome.
+
+        A refused connection (nothing listens on LiveKit's port) marks LiveKit down at once. Any other
+        failure to reach it (a timeout, a dropped connection, a 5xx) can also come from our own event
+        loop or the host being saturated (a ping that waited for the CPU, not for LiveKit), so it takes
+        ``MISSES_BEFORE_DOWN`` in a row. Any answer from LiveKit (even an error) marks it up at once.
+        """
+        if outcome != "unavailable":
+            if not self.available:
+                log.info("livekit.up", misses=self._misses)
+            self._misses = 0
+            self.available = True
+            return
+        self._misses += 1
+        if refused or self._misses >= MISSES_BEFORE_DOWN:
+            if self.available:
+                log.warning("livekit.down", misses=self._misses, refused=refused)
+            self.available = False
 
     def ensure_available(self) -> None:
         """Refuse work that needs LiveKit (a join token is useless without it) while it is known down."""

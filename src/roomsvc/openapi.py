@@ -25,6 +25,7 @@ from litestar.response import ServerSentEvent
 
 from roomsvc import idempotency
 from roomsvc.config import Settings
+from roomsvc.credentials.models import PROJECT_HEADER, PROJECT_ID_PATTERN
 from roomsvc.errors import PROBLEM_MEDIA_TYPE
 
 CALLER_SECURITY: list[dict[str, list[str]]] = [{"callerJWT": []}]
@@ -414,6 +415,25 @@ def complete_document(openapi: OpenAPI, app: Litestar) -> None:
     openapi.components.schemas = schemas
     add_links(openapi)
     add_idempotency_headers(openapi, app)
+    add_project_header(openapi)
+
+
+def add_project_header(openapi: OpenAPI) -> None:
+    """Document the optional ``Roomsvc-Project`` header on every /v1 operation (auth.act_in_project)."""
+    header = Parameter(
+        name=PROJECT_HEADER,
+        param_in=ParamType.HEADER,
+        required=False,
+        schema=Schema(type=OpenAPIType.STRING, min_length=1, max_length=32, pattern=PROJECT_ID_PATTERN),
+        description=(
+            "The project the request acts in. Required from `platform` credentials on project routes "
+            "(400 `project-required` without it; 404 for an unknown project); a project credential may "
+            "only name its own project (403 `project-mismatch`)."
+        ),
+    )
+    for (_, path), operation in _operations(openapi).items():
+        if path.startswith("/v1/"):
+            operation.parameters = [*(operation.parameters or []), header]
 
 
 def add_idempotency_headers(openapi: OpenAPI, app: Litestar) -> None:

@@ -58,6 +58,8 @@ def _print_room(room: dict[str, Any]) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     base = (args.url or settings.public_url).rstrip("/")
     headers = {"Authorization": f"Bearer {_token(args, settings)}"}
+    if args.project:  # a platform token acts in the project it names; a project token only in its own
+        headers["Roomsvc-Project"] = args.project
     try:
         with httpx.Client(base_url=base, headers=headers, timeout=args.timeout) as client:
             return _dispatch(args, client)
@@ -115,6 +117,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     common.add_argument("--token", help="caller JWT (default: one signed with the dev caller credential)")
     common.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
     common.add_argument("--json", action="store_true", help="print the API's JSON")
+    common.add_argument(
+        "--project", help="the project to act in (platform tokens; a project's token acts in its own)"
+    )
     rooms: argparse.ArgumentParser = sub.add_parser("rooms", help="list, create or end rooms through the API")
     commands = rooms.add_subparsers(dest="rooms_command", required=True)
     listing = commands.add_parser("list", parents=[common], help="rooms, newest first")

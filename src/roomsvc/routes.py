@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from litestar import Request
 from litestar.di import Provide
 from litestar.params import Parameter
 
@@ -22,6 +23,8 @@ MODERATE: dict[str, Any] = {"scopes": ("moderation",)}
 EVENTS: dict[str, Any] = {"scopes": ("events",)}
 DETECTION: dict[str, Any] = {"scopes": ("detection",)}
 ADMIN: dict[str, Any] = {"scopes": ("admin",)}
+# What belongs to no project (the detection model registry): operators only.
+PLATFORM: dict[str, Any] = {"scopes": ("platform",)}
 # Added to a POST that creates something: an ``Idempotency-Key`` header makes a retry replay the first
 # response (roomsvc.idempotency; docs/api.md lists the routes).
 IDEMPOTENT: dict[str, Any] = {idempotency.OPT: True}
@@ -34,3 +37,14 @@ async def provide_page(cursor: str | None = None, limit: PageSize = 50) -> Page:
 
 
 PAGE = {"page": Provide(provide_page)}
+
+
+async def provide_project_id(request: Request[Any, Any, Any]) -> int:
+    """The project the request acts in (``auth.act_in_project`` put it on the caller): the credential's
+    own, or the one a platform caller names; 400 ``project-required`` for a platform caller naming none."""
+    project_id: int = request.user.require_project()
+    return project_id
+
+
+# A handler that reads or writes project data asks for ``project_id: int``.
+PROJECT = {"project_id": Provide(provide_project_id)}

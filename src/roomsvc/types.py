@@ -19,6 +19,23 @@ from roomsvc.errors import BadRequest
 
 ROOM_NAME_PATTERN = r"^[A-Za-z0-9._-]{1,128}$"
 IDENTITY_PATTERN = r"^[A-Za-z0-9._@:+-]{1,128}$"
+DEFAULT_PROJECT = "default"
+LIVEKIT_NAME_SEPARATOR = "~"  # never in a room name (ROOM_NAME_PATTERN) nor a project id
+
+
+def livekit_room_name(project: str, name: str) -> str:
+    """LiveKit's name for room ``name`` of project ``project``: ``<project>~<name>``, so two projects'
+    rooms never collide in LiveKit. The default project's rooms keep their bare name (the rooms made before
+    projects existed are in LiveKit under it; no other project's room name lacks the separator)."""
+    return name if project == DEFAULT_PROJECT else f"{project}{LIVEKIT_NAME_SEPARATOR}{name}"
+
+
+def split_livekit_room_name(livekit_name: str) -> tuple[str, str]:
+    """The inverse of :func:`livekit_room_name`: ``(project, room name)``."""
+    project, separator, name = livekit_name.partition(LIVEKIT_NAME_SEPARATOR)
+    return (project, name) if separator else (DEFAULT_PROJECT, livekit_name)
+
+
 MAX_METADATA_BYTES = 16 * 1024
 MAX_ATTRIBUTES = 32
 

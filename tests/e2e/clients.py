@@ -25,7 +25,7 @@ async def connected(url: str, token: str) -> AsyncIterator[rtc.Room]:
 
 
 class Tone:
-    """A microphone track fed with a sine tone until stopped."""
+    """An audio track (the microphone unless told another source) fed with a sine tone until stopped."""
 
     def __init__(self, frequency: float = 440.0) -> None:
         self.source = rtc.AudioSource(SAMPLE_RATE, 1)
@@ -43,9 +43,11 @@ class Tone:
             frame = rtc.AudioFrame(pcm.tobytes(), SAMPLE_RATE, 1, samples)
             await self.source.capture_frame(frame)
 
-    async def publish(self, room: rtc.Room) -> rtc.LocalTrackPublication:
+    async def publish(
+        self, room: rtc.Room, source: rtc.TrackSource.ValueType = rtc.TrackSource.SOURCE_MICROPHONE
+    ) -> rtc.LocalTrackPublication:
         self._task = asyncio.create_task(self._pump())
-        options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
+        options = rtc.TrackPublishOptions(source=source)
         return await room.local_participant.publish_track(self.track, options)
 
     async def stop(self) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from roomsvc.webhooks.models import WebhookEvent
 from roomsvc.webhooks.verify import sign_webhook
 from tests.e2e.clients import Tone, connected
-from tests.support import eventually
+from tests.support import DEFAULT_PROJECT_ID, eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -139,11 +139,12 @@ async def _replay(
     async with factory() as session, session.begin():
         await session.execute(
             text(
-                "INSERT INTO rooms (name, status, creator, owner, seats, seat_mode, call_type, invite_on, max_participants, empty_timeout, "
-                "departure_timeout, metadata, spec_hash, livekit_sid, created_by, created_at, updated_at) VALUES "
-                "(:name, 'created', 'o', 'o', 0, 'apply', 'audio', 0, 0, 300, 20, '', 'x', :sid, 'test', NOW(6), NOW(6))"
+                "INSERT INTO rooms (project_id, name, livekit_name, status, creator, owner, seats, seat_mode, "
+                "call_type, invite_on, max_participants, empty_timeout, departure_timeout, metadata, spec_hash, "
+                "livekit_sid, created_by, created_at, updated_at) VALUES (:project, :name, :name, 'created', 'o', "
+                "'o', 0, 'apply', 'audio', 0, 0, 300, 20, '', 'x', :sid, 'test', NOW(6), NOW(6))"
             ),
-            {"name": room["name"], "sid": room["livekit_sid"]},
+            {"project": DEFAULT_PROJECT_ID, "name": room["name"], "sid": room["livekit_sid"]},
         )
     async with make_client(DATABASE_URL=url) as client:
         for body in bodies:

@@ -1,6 +1,6 @@
 """The demo page in headless Chromium: two browser participants join one room through the page and each
-sees (and receives) the other's tracks; a detection alert sent on `roomsvc.detection` shows up live.
-Leaves a screenshot at artifacts/demo-two-participants.png."""
+sees (and receives) the other's tracks; a detection alert sent on `roomsvc.detection` shows up live, and
+one forged by a participant on the same topic does not. Leaves a screenshot at artifacts/demo-two-participants.png."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from roomsvc.calls.models import RoomSession, Track
 from roomsvc.rooms.models import Room
+from tests.e2e.clients import connected
 from tests.stack import ARTIFACTS, ROOT
 from tests.support import eventually
 
@@ -34,15 +35,38 @@ ALERT = {
 }
 
 
-async def _run_browsers(base_url: str, room: str, livekit: Any) -> tuple[int, dict[str, Any], str]:
-    """Run the two-browser script; when it reports everyone connected, send alice a detection alert
-    through LiveKit's server API (our gateway's SendData), as the detection worker does."""
+FORGED = ALERT | {"identity": "alice", "score": 0.99, "action": "kicked"}
+
+
+async def _forge(api: Any, room: str) -> None:
+    """A participant (a real rtc client with a join token) publishes a fake alert on the detection topic
+    to alice: the page must not show it, because it has a sender."""
+    joined = await api.post(f"/v1/rooms/{room}/participants", json={"identity": "mallory"})
+    assert joined.status_code == 201, joined.text
+    async with connected(joined.json()["url"], joined.json()["token"]) as mallory:
+        # A few times: a packet published the moment a client connects can be lost before its data
+        # channel is up (the page then waits for at least one).
+        for _ in range(4):
+            await mallory.local_participant.publish_data(
+                json.dumps(FORGED).encode(),
+                reliable=True,
+                destination_identities=["alice"],
+                topic="roomsvc.detection",
+            )
+            await asyncio.sleep(0.5)
+
+
+async def _run_browsers(base_url: str, room: str, livekit: Any, api: Any) -> tuple[int, dict[str, Any], str]:
+    """Run the two-browser script; when it reports everyone connected, a participant forges an alert to
+    alice, then roomsvc sends her a real one through LiveKit's server API (our gateway's SendData), as
+    the detection alert path does."""
     node = shutil.which("node")
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium")
     assert node and chromium, "node and chromium are needed (`make test` installs them: scripts/stack.sh)"
     assert (WEB / "node_modules" / "playwright-core").is_dir(), "web/node_modules missing: run `make test`"
     assert (WEB / "dist" / "demo" / "index.html").is_file(), "web/dist not built: run `make test`"
-    args = ["--base-url", base_url, "--room", room, "--screenshot", str(SCREENSHOT), "--expect-alert"]
+    args = ["--base-url", base_url, "--room", room, "--screenshot", str(SCREENSHOT)]
+    args += ["--expect-alert", "--expect-forged"]
     process = await asyncio.create_subprocess_exec(
         node,
         "e2e/two_participants.mjs",
@@ -62,6 +86,7 @@ async def _run_browsers(base_url: str, room: str, livekit: Any) -> tuple[int, di
                     continue
                 lines.append(json.loads(line))
                 if lines[-1].get("stage") == "connected":
+                    await _forge(api, room)
                     payload = json.dumps(ALERT).encode()
                     await livekit.send_data(
                         room, payload, topic="roomsvc.detection", destination_identities=["alice"]
@@ -76,11 +101,11 @@ async def _run_browsers(base_url: str, room: str, livekit: Any) -> tuple[int, di
 
 
 async def test_two_browser_participants_see_each_other(
-    api_server: str, livekit: Any, session_factory: Any, room_name: str
+    api_server: str, api: Any, livekit: Any, session_factory: Any, room_name: str
 ) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     SCREENSHOT.unlink(missing_ok=True)
-    returncode, result, stderr = await _run_browsers(api_server, room_name, livekit)
+    returncode, result, stderr = await _run_browsers(api_server, room_name, livekit, api)
     assert returncode == 0 and result.get("ok"), (result, stderr)
 
     states = {page["identity"]: page["state"] for page in result["pages"]}
@@ -91,13 +116,17 @@ async def test_two_browser_participants_see_each_other(
         remote_video = [v for v in state["videos"] if not v["local"] and v["identity"] == other]
         assert remote_video and remote_video[0]["width"] > 0 and remote_video[0]["height"] > 0, state
         assert {"kind": "audio", "identity": other, "source": "microphone"} in state["remoteTracks"], state
-        assert {(r["identity"], r["role"]) for r in state["participantRows"]} == {
+        assert {(r["identity"], r["role"]) for r in state["participantRows"]} >= {
             ("alice", "owner"),
             ("bob", "admin"),
-        }
+        }  # and mallory, the forger (below), once the panel refreshed after she joined
 
     # The detection alert reached alice (an owner) live and is on her page; bob was not addressed.
+    # The forged one reached her too, and was not shown: it had a sender (mallory).
     assert [a["payload"] for a in states["alice"]["alerts"]] == [ALERT]
+    ignored = [(a["from"], json.loads(a["payload"])) for a in states["alice"]["ignoredAlerts"]]
+    assert ignored and set(map(str, ignored)) == {str(("mallory", FORGED))}
+    assert not any("kicked" in line for line in states["alice"]["alertLines"])
     assert states["alice"]["alertLines"] and "audio on bob score 0.97" in states["alice"]["alertLines"][0]
     assert states["bob"]["alerts"] == []
 

@@ -98,15 +98,17 @@ async def _end_room(api: Any, room_name: str) -> AsyncIterator[None]:
 
 
 class Clip:
-    """A microphone track fed from 16 kHz PCM, resampled to 48 kHz, in real time."""
+    """An audio track (the microphone unless told another source) fed from 16 kHz PCM, resampled to
+    48 kHz, in real time."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: rtc.TrackSource.ValueType = rtc.TrackSource.SOURCE_MICROPHONE) -> None:
         self.source = rtc.AudioSource(48_000, 1)
         self.track = rtc.LocalAudioTrack.create_audio_track("mic", self.source)
         self.resampler = rtc.AudioResampler(16_000, 48_000, quality=rtc.AudioResamplerQuality.HIGH)
+        self.track_source = source
 
     async def publish(self, room: rtc.Room) -> rtc.LocalTrackPublication:
-        options = rtc.TrackPublishOptions(source=rtc.TrackSource.SOURCE_MICROPHONE)
+        options = rtc.TrackPublishOptions(source=self.track_source)
         return await room.local_participant.publish_track(self.track, options)
 
     async def play(self, pcm: np.ndarray) -> None:
@@ -121,8 +123,8 @@ class Clip:
         await self.source.aclose()
 
 
-async def _room(api: Any, name: str, **detection: Any) -> dict[str, Any]:
-    body = {"name": name, "creator": "owner", "call_type": "audio", "seats": 0, "detection": detection}
+async def _room(api: Any, name: str, call_type: str = "audio", **detection: Any) -> dict[str, Any]:
+    body = {"name": name, "creator": "owner", "call_type": call_type, "seats": 0, "detection": detection}
     response = await api.post("/v1/rooms", json=body)
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
@@ -162,7 +164,8 @@ async def _baseline(api: Any) -> dict[str, Any]:
 
 @contextlib.asynccontextmanager
 async def _active_model(api: Any, **model: Any) -> AsyncIterator[dict[str, Any]]:
-    """Register and activate another audio model for one test, then give the baseline back its place."""
+    """Register and activate another audio model for one test, then give the baseline back its place.
+    ``api`` is an operator's client (`platform_api`): the registry belongs to no project."""
     baseline = await _baseline(api)
     body = {"kind": "audio", "uri": baseline["uri"], "active": True, "version": uuid.uuid4().hex[:8]} | model
     created = await api.post("/v1/detection/models", json=body)
@@ -298,12 +301,12 @@ async def test_held_out_speech_is_scored_and_stored_with_the_active_model(
 
 
 async def test_alert_reaches_the_owner_as_a_data_message_and_an_event(
-    api: Any, detection_worker: WorkerProcess, room_name: str
+    api: Any, platform_api: Any, detection_worker: WorkerProcess, room_name: str
 ) -> None:
     """A real worker and model; the thresholds of this registered version make any speech an alert."""
     _, synthetic = _clips()
     async with _active_model(
-        api,
+        platform_api,
         name="e2e-alert",
         sha256=(await _baseline(api))["sha256"],
         thresholds={"suspicious": 0.0, "alert": 0.0},
@@ -346,12 +349,54 @@ async def test_alert_reaches_the_owner_as_a_data_message_and_an_event(
     assert rows[0]["state"] == "alert"
 
 
+async def test_screen_share_audio_is_scored_like_the_microphone(
+    api: Any, livekit: Any, detection_worker: WorkerProcess, room_name: str
+) -> None:
+    """Forged speech played as screen-share audio does not escape: the agent subscribes to that source
+    and its windows are stored like a microphone's."""
+    _, synthetic = _clips()
+    await _room(api, room_name, call_type="video", enabled=True, policy="notify")
+    speaker = await _join(api, room_name, "speaker")
+    async with connected(speaker["url"], speaker["token"]) as speaker_room:
+        await eventually(
+            lambda: _status(api, room_name),
+            check=lambda s: s["status"] == "running",
+            timeout=30,
+            what="agent running",
+        )
+        clip = Clip(rtc.TrackSource.SOURCE_SCREENSHARE_AUDIO)
+        publication = await clip.publish(speaker_room)
+        lk_speaker = await eventually(
+            lambda: livekit.get_participant(room_name, "speaker"),
+            check=lambda p: p is not None and p.tracks,
+            what="the track published in LiveKit",
+        )
+        assert [(t.sid, t.source) for t in lk_speaker.tracks] == [(publication.sid, "screen_share_audio")]
+        status = await eventually(
+            lambda: _status(api, room_name),
+            check=lambda s: [t["track_sid"] for t in s["tracks"]] == [publication.sid],
+            what="the agent analyses the screen-share audio track",
+        )
+        await clip.play(np.concatenate([synthetic, synthetic]))
+        rows = await eventually(
+            lambda: _detections(api, room_name), timeout=20, what="scored screen-share windows stored"
+        )
+        await clip.aclose()
+    assert [(t["source"], t["kind"], t["identity"]) for t in status["tracks"]] == [
+        ("screen_share_audio", "audio", "speaker")
+    ]
+    assert {(r["track_sid"], r["kind"], r["identity"]) for r in rows} == {
+        (publication.sid, "audio", "speaker")
+    }
+    assert all(0.0 <= r["score"] <= 1.0 for r in rows)
+
+
 async def test_a_model_that_fails_its_sha256_check_records_nothing(
-    api: Any, detection_worker: WorkerProcess, room_name: str
+    api: Any, platform_api: Any, detection_worker: WorkerProcess, room_name: str
 ) -> None:
     genuine, _ = _clips()
     async with _active_model(
-        api, name="e2e-tampered", sha256="0" * 64, thresholds={"suspicious": 0.5, "alert": 0.9}
+        platform_api, name="e2e-tampered", sha256="0" * 64, thresholds={"suspicious": 0.5, "alert": 0.9}
     ):
         await _room(api, room_name, enabled=True)
         speaker = await _join(api, room_name, "speaker")

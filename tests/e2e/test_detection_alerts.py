@@ -38,11 +38,11 @@ async def worker(api_server: str, settings: Any, caller_token: Any) -> AsyncIter
         yield c
 
 
-async def _setup(api: Any, room: str, policy: str) -> tuple[dict[str, Any], int]:
+async def _setup(api: Any, room: str, policy: str, call_type: str = "audio") -> tuple[dict[str, Any], int]:
     body = {
         "name": room,
         "creator": "olga",
-        "call_type": "audio",
+        "call_type": call_type,
         "seats": 0,
         "detection": {"enabled": True, "policy": policy, "mute_seconds": 60, "ban_seconds": 120},
     }
@@ -83,10 +83,12 @@ async def _alert(
 
 
 def _collect(room: rtc.Room) -> list[dict[str, Any]]:
+    """Alerts as a client must read them: on the topic and with no sender (sent by roomsvc through
+    LiveKit's server API; anything a participant publishes carries its identity)."""
     messages: list[dict[str, Any]] = []
 
     def on_data(packet: rtc.DataPacket) -> None:
-        if packet.topic == "roomsvc.detection":
+        if packet.topic == "roomsvc.detection" and packet.participant is None:
             messages.append(json.loads(packet.data))
 
     room.on("data_received", on_data)
@@ -137,6 +139,54 @@ async def test_mute_policy_takes_the_microphone_and_tells_the_owner(
     events = (await api.get("/v1/events", params={"room": room_name, "limit": 100})).json()["items"]
     types = [e["type"] for e in events]
     assert "detection.alert" in types and "participant.muted" in types
+
+
+async def test_mute_policy_on_screen_share_audio_takes_every_audio_source(
+    api: Any, livekit: Any, worker: httpx.AsyncClient, room_name: str
+) -> None:
+    """Forged speech played as screen-share audio: the mute takes that source and the microphone, so the
+    voice cannot move to the other one; a forged alert from a participant never counts as one."""
+    room, model_id = await _setup(api, room_name, "mute", call_type="video")
+    owner, suspect = await _join(api, room_name, "olga"), await _join(api, room_name, "mallory")
+    async with (
+        connected(owner["url"], owner["token"]) as owner_room,
+        connected(suspect["url"], suspect["token"]) as suspect_room,
+    ):
+        messages = _collect(owner_room)
+        forged: list[rtc.DataPacket] = []
+        owner_room.on("data_received", lambda p: forged.append(p) if p.participant is not None else None)
+        tone = Tone()
+        publication = await tone.publish(suspect_room, source=rtc.TrackSource.SOURCE_SCREENSHARE_AUDIO)
+        participant = await eventually(
+            lambda: _published(livekit, room_name, "mallory"), what="mallory's screen-share audio"
+        )
+        await suspect_room.local_participant.publish_data(
+            json.dumps({"type": "detection.alert", "identity": "olga", "action": "kicked"}).encode(),
+            reliable=True,
+            destination_identities=["olga"],
+            topic="roomsvc.detection",
+        )
+        await eventually(lambda: _got(forged), what="the forged alert at the owner's client")
+        assert [t.source for t in participant.tracks] == ["screen_share_audio"]
+        assert {"microphone", "screen_share_audio"} <= set(participant.can_publish_sources)
+        result = await _alert(worker, room, model_id, "mallory", publication.sid, participant.sid)
+        assert [(a["identity"], a["action"]) for a in result["alerts"]] == [("mallory", "muted")]
+        await eventually(lambda: _got(messages), what="the alert at the owner's client")
+        muted = await eventually(
+            lambda: livekit.get_participant(room_name, "mallory"),
+            check=lambda p: p is not None and not p.tracks,
+            what="mallory's screen-share audio taken away in LiveKit",
+        )
+        await tone.stop()
+    assert "screen_share_audio" not in muted.can_publish_sources
+    assert "microphone" not in muted.can_publish_sources
+    assert "camera" in muted.can_publish_sources  # an audio alert leaves the camera alone
+    moderation = (await api.get(f"/v1/rooms/{room_name}/participants/mallory/moderation")).json()
+    assert moderation["is_muted"] is True
+    # The participant's forgery reached the owner's client with its sender stamped by LiveKit, so it
+    # is told apart from the genuine alert, which has none.
+    assert [p.participant.identity for p in forged if p.participant] == ["mallory"]
+    assert [m["identity"] for m in messages] == ["mallory"] and messages[0]["action"] == "muted"
 
 
 async def test_kick_policy_removes_and_bans_the_suspect(

@@ -6,11 +6,12 @@ import asyncio
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from livekit import rtc
 
 from tests.e2e.clients import Tone, connected, wait_disconnected
-from tests.support import eventually, problem
+from tests.support import eventually, make_admin, problem
 
 pytestmark = pytest.mark.e2e
 
@@ -38,6 +39,21 @@ async def _first_audio_frame(room: rtc.Room, from_identity: str) -> rtc.AudioFra
     finally:
         await stream.aclose()
     raise AssertionError("audio stream ended without a frame")
+
+
+async def _sound_from(room: rtc.Room, identity: str) -> bool:
+    """Wait for a frame with non-zero samples from ``identity``'s audio track."""
+    track = await eventually(
+        lambda: _remote_audio(room, identity), check=lambda t: t is not None, what="remote audio track"
+    )
+    stream = rtc.AudioStream(track)
+    try:
+        async for event in stream:
+            if any(event.frame.data):
+                return True
+    finally:
+        await stream.aclose()
+    return False
 
 
 async def _remote_audio(room: rtc.Room, identity: str) -> rtc.RemoteAudioTrack | None:
@@ -112,21 +128,136 @@ async def _can_publish(room: rtc.Room) -> bool:
     return bool(room.local_participant.permissions.can_publish)
 
 
-async def test_admin_token_can_call_room_admin_api(api: Any, settings: Any, room_name: str) -> None:
-    await _room(api, room_name)
-    admin = await _join(api, room_name, "moderator", "admin")
-    member = await _join(api, room_name, "regular", "member")
-    assert admin["grants"]["room_admin"] is True and member["grants"]["room_admin"] is False
-    url = settings.livekit.url + "/twirp/livekit.RoomService/ListParticipants"
-    async with httpx.AsyncClient() as client:
-        allowed = await client.post(
-            url, json={"room": room_name}, headers={"Authorization": f"Bearer {admin['token']}"}
-        )
-        denied = await client.post(
-            url, json={"room": room_name}, headers={"Authorization": f"Bearer {member['token']}"}
-        )
-    assert allowed.status_code == 200, allowed.text
-    assert denied.status_code in (401, 403), denied.text
+# Every LiveKit RoomService method, with a body naming this room (or for ListRooms/CreateRoom, none).
+ROOM_SERVICE = {
+    "ListParticipants": lambda room, sid: {"room": room},
+    "GetParticipant": lambda room, sid: {"room": room, "identity": "mem"},
+    "UpdateRoomMetadata": lambda room, sid: {"room": room, "metadata": "pwned"},
+    "UpdateParticipant": lambda room, sid: {"room": room, "identity": "mem", "metadata": "pwned"},
+    "MutePublishedTrack": lambda room, sid: {
+        "room": room,
+        "identity": "mem",
+        "track_sid": sid,
+        "muted": True,
+    },
+    "SendData": lambda room, sid: {"room": room, "data": "cHduZWQ=", "kind": "RELIABLE"},
+    "UpdateSubscriptions": lambda room, sid: {
+        "room": room,
+        "identity": "mem",
+        "track_sids": [sid],
+        "subscribe": False,
+    },
+    "RemoveParticipant": lambda room, sid: {"room": room, "identity": "mem"},
+    "ListRooms": lambda room, sid: {},
+    "DeleteRoom": lambda room, sid: {"room": room},
+    "CreateRoom": lambda room, sid: {"name": room + "-x"},
+}
+SERVER_WIDE = ("ListRooms", "DeleteRoom", "CreateRoom")  # need roomList/roomCreate: never in a join token
+
+
+async def _twirp(settings: Any, method: str, token: str, body: dict[str, Any]) -> httpx.Response:
+    url = f"{settings.livekit.url}/twirp/livekit.RoomService/{method}"
+    async with httpx.AsyncClient(timeout=10) as client:
+        return await client.post(url, json=body, headers={"Authorization": f"Bearer {token}"})
+
+
+def _livekit_room(token: str) -> str:
+    return str(jwt.decode(token, options={"verify_signature": False})["video"]["room"])
+
+
+def _refused(response: httpx.Response) -> bool:
+    return response.status_code in (401, 403) and response.json().get("code") in (
+        "unauthenticated",
+        "permission_denied",
+    )
+
+
+async def test_no_join_token_is_a_livekit_server_api_credential(
+    api: Any, livekit: Any, settings: Any, room_name: str
+) -> None:
+    """An owner's join token calling LiveKit's RoomService directly (twirp on the LiveKit port) is refused
+    for every method; only a room created with ``client_admin`` gives the owner's token (and no other)
+    the room-scoped methods, and never the server-wide ones."""
+    await _room(api, room_name, call_type="audio")
+    await make_admin(api, room_name, "ada", owner="owner")
+    member = await _join(api, room_name, "mem", "member")
+    lk_room = _livekit_room(member["token"])  # LiveKit's name for the room (it carries the project)
+    async with connected(member["url"], member["token"]) as room:
+        tone = Tone()
+        track_sid = (await tone.publish(room)).sid
+        try:
+            await eventually(
+                lambda: livekit.get_participant(lk_room, "mem"),
+                check=lambda p: p is not None and bool(p.tracks),
+                what="member publishing",
+            )
+            owner = await _join(api, room_name, "owner", "owner")
+            admin = await _join(api, room_name, "ada", "admin")
+            assert owner["grants"]["room_admin"] is False and admin["grants"]["room_admin"] is False
+            for token in (owner["token"], admin["token"], member["token"]):
+                for method, body in ROOM_SERVICE.items():
+                    answer = await _twirp(settings, method, token, body(lk_room, track_sid))
+                    assert _refused(answer), (method, answer.status_code, answer.text)
+            # Nothing changed in LiveKit: metadata, the member, its track.
+            live_room = await livekit.get_room(lk_room)
+            assert live_room is not None and live_room.metadata == ""
+            live = await livekit.get_participant(lk_room, "mem")
+            assert live is not None and live.metadata == "" and not live.tracks[0].muted
+            assert await livekit.get_room(lk_room + "-x") is None
+
+            # The explicit opt-in: the owner's next token carries roomAdmin, an admin's still does not.
+            patched = await api.patch(f"/v1/rooms/{room_name}", json={"client_admin": True})
+            assert patched.status_code == 200 and patched.json()["client_admin"] is True
+            owner = await _join(api, room_name, "owner", "owner")
+            admin = await _join(api, room_name, "ada", "admin")
+            assert owner["grants"]["room_admin"] is True and admin["grants"]["room_admin"] is False
+            for method, body in ROOM_SERVICE.items():
+                assert _refused(await _twirp(settings, method, admin["token"], body(lk_room, track_sid))), (
+                    method
+                )
+            for method in SERVER_WIDE:
+                answer = await _twirp(
+                    settings, method, owner["token"], ROOM_SERVICE[method](lk_room, track_sid)
+                )
+                assert _refused(answer), (method, answer.text)
+            for method, body in ROOM_SERVICE.items():
+                if method not in SERVER_WIDE:
+                    answer = await _twirp(settings, method, owner["token"], body(lk_room, track_sid))
+                    assert answer.status_code == 200, (method, answer.text)
+            # ...which is exactly the consequence docs/api.md describes: roomsvc is bypassed.
+            live_room = await livekit.get_room(lk_room)
+            assert live_room is not None and live_room.metadata == "pwned"
+            await eventually(
+                lambda: livekit.get_participant(lk_room, "mem"), check=lambda p: p is None, what="removed"
+            )
+        finally:
+            await tone.stop()
+
+
+async def test_a_room_without_options_is_a_meeting_where_members_publish(
+    api: Any, livekit: Any, room_name: str
+) -> None:
+    created = await api.post("/v1/rooms", json={"name": room_name, "creator": "owner"})
+    assert created.status_code == 201, created.text
+    assert created.json()["seats"] == 0
+    speaker = await api.post(f"/v1/rooms/{room_name}/participants", json={"identity": "speaker"})
+    listener = await api.post(f"/v1/rooms/{room_name}/participants", json={"identity": "listener"})
+    assert speaker.json()["role"] == "member"
+    grants = speaker.json()["grants"]
+    assert grants["can_publish"] is True and "microphone" in grants["can_publish_sources"]
+    async with (
+        connected(speaker.json()["url"], speaker.json()["token"]) as speaker_room,
+        connected(listener.json()["url"], listener.json()["token"]) as listener_room,
+    ):
+        tone = Tone()
+        await tone.publish(speaker_room)
+        try:
+            # The first decoded frames may be silence (jitter buffer): real samples arrive after them.
+            assert await asyncio.wait_for(_sound_from(listener_room, "speaker"), 15)
+            live = await livekit.get_participant(_livekit_room(speaker.json()["token"]), "speaker")
+            assert live is not None and [t.source for t in live.tracks] == ["microphone"]
+        finally:
+            await tone.stop()
 
 
 async def test_end_disconnects_connected_clients(api: Any, livekit: Any, room_name: str) -> None:

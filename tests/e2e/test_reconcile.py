@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.clients import connected
+from tests.e2e.clients import Tone, connected
 from tests.stack import JobsProcess, PrivateLiveKit
 from tests.support import eventually
 
@@ -94,3 +94,73 @@ async def test_reconciliation_repairs_records_when_webhooks_are_lost(
 
 async def _room(client: Any, name: str) -> dict[str, Any]:
     return (await client.get(f"/v1/rooms/{name}")).json()  # type: ignore[no-any-return]
+
+
+async def test_reconcile_narrows_a_permission_widened_behind_roomsvcs_back(
+    api: Any, livekit: Any, session_factory: Any, settings: Any, room_name: str
+) -> None:
+    """A muted member's LiveKit permission widened directly on LiveKit (as a stolen server credential
+    would) is brought back to the effective one by one reconciliation pass, and its track is dropped."""
+    from roomsvc.calls.jobs import completer
+    from roomsvc.calls.reconcile import reconcile
+    from roomsvc.livekit import Grants, Permission
+
+    async def one_pass() -> Any:
+        return await reconcile(
+            session_factory, livekit, complete_pending=completer(settings.detection), rooms=[lk_room]
+        )
+
+    body = {"name": room_name, "creator": "olivia", "call_type": "audio", "seats": 0}
+    assert (await api.post("/v1/rooms", json=body)).status_code == 201
+    member = (await api.post(f"/v1/rooms/{room_name}/participants", json={"identity": "wes"})).json()
+    listener = (await api.post(f"/v1/rooms/{room_name}/participants", json={"identity": "lee"})).json()
+    muted = await api.post(f"/v1/rooms/{room_name}/participants/wes/mute", json={"sources": ["microphone"]})
+    assert muted.status_code == 200, muted.text
+    lk_room = (await api.get(f"/v1/rooms/{room_name}")).json().get("livekit_name", room_name)
+    narrow = Permission.normalized(can_subscribe=True, can_publish=False, can_publish_data=True)
+
+    async with (
+        connected(member["url"], member["token"]) as room,
+        connected(listener["url"], listener["token"]) as ear,
+    ):
+        await eventually(
+            lambda: livekit.get_participant(lk_room, "wes"),
+            check=lambda p: p is not None and p.permission == narrow,
+            what="the mute enforced on connect",
+        )
+        widened = Grants(
+            can_subscribe=True, can_publish=True, can_publish_data=True, can_publish_sources=("microphone",)
+        )
+        await livekit.update_participant(lk_room, "wes", grants=widened)
+        await eventually(lambda: _can_publish(room), what="the client seeing the widened permission")
+        tone = Tone()
+        await tone.publish(room)
+        try:
+            await eventually(lambda: _heard(ear, "wes"), what="the listener subscribed to the smuggled track")
+            report = await one_pass()
+            assert report.repairs.get("permissions_restored") == 1, report.repairs
+            now = await livekit.get_participant(lk_room, "wes")
+            assert now is not None and now.permission == narrow, now
+            await eventually(
+                lambda: livekit.get_participant(lk_room, "wes"),
+                check=lambda p: p is not None and p.tracks == (),
+                what="LiveKit dropping the track once the permission is narrowed",
+            )
+            await eventually(
+                lambda: _heard(ear, "wes"), check=lambda heard: not heard, what="the listener losing it"
+            )
+            again = await one_pass()
+            assert "permissions_restored" not in again.repairs  # nothing left to repair
+        finally:
+            await tone.stop()
+
+
+async def _can_publish(room: Any) -> bool:
+    return bool(room.local_participant.permissions.can_publish)
+
+
+async def _heard(room: Any, identity: str) -> bool:
+    participant = room.remote_participants.get(identity)
+    return participant is not None and any(
+        pub.subscribed and pub.track is not None for pub in participant.track_publications.values()
+    )

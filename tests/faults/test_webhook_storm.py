@@ -193,6 +193,7 @@ def _expected_peak(sessions: list[SessionTruth]) -> int:
 async def test_webhook_storm_then_reconciliation_gives_exact_records(
     isolated_db: str, make_client: Any, settings: Any, room_name: str
 ) -> None:
+    from roomsvc.calls.jobs import completer
     from roomsvc.calls.models import ParticipantSession, RoomSession, Track
     from roomsvc.calls.reconcile import reconcile
     from roomsvc.db import create_engine, create_session_factory
@@ -250,7 +251,13 @@ async def test_webhook_storm_then_reconciliation_gives_exact_records(
                 await asyncio.sleep(0.5)
 
         reconciled_from = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        await reconcile(session_factory, gateway, grace=0, rooms=[name for name, _ in rooms])
+        await reconcile(
+            session_factory,
+            gateway,
+            grace=0,
+            rooms=[name for name, _ in rooms],
+            complete_pending=completer(settings.detection),
+        )
 
         async with session_factory() as session:
             stored = (await session.execute(select(WebhookEvent.event_id, WebhookEvent.outcome))).all()

@@ -11,25 +11,44 @@ The detection worker's scored windows (``POST …/detections``) name state the f
 registered model of the window's kind, and a track of this room (a track sid belongs to the first room
 that reported it; another room's windows for it answer 400). The hooks learn the registered models from
 the answers that describe them (the registry, a created model, the worker's config), map a generated
-``model_id`` that names none of that kind (below 2**31; larger ones stay, so "not a registered model"
-is still tested) onto one of the window's kind, and scope each valid track sid to the room it is sent
-to. ``window_end`` must be after ``window_start``, a rule between two fields that JSON Schema cannot
-state, so a generator cannot follow it: a pair generated in reverse order is sent in order; an equal
-pair is sent as generated, so the 400 stays tested.
+``model_id`` that names none of that kind onto one of the window's kind (a window of a kind with no
+model registered yet becomes a window of a kind that has one), and scope each valid track sid to the
+room it is sent to. ``window_end`` must be after ``window_start``, a rule between two fields that JSON
+Schema cannot state, so a generator cannot follow it: a pair generated in reverse order is sent in
+order, an equal pair a second apart. Valid data refused for such state would read as the document
+promising less than the server checks ("schema validation mismatch"); those 400s are tested in
+tests/integration/test_detection_api.py.
 
 An ``Idempotency-Key`` is per request: the same key with another body is a 422 by design (state the
 schema cannot express, like a taken room name), and generated keys repeat (``0``). A key of a valid
 length gets a unique suffix; replays are tested in tests/integration/test_idempotency.py.
+
+Prepared targets. A stateful walk reaches a seat kick only when it happens to create a room with a
+stage, seat someone and kick from that seat; whether a run does is chance (and timing: webhooks, jobs),
+so some operations reached a 2xx in one run and not in the next. The first ``FIXTURE_CASES`` positive
+cases of the fuzzing phase of each operation in ``_PREPARED`` are aimed at state prepared for them by plain API calls (a
+fresh room holding what the operation consumes: a seated identity, a pending seat request or
+invitation, a joined or banned participant, detection on, a call): their path parameters name it, and
+the body fields that name other state (``actor``: the caller then acts itself; the seated identity; a
+seat) are set to match it. Everything else in those cases stays as generated, and every later case is
+untouched. The preparing requests carry an ``X-Request-Id`` starting ``fuzz-fixture-``, and the test
+leaves them out of its table of what the fuzzer reached. ``ROOMSVC_FUZZ_URL`` and
+``ROOMSVC_FUZZ_TOKEN`` (set by the test) say where and as whom.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import re
-from collections import defaultdict
+import sys
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
+import httpx
 import schemathesis
 
 _counter = itertools.count()
@@ -46,6 +65,7 @@ _SUBSCRIBER = "http://127.0.0.1:9"
 
 
 _INGEST = ("POST", "/v1/rooms/{room}/detections")
+_PROJECT = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
 _SID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _models: dict[str, list[int]] = defaultdict(list)  # kind → ids of registered models, as learned
 _known_models: set[int] = set()
@@ -102,12 +122,20 @@ def _scored_windows(case: Any) -> None:
         if not isinstance(window, dict):
             continue
         model_id, kind = window.get("model_id"), window.get("kind")
+        if kind in ("audio", "video") and not _models.get(kind):
+            # No model of this kind registered (yet): score the window as a kind that has one.
+            kind = window["kind"] = next((k for k in ("audio", "video") if _models.get(k)), kind)
         known = _models.get(kind, []) if isinstance(kind, str) else []
-        if isinstance(model_id, int) and 1 <= model_id < 2**31 and model_id not in known and known:
+        if isinstance(model_id, int) and model_id >= 1 and model_id not in known and known:
             window["model_id"] = known[model_id % len(known)]
         start, end = _instant(window.get("window_start")), _instant(window.get("window_end"))
         if start is not None and end is not None and end < start:
             window["window_start"], window["window_end"] = window["window_end"], window["window_start"]
+        elif start is not None and start == end:
+            try:
+                window["window_end"] = (start + dt.timedelta(seconds=1)).isoformat()
+            except OverflowError:  # 9999-12-31T23:59:59
+                window["window_start"] = (start - dt.timedelta(seconds=1)).isoformat()
         sid = window.get("track_sid")
         if isinstance(sid, str) and _SID.fullmatch(sid):
             window["track_sid"] = sid[: 64 - len(scope)] + scope
@@ -119,12 +147,168 @@ def _unique_idempotency_key(case: Any) -> None:
         if name.lower() == "idempotency-key" and isinstance(value, str) and 1 <= len(value) <= 255:
             suffix = f"-k{next(_counter)}"
             headers[name] = value[: 255 - len(suffix)] + suffix
+        elif name.lower() == "roomsvc-project" and isinstance(value, str) and _PROJECT.fullmatch(value):
+            # A well-formed project id other than the fuzzer's own names a project that does not exist
+            # (404, documented): the only project the fuzzer's state lives in is `default`.
+            headers[name] = "default"
+
+
+FIXTURE_CASES = 2
+FIXTURE_REQUEST_ID = "fuzz-fixture-"
+OWNER, SEATED, MEMBER, ASKER, GUEST = "fz-owner", "fz-seated", "fz-member", "fz-asker", "fz-guest"
+_RUN = uuid.uuid4().hex[:8]
+_aimed: Counter[tuple[str, str]] = Counter()
+_client: httpx.Client | None = None
+Target = tuple[dict[str, Any], dict[str, Any]]  # path parameters, body fields
+
+
+def _call(method: str, path: str, body: Any = None) -> Any:
+    global _client
+    if _client is None:
+        _client = httpx.Client(
+            base_url=os.environ["ROOMSVC_FUZZ_URL"],
+            headers={
+                "Authorization": f"Bearer {os.environ['ROOMSVC_FUZZ_TOKEN']}",
+                "Roomsvc-Project": "default",  # the token is an operator's: it names the project
+            },
+            timeout=30,
+        )
+    headers = {"X-Request-Id": f"{FIXTURE_REQUEST_ID}{next(_counter)}"}
+    response = _client.request(method, path, json=body, headers=headers)
+    response.raise_for_status()
+    return response.json() if response.content else None
+
+
+def _room(**options: Any) -> str:
+    name = f"fuzz-fixture-{_RUN}-{next(_counter)}"  # the test database outlives a run
+    _call("POST", "/v1/rooms", {"name": name, "creator": OWNER} | options)
+    return name
+
+
+def _stage(seated: str | None = None, mode: str = "free") -> str:
+    room = _room(seats=2, seat_mode=mode)
+    if seated:
+        _call("POST", f"/v1/rooms/{room}/seats/0/take", {"identity": seated})
+    return room
+
+
+def _joined(identity: str = MEMBER, **options: Any) -> str:
+    room = _room(**options)
+    _call("POST", f"/v1/rooms/{room}/participants", {"identity": identity})
+    return room
+
+
+def _seat(seated: str | None, **body: Any) -> Callable[[], Target]:
+    return lambda: ({"room": _stage(seated), "index": 0}, {"actor": None} | body)
+
+
+def _member(**body: Any) -> Callable[[], Target]:
+    return lambda: ({"room": _joined(), "identity": MEMBER}, {"actor": None} | body)
+
+
+def _seat_request() -> Target:
+    room = _stage(mode="apply")
+    request = _call("POST", f"/v1/rooms/{room}/seat-requests", {"identity": ASKER})
+    return {"room": room, "request_id": request["id"]}, {"actor": None, "seat": None}
+
+
+def _invitation() -> Target:
+    room = _room()
+    items = _call("POST", f"/v1/rooms/{room}/invitations", {"identities": [GUEST]})["items"]
+    return {"invitation_id": items[0]["id"]}, {}
+
+
+def _banned() -> Target:
+    room = _joined()
+    _call("POST", f"/v1/rooms/{room}/participants/{MEMBER}/kick", {})
+    return {"room": room, "identity": MEMBER}, {"actor": None}
+
+
+def _call_id() -> Target:
+    items = _call("GET", "/v1/calls?limit=1")["items"]
+    return ({"call_id": items[0]["id"]} if items else {}), {}
+
+
+def _detecting() -> Target:
+    return {"room": _room(detection={"enabled": True})}, {}
+
+
+_MEMBER_OPS = ("kick", "mute", "unmute", "role", "moderation")
+_PREPARED: dict[tuple[str, str], Callable[[], Target]] = {
+    ("POST", "/v1/rooms/{room}/seats/{index}/take"): _seat(None),
+    ("POST", "/v1/rooms/{room}/seats/{index}/leave"): _seat(SEATED, identity=SEATED),
+    ("POST", "/v1/rooms/{room}/seats/{index}/kick"): _seat(SEATED),
+    ("POST", "/v1/rooms/{room}/seats/{index}/lock"): _seat(None),
+    ("POST", "/v1/rooms/{room}/seats/{index}/unlock"): _seat(None),
+    ("POST", "/v1/rooms/{room}/seat-requests"): lambda: ({"room": _stage(mode="apply")}, {}),
+    **{
+        ("POST", f"/v1/rooms/{{room}}/seat-requests/{{request_id}}/{verb}"): _seat_request
+        for verb in ("approve", "reject", "cancel")
+    },
+    ("POST", "/v1/invitations/{invitation_id}/accept"): _invitation,
+    ("POST", "/v1/invitations/{invitation_id}/decline"): _invitation,
+    ("DELETE", "/v1/invitations/{invitation_id}"): _invitation,
+    ("POST", "/v1/rooms/{room}/invitations"): lambda: ({"room": _room()}, {"actor": None, "role": "member"}),
+    ("POST", "/v1/rooms/{room}/participants"): lambda: ({"room": _room()}, {}),
+    ("GET", "/v1/rooms/{room}/participants/{identity}"): _member(),
+    ("PATCH", "/v1/rooms/{room}/participants/{identity}"): _member(),
+    ("DELETE", "/v1/rooms/{room}/participants/{identity}"): _member(),
+    **{
+        (
+            "GET" if verb == "moderation" else "POST",
+            f"/v1/rooms/{{room}}/participants/{{identity}}/{verb}",
+        ): _member()
+        for verb in _MEMBER_OPS
+    },
+    ("POST", "/v1/rooms/{room}/owner"): lambda: ({"room": _joined()}, {"identity": MEMBER, "actor": None}),
+    ("DELETE", "/v1/rooms/{room}/bans/{identity}"): _banned,
+    ("PATCH", "/v1/rooms/{room}"): lambda: ({"room": _room()}, {}),
+    ("POST", "/v1/rooms/{room}/end"): lambda: ({"room": _room()}, {}),
+    ("POST", "/v1/rooms/{room}/detection"): lambda: ({"room": _room()}, {}),
+    ("DELETE", "/v1/rooms/{room}/detection"): _detecting,
+    ("POST", "/v1/rooms/{room}/detection/report"): _detecting,
+    ("POST", "/v1/rooms/{room}/detections"): _detecting,
+    ("GET", "/v1/calls/{call_id}"): _call_id,
+    ("GET", "/v1/calls/{call_id}/participants"): _call_id,
+    ("GET", "/v1/calls/{call_id}/tracks"): _call_id,
+}
+
+
+def _positive_fuzzing(case: Any) -> bool:
+    """A positive case of the fuzzing phase: each is generated afresh. The examples and coverage phases
+    derive cases from shared templates, so an edit to one case's path would leak into the next ones."""
+    meta = getattr(case, "meta", None)
+    return (
+        meta is not None
+        and str(meta.generation.mode) == "positive"
+        and str(meta.phase.name).lower() == "fuzzing"
+    )
+
+
+def _aim_at_prepared_state(key: tuple[str, str], case: Any) -> None:
+    prepare = _PREPARED.get(key)
+    if prepare is None or _aimed[key] >= FIXTURE_CASES or not _positive_fuzzing(case):
+        return
+    _aimed[key] += 1
+    try:
+        path, body = prepare()
+    except (httpx.HTTPError, KeyError, IndexError, TypeError) as exc:
+        print(f"fuzz_hooks: could not prepare {key}: {exc!r}", file=sys.stderr)
+        return
+    case.path_parameters = (case.path_parameters or {}) | path
+    if isinstance(case.body, dict):
+        for field, value in body.items():
+            if field in case.body or value is not None:
+                case.body[field] = value
+        if case.body.get("role") == "owner":  # the owner role is the room owner's alone (403)
+            case.body["role"] = "member"
 
 
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: Any) -> None:
-    _unique_idempotency_key(case)
     key = (str(case.method).upper(), case.path)
+    _aim_at_prepared_state(key, case)
+    _unique_idempotency_key(case)
     if key == _INGEST and isinstance(case.body, dict):
         _scored_windows(case)
         return

@@ -77,7 +77,10 @@ async def test_shipped_baseline_is_registered_and_active(api: httpx.AsyncClient)
     }
 
 
-async def test_register_activate_and_refuse_models(api: httpx.AsyncClient, caller_token: Any) -> None:
+async def test_register_activate_and_refuse_models(
+    api: httpx.AsyncClient, platform_api: httpx.AsyncClient, caller_token: Any
+) -> None:
+    """The registry belongs to no project: operators (`platform`) change it, project credentials read it."""
     baseline = await _baseline(api)
     name = f"operator-{uuid.uuid4().hex[:8]}"
     body = {
@@ -89,36 +92,42 @@ async def test_register_activate_and_refuse_models(api: httpx.AsyncClient, calle
         "thresholds": {"suspicious": 0.6, "alert": 0.9},
         "active": True,
     }
-    created = await api.post("/v1/detection/models", json=body)
+    created = await platform_api.post("/v1/detection/models", json=body)
     assert created.status_code == 201, created.text
     model = created.json()
     try:
         assert model["active"] is True and model["window_samples"] == 64_000
         assert (await api.get(f"/v1/detection/models/{baseline['id']}")).json()["active"] is False
-        problem(await api.post("/v1/detection/models", json=body), 409, "model-exists")
+        problem(await platform_api.post("/v1/detection/models", json=body), 409, "model-exists")
     finally:
-        restored = await api.patch(f"/v1/detection/models/{baseline['id']}", json={"active": True})
+        restored = await platform_api.patch(f"/v1/detection/models/{baseline['id']}", json={"active": True})
         assert restored.status_code == 200 and restored.json()["active"] is True
     assert (await api.get(f"/v1/detection/models/{model['id']}")).json()["active"] is False
 
     relative = problem(
-        await api.post("/v1/detection/models", json=body | {"version": "2", "uri": "models/x.onnx"}),
+        await platform_api.post("/v1/detection/models", json=body | {"version": "2", "uri": "models/x.onnx"}),
         400,
         "bad-request",
     )
     assert relative["field"] == "uri"
     inverted = body | {"version": "3", "thresholds": {"suspicious": 0.9, "alert": 0.5}}
     assert (
-        problem(await api.post("/v1/detection/models", json=inverted), 400, "bad-request")["field"]
+        problem(await platform_api.post("/v1/detection/models", json=inverted), 400, "bad-request")["field"]
         == "thresholds"
     )
-    problem(await api.post("/v1/detection/models", json=body | {"sha256": "XYZ"}), 400, "validation-failed")
+    problem(
+        await platform_api.post("/v1/detection/models", json=body | {"sha256": "XYZ"}),
+        400,
+        "validation-failed",
+    )
     reader = {"Authorization": f"Bearer {caller_token(scopes=['detection'])}"}
     problem(
-        await api.post("/v1/detection/models", json=body | {"version": "4"}, headers=reader),
+        await platform_api.post("/v1/detection/models", json=body | {"version": "4"}, headers=reader),
         403,
         "missing-scope",
     )
+    # A project's `admin` is not an operator: the registry is every project's.
+    problem(await api.post("/v1/detection/models", json=body | {"version": "5"}), 403, "missing-scope")
     problem(await api.get("/v1/detection/models/999999"), 404, "model-not-found")
 
 
@@ -299,6 +308,30 @@ async def test_ingest_refuses_what_is_not_a_real_score(
     problem(
         await worker.post(f"/v1/rooms/{room_name}/detection/report", json=report), 409, "detection-stopped"
     )
+
+
+async def test_the_largest_batch_the_document_allows_is_stored_not_413(
+    api: httpx.AsyncClient, worker: httpx.AsyncClient, room_name: str
+) -> None:
+    """Found by `make fuzz` ("schema validation mismatch"): 500 windows, the document's maxItems, with long
+    identities and sids are about 190 kB, and ROOMSVC_MAX_BODY_BYTES (64 KiB) refused them with 413."""
+    from roomsvc.detection.schemas import MAX_BATCH_WINDOWS
+
+    await _room(api, room_name, enabled=True)
+    model = await _baseline(api)
+    identity = "m" * 120 + uuid.uuid4().hex[:8]
+    track = f"TR_{uuid.uuid4().hex}".ljust(64, "x")
+    windows = [
+        _window(track, 2 * n, 0.1, "clear", model["id"], identity=identity, participant_sid="P" * 64)
+        for n in range(MAX_BATCH_WINDOWS)
+    ]
+    batch = {"job_id": "AJ_big", "room_sid": "R" * 64, "windows": windows}
+    response = await worker.post(f"/v1/rooms/{room_name}/detections", json=batch)
+    assert len(response.request.content) > 65536
+    assert response.status_code == 200, response.text
+    assert response.json()["stored"] == MAX_BATCH_WINDOWS
+    summary = (await api.get(f"/v1/rooms/{room_name}/detection/summary")).json()["participants"]
+    assert [(p["identity"], p["windows"]) for p in summary] == [(identity, MAX_BATCH_WINDOWS)]
 
 
 async def test_a_report_counts_no_more_drops_than_the_column_holds(

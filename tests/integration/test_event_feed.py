@@ -18,7 +18,7 @@ from sqlalchemy import select
 from roomsvc.events.models import Event
 from roomsvc.events.service import emit
 from roomsvc.events.types import EventType
-from tests.support import eventually
+from tests.support import DEFAULT_PROJECT_ID, eventually
 
 WRITES = 40
 
@@ -98,7 +98,13 @@ async def test_late_commit_of_a_low_id_is_streamed_listed_and_resumed(
 
         # The long transaction: its event takes an id now and commits last.
         async with session_factory() as long_tx, long_tx.begin():
-            late = await emit(long_tx, EventType.ROOM_UPDATED, room=room_name, data={"late": True})
+            late = await emit(
+                long_tx,
+                EventType.ROOM_UPDATED,
+                room=room_name,
+                project_id=DEFAULT_PROJECT_ID,
+                data={"late": True},
+            )
             late_id, late_public_id = late.id, late.public_id
 
             async def write(n: int) -> None:

@@ -158,7 +158,7 @@ async def test_a_retry_waits_for_the_first_request_and_replays_it(
     await _room(api, room_name)
     path, key = f"/v1/rooms/{room_name}/invitations", _key()
     raw = json.dumps({"identities": ["ann"]}).encode()
-    print_ = idempotency.fingerprint("POST", path, b"", raw)
+    print_ = idempotency.fingerprint("POST", path, b"", raw, "default")  # the dev credential's project
     stored = {"items": [], "next_cursor": None}
     async with session_factory() as held:
         await held.begin()

@@ -3,10 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from roomsvc.invitations.models import Invitation
-from tests.support import problem
+from tests.support import make_admin, problem
 
 
 async def _invite(api: Any, room: str, identities: list[str], **extra: Any) -> list[dict[str, Any]]:
@@ -55,3 +55,45 @@ async def test_invitation_input_is_validated(api: Any, room_name: str) -> None:
             await api.post(f"/v1/rooms/{room_name}/invitations", json=body), 400, "validation-failed"
         )
         assert field in result["detail"]
+
+
+async def test_admin_invitations_need_moderation_and_the_owner(
+    api: Any, anon: Any, caller_token: Any, session_factory: Any, room_name: str
+) -> None:
+    assert (await api.post("/v1/rooms", json={"name": room_name, "creator": "o"})).status_code == 201
+    await make_admin(api, room_name, "ada", owner="o")
+    writer = {"Authorization": f"Bearer {caller_token(scopes=['rooms:write', 'rooms:read'])}"}
+    moderator = {"Authorization": f"Bearer {caller_token(scopes=['rooms:write', 'moderation'])}"}
+    url = f"/v1/rooms/{room_name}/invitations"
+    refusals = [
+        (writer, {"actor": "o"}, "role-requires-moderation", "role"),  # rooms:write: at most member
+        (moderator, {}, "actor-required", "actor"),
+        (moderator, {"actor": "ada"}, "insufficient-rank", "actor"),  # only the owner grants admin
+    ]
+    for headers, extra, code, field in refusals:
+        body = {"identities": ["newbie"], "role": "admin"} | extra
+        assert problem(await anon.post(url, json=body, headers=headers), 403, code)["field"] == field
+    async with session_factory() as session:
+        written = await session.execute(select(Invitation.id).where(Invitation.identity == "newbie"))
+        assert written.all() == []
+
+    made = await anon.post(
+        url, json={"identities": ["newbie", "late"], "role": "admin", "actor": "o"}, headers=moderator
+    )
+    assert made.status_code == 201, made.text
+    newbie, late = made.json()["items"]
+    assert newbie["role"] == "admin"
+    # Accepting applies the grant the owner made, audited under the owner's name, with its event.
+    accepted = await anon.post(f"/v1/invitations/{newbie['id']}/accept", headers=writer)
+    assert accepted.status_code == 200 and accepted.json()["role"] == "admin", accepted.text
+    assert accepted.json()["grants"]["room_admin"] is False
+    audit = (await api.get(f"/v1/rooms/{room_name}/audit", params={"limit": 1})).json()["items"][0]
+    assert (audit["action"], audit["actor"], audit["target"]) == ("role", "o", "newbie")
+    assert audit["params"] == {"from": None, "to": "admin", "invitation": newbie["id"]}
+    types = [e["type"] for e in (await api.get("/v1/events", params={"room": room_name})).json()["items"]]
+    assert types.count("participant.role_changed") == 2  # ada's (moderation route) and newbie's
+    # Ownership moved on: the old owner's pending admin invitation no longer grants anything.
+    moved = await api.post(f"/v1/rooms/{room_name}/owner", json={"identity": "ada", "actor": "o"})
+    assert moved.status_code == 200, moved.text
+    problem(await anon.post(f"/v1/invitations/{late['id']}/accept", headers=writer), 403, "insufficient-rank")
+    assert (await api.get(f"/v1/rooms/{room_name}/participants/late/moderation")).json()["role"] is None

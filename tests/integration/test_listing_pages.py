@@ -91,8 +91,11 @@ async def test_call_detail_is_capped_and_its_sessions_and_tracks_are_paged(
 ) -> None:
     sid = "RM_" + uuid.uuid4().hex[:12]
     count = DETAIL_CAP + 3
+    assert (await api.post("/v1/rooms", json={"name": room_name, "creator": "o"})).status_code == 201
     async with session_factory() as session, session.begin():
-        call = RoomSession(room_name=room_name, sid=sid)
+        room_id = (await session.execute(select(Room.id).where(Room.livekit_name == room_name))).scalar_one()
+        # A call belongs to its room's project: a call without a room is no caller's.
+        call = RoomSession(room_id=room_id, room_name=room_name, sid=sid)
         session.add(call)
         await session.flush()
         for n in range(count):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from roomsvc.moderation.models import Ban
 from roomsvc.participants.models import Participant
 from roomsvc.rooms.models import Room
-from tests.support import problem
+from tests.support import make_admin, problem
 
 
 async def _room(api: Any, name: str, **extra: Any) -> dict[str, Any]:
@@ -31,8 +31,8 @@ def _claims(token: str, settings: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        ("owner", {"roomAdmin": True, "canPublish": True, "canSubscribe": True, "canPublishData": True}),
-        ("admin", {"roomAdmin": True, "canPublish": True, "canSubscribe": True, "canPublishData": True}),
+        ("owner", {"canPublish": True, "canSubscribe": True, "canPublishData": True}),
+        ("admin", {"canPublish": True, "canSubscribe": True, "canPublishData": True}),
         ("member", {"canPublish": True, "canSubscribe": True, "canPublishData": True}),
         ("audience", {"canPublish": False, "canSubscribe": True, "canPublishData": True}),
     ],
@@ -42,6 +42,8 @@ async def test_token_grants_follow_role(
 ) -> None:
     await _room(api, room_name, call_type="audio")
     identity = "owner" if role == "owner" else f"{role}-1"
+    if role == "admin":  # granted by moderation only; the join then asks for the role it holds
+        await make_admin(api, room_name, identity, owner="owner")
     response = await api.post(
         f"/v1/rooms/{room_name}/participants",
         json={"identity": identity, "role": role, "name": "N", "ttl": 120},
@@ -53,14 +55,91 @@ async def test_token_grants_follow_role(
     assert video["room"] == room_name and video["roomJoin"] is True
     for key, value in expected.items():
         assert video[key] == value, (key, video)
+    # No end-user token is a LiveKit server-API credential (docs/api.md, "The token model").
+    assert set(video) <= {
+        "room",
+        "roomJoin",
+        "canPublish",
+        "canSubscribe",
+        "canPublishData",
+        "canPublishSources",
+    }
+    assert body["grants"]["room_admin"] is False
     if role != "audience":
         assert video["canPublishSources"] == ["microphone"]
-        assert "roomAdmin" in video or role == "member"
     else:
         assert "canPublishSources" not in video
     assert claims["sub"] == identity
     assert claims["exp"] - claims["nbf"] == 120
     assert body["role"] == role and body["url"] == settings.livekit.public_url
+
+
+async def test_client_admin_gives_the_owner_alone_room_admin(api: Any, settings: Any, room_name: str) -> None:
+    room = await _room(api, room_name, client_admin=True)
+    assert room["client_admin"] is True
+    await make_admin(api, room_name, "ada", owner="owner")
+
+    async def video(identity: str) -> dict[str, Any]:
+        response = await api.post(f"/v1/rooms/{room_name}/participants", json={"identity": identity})
+        assert response.status_code == 201, response.text
+        assert response.json()["grants"]["room_admin"] is (
+            "roomAdmin" in _claims(response.json()["token"], settings)["video"]
+        )
+        return _claims(response.json()["token"], settings)["video"]  # type: ignore[no-any-return]
+
+    assert (await video("owner"))["roomAdmin"] is True
+    assert "roomAdmin" not in await video("ada") and "roomAdmin" not in await video("mem")
+    # Turned off, the next owner token is an ordinary one.
+    patched = await api.patch(f"/v1/rooms/{room_name}", json={"client_admin": False})
+    assert patched.status_code == 200 and patched.json()["client_admin"] is False
+    assert "roomAdmin" not in await video("owner")
+
+
+async def test_rooms_write_joins_member_or_audience_only(
+    api: Any, anon: Any, caller_token: Any, session_factory: Any, room_name: str
+) -> None:
+    await _room(api, room_name)
+    writer = {"Authorization": f"Bearer {caller_token(scopes=['rooms:write', 'rooms:read'])}"}
+
+    async def role_row(identity: str) -> str | None:
+        async with session_factory() as session:
+            query = (
+                select(Participant.role)
+                .join(Room)
+                .where(Room.name == room_name, Participant.identity == identity)
+            )
+            return (await session.execute(query)).scalar_one_or_none()
+
+    # The join refuses to grant admin, to anyone, with any scope: nothing is written.
+    for client, headers in ((anon, writer), (api, {})):
+        refused = await client.post(
+            f"/v1/rooms/{room_name}/participants", json={"identity": "eve", "role": "admin"}, headers=headers
+        )
+        assert problem(refused, 403, "role-requires-moderation")["field"] == "role"
+    assert await role_row("eve") is None
+    # PATCH neither promotes a member nor demotes an admin.
+    assert (
+        await api.post(f"/v1/rooms/{room_name}/participants", json={"identity": "eve"})
+    ).status_code == 201
+    refused = await api.patch(f"/v1/rooms/{room_name}/participants/eve", json={"role": "admin", "name": "E"})
+    assert problem(refused, 403, "role-requires-moderation")["field"] == "role"
+    assert await role_row("eve") == "member"
+    await make_admin(api, room_name, "ada", owner="owner")
+    for request in (
+        api.patch(f"/v1/rooms/{room_name}/participants/ada", json={"role": "audience"}),
+        api.post(f"/v1/rooms/{room_name}/participants", json={"identity": "ada", "role": "member"}),
+    ):
+        assert problem(await request, 403, "role-requires-moderation")["field"] == "role"
+    assert await role_row("ada") == "admin"
+    # What the identity already holds is no grant: an admin rejoins as admin, with or without asking.
+    for body in ({"identity": "ada"}, {"identity": "ada", "role": "admin"}):
+        rejoined = await anon.post(f"/v1/rooms/{room_name}/participants", json=body, headers=writer)
+        assert rejoined.status_code == 201 and rejoined.json()["role"] == "admin"
+    # member and audience stay the backend's choice.
+    audience = await anon.post(
+        f"/v1/rooms/{room_name}/participants", json={"identity": "eve", "role": "audience"}, headers=writer
+    )
+    assert audience.json()["role"] == "audience" and await role_row("eve") == "audience"
 
 
 async def test_join_writes_one_membership_row(api: Any, session_factory: Any, room_name: str) -> None:

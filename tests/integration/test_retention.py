@@ -31,6 +31,7 @@ from roomsvc.rooms.models import Room
 from roomsvc.webhooks import jobs as webhooks_jobs
 from roomsvc.webhooks.models import WebhookEvent
 from tests.stack import create_isolated_database, drop_database
+from tests.support import DEFAULT_PROJECT_ID
 
 
 @pytest.fixture
@@ -77,6 +78,7 @@ async def test_events_deliveries_and_attempts_past_their_age_go_pending_ones_sta
     async with session_factory() as session, session.begin():
         sub = EventSubscription(
             public_id=_uid("sub"),
+            project_id=DEFAULT_PROJECT_ID,
             url="http://127.0.0.1:9/",
             secret_sealed="x",
             created_by="test",
@@ -88,6 +90,7 @@ async def test_events_deliveries_and_attempts_past_their_age_go_pending_ones_sta
         async def event(created: dt.datetime, status: str | None, attempts: int = 0) -> tuple[Event, Any]:
             row = Event(
                 public_id=_uid("evt"),
+                project_id=DEFAULT_PROJECT_ID,
                 type="room.updated",
                 room_name=room,
                 occurred_at=created,
@@ -182,7 +185,15 @@ async def test_detection_windows_and_audit_entries_past_their_age_go(
 ) -> None:
     async with session_factory() as session, session.begin():
         await detection_jobs.sync_builtin_models(session)
-        room = Room(name=room_name, creator="o", owner="o", spec_hash="retention-test", created_by="test")
+        room = Room(
+            project_id=DEFAULT_PROJECT_ID,
+            name=room_name,
+            livekit_name=room_name,
+            creator="o",
+            owner="o",
+            spec_hash="retention-test",
+            created_by="test",
+        )
         session.add(room)
         await session.flush()
         model = (await session.execute(select(DetectionModel).limit(1))).scalar_one()

@@ -7,13 +7,13 @@ from typing import Any
 
 import jwt
 
-from tests.support import problem
+from tests.support import make_admin, problem
 
 
 async def _room(api: Any, name: str, **extra: Any) -> None:
     body = {"name": name, "creator": "olivia", "call_type": "audio", "seats": 2, "seat_mode": "apply"} | extra
     assert (await api.post("/v1/rooms", json=body)).status_code == 201
-    await api.post(f"/v1/rooms/{name}/participants", json={"identity": "ada", "role": "admin"})
+    await make_admin(api, name, "ada", owner="olivia")
 
 
 def _publish(token: str, settings: Any) -> bool:

@@ -16,7 +16,19 @@ def test_audience_sets_can_publish_false_explicitly() -> None:
 def test_sources_follow_call_type() -> None:
     assert grants_for_role("member", "audio").can_publish_sources == ("microphone",)
     assert "camera" in grants_for_role("member", "video").can_publish_sources
-    assert grants_for_role("admin", "video").room_admin is True
+
+
+def test_no_role_gets_room_admin_unless_the_room_opts_in_and_then_only_the_owner() -> None:
+    # roomAdmin makes a join token a LiveKit RoomService credential for the room (docs/api.md).
+    for role in ("owner", "admin", "member", "audience"):
+        for stage, seated in ((False, False), (True, False), (True, True)):
+            grants = grants_for_role(role, "video", stage=stage, seated=seated)
+            assert grants.room_admin is False and "roomAdmin" not in grants.to_claim("r"), role
+    opted_in = {
+        role: grants_for_role(role, "video", client_admin=True) for role in ("owner", "admin", "member")
+    }
+    assert opted_in["owner"].to_claim("r")["roomAdmin"] is True
+    assert not opted_in["admin"].room_admin and not opted_in["member"].room_admin
 
 
 def test_minted_token_has_livekit_claims() -> None:

@@ -23,6 +23,9 @@ const { values: opts } = parseArgs({
     // After everyone sees everyone, print {"stage":"connected"} and wait for the first page to show a
     // detection alert (the test sends one through LiveKit's server API on topic roomsvc.detection).
     "expect-alert": { type: "boolean", default: false },
+    // Also wait for the first page to have ignored a forged alert (one a participant published on the
+    // detection topic: it has a sender, so the page must not show it).
+    "expect-forged": { type: "boolean", default: false },
   },
 });
 const timeout = Number(opts.timeout);
@@ -104,6 +107,12 @@ try {
       null,
       { timeout, polling: 250 },
     );
+  }
+  if (opts["expect-forged"]) {
+    await pages[0].page.waitForFunction(() => window.roomsvcDemo.state().ignoredAlerts.length > 0, null, {
+      timeout,
+      polling: 250,
+    });
   }
   result = { ok: true, room: opts.room, pages: [] };
 } catch (error) {

@@ -15,6 +15,14 @@ let room = null;
 let session = null; // what /demo/api/join answered: room, identity, role, url
 let pollTimer = null;
 const alerts = [];
+const ignoredAlerts = []; // messages on the detection topic that did not come from roomsvc (not shown)
+
+// A genuine alert comes from roomsvc through LiveKit's server API, so it has no sender: LiveKit stamps
+// every packet a client publishes with that client's identity, and anyone in the room may publish on
+// any topic. A message on the detection topic with a sender is a forgery (docs/detection.md).
+function isGenuineAlert(participant, participantIdentity) {
+  return !participant && !participantIdentity;
+}
 
 function setStatus(text, state) {
   statusLine.textContent = text;
@@ -131,14 +139,14 @@ async function refreshPanels() {
   }
 }
 
-function showAlert(text, participant) {
+function showAlert(text) {
   let parsed = null;
   try {
     parsed = JSON.parse(text);
   } catch {
     /* not JSON: shown as it is */
   }
-  alerts.push({ from: participant?.identity || "server", payload: parsed ?? text });
+  alerts.push({ from: "roomsvc", payload: parsed ?? text });
   const li = document.createElement("li");
   li.className = "alert";
   if (parsed && typeof parsed === "object") {
@@ -189,8 +197,11 @@ async function join(event) {
         removeTile(participant.identity);
         refreshPanels();
       })
-      .on(RoomEvent.DataReceived, (payload, participant, _kind, topic) => {
-        if (topic === DETECTION_TOPIC) showAlert(new TextDecoder().decode(payload), participant);
+      .on(RoomEvent.DataReceived, (payload, participant, _kind, topic, _encryption, participantIdentity) => {
+        if (topic !== DETECTION_TOPIC) return;
+        const text = new TextDecoder().decode(payload);
+        if (isGenuineAlert(participant, participantIdentity)) showAlert(text);
+        else ignoredAlerts.push({ from: participant?.identity || participantIdentity, payload: text });
       })
       .on(RoomEvent.Disconnected, (reason) => {
         setStatus(`Disconnected (${reason ?? "left"}).`, "idle");
@@ -270,6 +281,7 @@ window.roomsvcDemo = {
       })),
       seatsShown: !$("seats-panel").hidden,
       alerts: alerts.slice(),
+      ignoredAlerts: ignoredAlerts.slice(),
       alertLines: [...document.querySelectorAll("#alerts li.alert")].map((li) => li.textContent),
     };
   },

@@ -1,8 +1,9 @@
 """The worker's side of the API: httpx, signed as the worker's caller credential (service identity).
 
 The worker writes nothing to MySQL itself; every result goes through the API's detection services,
-authenticated with ROOMSVC_WORKER_CREDENTIAL_ID / _SECRET (scope ``detection``). One client per job,
-created inside the job's event loop.
+authenticated with ROOMSVC_WORKER_CREDENTIAL_ID / _SECRET (scopes ``detection`` and ``platform``: one
+worker serves every project, and names the room's project in ``Roomsvc-Project`` on each request). One
+client per job, created inside the job's event loop.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from roomsvc.credentials.tokens import mint_caller_token
 from roomsvc.detection.schemas import IngestResult, WindowBatch, WorkerConfig, WorkerReport
 
 T = TypeVar("T")
+PROJECT_HEADER = "Roomsvc-Project"  # roomsvc.auth.PROJECT_HEADER (the agent does not import the API)
 TOKEN_TTL = 600
 
 
@@ -40,12 +42,14 @@ class WorkerApi:
         credential_id: str,
         secret: str,
         audience: str,
+        project: str,
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._credential_id = credential_id
         self._secret = secret
         self._audience = audience
+        self._project = project  # the room's project: the worker's credential serves every project
         self._token = ""
         self._token_expires = 0.0
         self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
@@ -60,7 +64,7 @@ class WorkerApi:
                 credential_id=self._credential_id,
                 secret=self._secret,
                 audience=self._audience,
-                scopes=["detection"],
+                scopes=["detection", "platform"],
                 ttl=TOKEN_TTL,
             )
             self._token_expires = now + TOKEN_TTL
@@ -68,7 +72,7 @@ class WorkerApi:
 
     async def _call(self, method: str, path: str, body: Any = None) -> httpx.Response:
         content = msgspec.json.encode(body) if body is not None else None
-        headers = {"Authorization": self._authorization()}
+        headers = {"Authorization": self._authorization(), PROJECT_HEADER: self._project}
         if content is not None:
             headers["Content-Type"] = "application/json"
         try:

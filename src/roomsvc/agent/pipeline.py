@@ -1,6 +1,6 @@
 """Frames → windows → scores → states, for one track. Pure code: no LiveKit, no HTTP, no event loop.
 
-Audio (per microphone track)::
+Audio (per microphone or screen-share audio track)::
 
     16 kHz mono int16 frames ──HopChunker──▶ hops (≈2 s, a multiple of the VAD's 512-sample chunk)
         ──DropOldestQueue (bounded; counts drops)──▶ AudioAnalyzer.process (in an inference thread):

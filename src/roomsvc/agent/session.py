@@ -56,6 +56,19 @@ UPLOAD_QUEUE = 2000
 UPLOAD_BATCH = 200
 AUDIO_FRAME_MS = 50
 Item = TypeVar("Item", Hop, Frame)
+# Every source a participant may publish speech or a face on is scored: screen-share audio is speech a
+# client can play (a forged voice played as "screen audio" must not escape), so it is scored like the
+# microphone. Screen-share video is not a face camera; the video models are trained on camera frames.
+SCORED_SOURCES: dict[int, Kind] = {
+    rtc.TrackSource.SOURCE_MICROPHONE: "audio",
+    rtc.TrackSource.SOURCE_SCREENSHARE_AUDIO: "audio",
+    rtc.TrackSource.SOURCE_CAMERA: "video",
+}
+SOURCE_NAMES = {
+    rtc.TrackSource.SOURCE_MICROPHONE: "microphone",
+    rtc.TrackSource.SOURCE_SCREENSHARE_AUDIO: "screen_share_audio",
+    rtc.TrackSource.SOURCE_CAMERA: "camera",
+}
 
 
 @dataclass
@@ -192,9 +205,10 @@ class RoomDetector:
     ) -> Kind | None:
         if participant.kind == rtc.ParticipantKind.PARTICIPANT_KIND_AGENT:
             return None
-        if publication.source == rtc.TrackSource.SOURCE_MICROPHONE and self.audio is not None:
+        kind = SCORED_SOURCES.get(publication.source)
+        if kind == "audio" and self.audio is not None:
             return "audio"
-        if publication.source == rtc.TrackSource.SOURCE_CAMERA and self.video is not None:
+        if kind == "video" and self.video is not None:
             return "video"
         return None  # no model for it: not even subscribed (no media, no score)
 
@@ -215,7 +229,7 @@ class RoomDetector:
             identity=participant.identity,
             participant_sid=participant.sid,
             kind=kind,
-            source="microphone" if kind == "audio" else "camera",
+            source=SOURCE_NAMES.get(publication.source, ""),
         )
         self.tracks[publication.sid] = run
         coro = self._audio_track(track, run) if kind == "audio" else self._video_track(track, run)

@@ -86,16 +86,18 @@ async def entrypoint(ctx: JobContext) -> None:
     from roomsvc.agent.client import ApiRejected, ApiUnavailable, DetectionStopped, WorkerApi
     from roomsvc.agent.runtime import JobRuntime
     from roomsvc.agent.session import RoomDetector
+    from roomsvc.types import split_livekit_room_name
 
     runtime: JobRuntime = ctx.proc.userdata[RUNTIME_KEY]
     settings = runtime.settings
-    room_name = ctx.job.room.name
-    structlog.contextvars.bind_contextvars(room=room_name, job_id=ctx.job.id)
+    project, room_name = split_livekit_room_name(ctx.job.room.name)  # `<project>~<room>` in LiveKit
+    structlog.contextvars.bind_contextvars(room=room_name, project=project, job_id=ctx.job.id)
     api = WorkerApi(
         settings.detection.worker_api_url,
         credential_id=settings.detection.worker_credential_id,
         secret=settings.detection.worker_credential_secret,
         audience=settings.caller_auth.audience,
+        project=project,
     )
     try:
         config = await _config_with_retry(api, room_name)

@@ -22,6 +22,7 @@ class CallController(Controller):
     async def list_calls(
         self,
         db_session: AsyncSession,
+        project_id: int,
         page: Page,
         room: str | None = None,
         identity: str | None = None,
@@ -30,6 +31,7 @@ class CallController(Controller):
     ) -> CallPage:
         return await service.list_calls(
             db_session,
+            project_id=project_id,
             room=room,
             identity=identity,
             started_after=started_after,
@@ -42,8 +44,8 @@ class CallController(Controller):
         opt=READ,
         summary="One call with its first 100 participant sessions and tracks",
     )
-    async def get_call(self, call_id: str, db_session: AsyncSession) -> CallDetail:
-        return await service.get_call(db_session, call_id)
+    async def get_call(self, call_id: str, db_session: AsyncSession, project_id: int) -> CallDetail:
+        return await service.get_call(db_session, project_id, call_id)
 
     @get(
         "/calls/{call_id:str}/participants",
@@ -51,14 +53,18 @@ class CallController(Controller):
         summary="A call's participant sessions, in recorded order",
     )
     async def call_participants(
-        self, call_id: str, db_session: AsyncSession, page: Page
+        self, call_id: str, db_session: AsyncSession, project_id: int, page: Page
     ) -> ParticipantSessionPage:
-        return await service.participant_sessions(db_session, call_id, page)
+        return await service.participant_sessions(db_session, project_id, call_id, page)
 
     @get("/calls/{call_id:str}/tracks", opt=READ, summary="A call's tracks, in recorded order")
-    async def call_tracks(self, call_id: str, db_session: AsyncSession, page: Page) -> TrackPage:
-        return await service.tracks(db_session, call_id, page)
+    async def call_tracks(
+        self, call_id: str, db_session: AsyncSession, project_id: int, page: Page
+    ) -> TrackPage:
+        return await service.tracks(db_session, project_id, call_id, page)
 
     @get("/rooms/{room:str}/calls", opt=READ, summary="A room's calls")
     async def room_calls(self, room_row: Room, db_session: AsyncSession, page: Page) -> CallPage:
-        return await service.list_calls(db_session, room=room_row.name, page=page)
+        return await service.list_calls(
+            db_session, project_id=room_row.project_id, room=room_row.name, page=page
+        )

@@ -7,13 +7,22 @@ because :func:`roomsvc.calls.reconcile.reconcile` commits room by room.
 
 from __future__ import annotations
 
+from functools import partial
+
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc.calls import reconcile as reconciliation
+from roomsvc.config import DetectionSettings
 from roomsvc.livekit import LiveKitGateway
+from roomsvc.rooms import flows as room_flows
 
 LOCK_NAME = "roomsvc.reconcile"
+
+
+def completer(detection: DetectionSettings) -> reconciliation.CompletePending:
+    """How reconciliation completes a stale ``creating`` room: exactly as a create request does."""
+    return partial(room_flows.complete_create, detection=detection, repaired=True)
 
 
 async def reconcile_exclusively(
@@ -21,6 +30,7 @@ async def reconcile_exclusively(
     gateway: LiveKitGateway,
     *,
     grace: float,
+    detection: DetectionSettings,
 ) -> reconciliation.Report | None:
     """Run one reconciliation pass unless another instance holds the lock; None when skipped."""
     async with session_factory() as lock:  # GET_LOCK belongs to this session's connection
@@ -28,14 +38,20 @@ async def reconcile_exclusively(
         if got != 1:
             return None
         try:
-            return await reconciliation.reconcile(session_factory, gateway, grace=grace)
+            return await reconciliation.reconcile(
+                session_factory, gateway, grace=grace, complete_pending=completer(detection)
+            )
         finally:
             await lock.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": LOCK_NAME})
 
 
 async def reconcile(
-    session_factory: async_sessionmaker[AsyncSession], *, gateway: LiveKitGateway, grace: float
+    session_factory: async_sessionmaker[AsyncSession],
+    *,
+    gateway: LiveKitGateway,
+    grace: float,
+    detection: DetectionSettings,
 ) -> int:
     """The job body: one exclusive pass; returns how many records it repaired (0 when skipped)."""
-    report = await reconcile_exclusively(session_factory, gateway, grace=grace)
+    report = await reconcile_exclusively(session_factory, gateway, grace=grace, detection=detection)
     return sum(report.repairs.values()) if report is not None else 0

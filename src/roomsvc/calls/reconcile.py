@@ -9,7 +9,14 @@ events, marked ``repaired``):
 - a room session or participant LiveKit has and we missed → opened;
 - an open participant session LiveKit no longer lists → closed (a later real ``participant_left``
   still replaces the inferred time);
-- a ``creating`` row older than the grace period → completed if LiveKit has the room, else deleted.
+- a ``creating`` row older than the grace period → completed if LiveKit has the room, by the same
+  function that completes a create request (``rooms.flows.complete_create``: seats, detection run,
+  ``room.created``), else deleted;
+- a room missing from the ListRooms answer is asked for by name first: only a confirmed absence ends
+  (or drops) it, never one listing's miss;
+- a live standard participant whose LiveKit permission differs from its effective one (an older token,
+  a push that failed, a change made behind roomsvc's back) → the effective set pushed again, and a banned
+  one removed (``moderation/enforcement.py``, the same check every ``participant_joined`` gets).
 
 Records younger than ``ROOMSVC_RECONCILE_GRACE`` are left alone: their webhooks may still be in flight.
 Only one reconciler runs at a time across all instances (MySQL ``GET_LOCK``, taken by the job body in
@@ -19,7 +26,7 @@ Only one reconciler runs at a time across all instances (MySQL ``GET_LOCK``, tak
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import structlog
@@ -30,10 +37,8 @@ from roomsvc import metrics
 from roomsvc.calls import recorder
 from roomsvc.calls.models import ParticipantSession, RoomSession
 from roomsvc.db import utcnow
-from roomsvc.events import service as events
-from roomsvc.events.types import EventType
 from roomsvc.livekit import LiveKitGateway, LiveKitParticipant, LiveKitRoom
-from roomsvc.moderation import bans, permissions
+from roomsvc.moderation import enforcement
 from roomsvc.rooms.models import Room
 
 log = structlog.get_logger("roomsvc.reconcile")
@@ -49,33 +54,48 @@ class Report:
             self.repairs[kind] = self.repairs.get(kind, 0) + count
 
 
+# Completes a stale ``creating`` row LiveKit has: ``rooms.flows.complete_create`` (with repaired=True),
+# handed in by the job and the CLI, because flows are called from the edges only (import-linter).
+CompletePending = Callable[[AsyncSession, LiveKitGateway, Room], Awaitable[None]]
+
+
 async def reconcile(
     session_factory: async_sessionmaker[AsyncSession],
     gateway: LiveKitGateway,
     *,
+    complete_pending: CompletePending,
     grace: float = 10.0,
     rooms: Sequence[str] | None = None,
 ) -> Report:
-    """One pass. ``rooms`` limits it to those names (``roomsvc reconcile --room``)."""
+    """One pass. ``rooms`` limits it to those LiveKit room names (``roomsvc reconcile --room``)."""
     report = Report()
     live = {r.name: r for r in await gateway.list_rooms(list(rooms or ()))}
     cutoff = utcnow() - dt.timedelta(seconds=grace)
     async with session_factory() as session:
-        query = select(Room.name).where(Room.status.in_(("creating", "created", "active")))
+        query = select(Room.livekit_name).where(Room.status.in_(("creating", "created", "active")))
         if rooms:
-            query = query.where(Room.name.in_(list(rooms)))
+            query = query.where(Room.livekit_name.in_(list(rooms)))
         names = list((await session.execute(query)).scalars())
     for name in names:
         lk_room = live.get(name)
+        if lk_room is None:
+            # One ListRooms answer is not proof that a room is gone (a LiveKit node restarting, a room
+            # moving between nodes, a listing cut short): ask for this room by name before ending or
+            # dropping anything on it.
+            lk_room = await gateway.get_room(name)
+            if lk_room is not None:
+                log.warning("reconcile.listing_missed_room", room=name)
         participants = await gateway.list_participants(name) if lk_room else []
         async with session_factory() as session, session.begin():
             room = (
-                await session.execute(select(Room).where(Room.name == name).with_for_update())
+                await session.execute(select(Room).where(Room.livekit_name == name).with_for_update())
             ).scalar_one_or_none()
             if room is None:
                 continue
             report.rooms_checked += 1
-            await _reconcile_room(session, gateway, room, lk_room, participants, cutoff, report)
+            await _reconcile_room(
+                session, gateway, room, lk_room, participants, cutoff, report, complete_pending
+            )
     if report.repairs:
         log.info("reconcile.repaired", **report.repairs)
     metrics.observe_reconcile(report.repairs)
@@ -90,6 +110,7 @@ async def _reconcile_room(
     participants: list[LiveKitParticipant],
     cutoff: dt.datetime,
     report: Report,
+    complete_pending: CompletePending,
 ) -> None:
     now = utcnow()
     if room.status == "creating":
@@ -98,9 +119,8 @@ async def _reconcile_room(
         if lk_room is None:
             await session.execute(delete(Room).where(Room.id == room.id))
             report.add("pending_rooms_dropped")
-        else:
-            room.status, room.livekit_sid = "created", lk_room.sid
-            await events.emit(session, EventType.ROOM_CREATED, room=room.name, data={"repaired": True})
+        else:  # the same completion as the request's: seats, detection run, room.created
+            await complete_pending(session, gateway, room)
             report.add("pending_rooms_completed")
         return
     if lk_room is None:
@@ -133,10 +153,13 @@ async def _reconcile_room(
         await recorder.room_started(session, room, lk_room.sid, lk_room.created_at or now)
         rs.repaired = True
         report.add("room_sessions_opened")
-    for p in participants:  # a kicked identity back with an older token, whose join webhook was lost
-        banned = p.kind == "standard" and await permissions.active_ban(session, room.id, p.identity)
-        if banned and await bans.evict(gateway, room.name, p.identity):
-            report.add("banned_evicted")
+    # An older token (kicked, muted, unseated, demoted), whose join webhook was lost or whose push failed.
+    enforced = {"evicted": "banned_evicted", "updated": "permissions_restored"}
+    for p in participants:
+        if p.kind == "standard":
+            outcome = await enforcement.enforce(session, gateway, room, p.identity, p.permission)
+            if outcome in enforced:
+                report.add(enforced[outcome])
     live_sids = {p.sid for p in participants}
     known = {
         ps.sid: ps

@@ -75,6 +75,7 @@ async def room_started(session: AsyncSession, room: Room, sid: str, at: dt.datet
             session,
             EventType.ROOM_STARTED,
             room=room.name,
+            project_id=room.project_id,
             occurred_at=at,
             data={"room_sid": sid, "started_at": iso(at)},
         )
@@ -112,6 +113,7 @@ async def room_finished(
             session,
             EventType.ROOM_ENDED,
             room=room.name,
+            project_id=room.project_id,
             occurred_at=at,
             data={"room_sid": sid, "reason": room.end_reason},
         )
@@ -136,6 +138,7 @@ async def participant_joined(
             session,
             EventType.PARTICIPANT_JOINED,
             room=room.name,
+            project_id=room.project_id,
             occurred_at=ps.joined_at,
             data={
                 "identity": ps.identity,
@@ -205,6 +208,7 @@ async def _close(
             session,
             EventType.PARTICIPANT_LEFT,
             room=room.name,
+            project_id=room.project_id,
             occurred_at=at,
             data={"identity": ps.identity, "participant_sid": ps.sid, "reason": reason},
         )
@@ -329,6 +333,7 @@ async def track_changed(
             session,
             EventType.TRACK_PUBLISHED if published else EventType.TRACK_UNPUBLISHED,
             room=room.name,
+            project_id=room.project_id,
             occurred_at=at,
             data={
                 "identity": fact.identity,

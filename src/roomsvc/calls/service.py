@@ -19,6 +19,7 @@ from roomsvc.calls.schemas import (
 )
 from roomsvc.db import newest_first, oldest_first
 from roomsvc.errors import NotFound
+from roomsvc.rooms.models import Room
 from roomsvc.types import Page, require_aware, to_struct
 
 # A call's detail embeds at most this many participant sessions and tracks; the sub-listings page the rest.
@@ -28,15 +29,19 @@ DETAIL_CAP = 100
 async def list_calls(
     session: AsyncSession,
     *,
+    project_id: int,
     page: Page,
     room: str | None = None,
     identity: str | None = None,
     started_after: dt.datetime | None = None,
     started_before: dt.datetime | None = None,
 ) -> CallPage:
-    query = select(RoomSession)
+    """The project's calls (of the room named ``room`` only, if given)."""
+    query = (
+        select(RoomSession).join(Room, Room.id == RoomSession.room_id).where(Room.project_id == project_id)
+    )
     if room:
-        query = query.where(RoomSession.room_name == room)
+        query = query.where(Room.name == room)
     if identity:
         query = query.where(
             RoomSession.id.in_(
@@ -51,8 +56,15 @@ async def list_calls(
     return CallPage(items=[call_out(r) for r in rows], next_cursor=next_cursor)
 
 
-async def _call(session: AsyncSession, call_id: str) -> RoomSession:
-    rs = (await session.execute(select(RoomSession).where(RoomSession.sid == call_id))).scalar_one_or_none()
+async def _call(session: AsyncSession, project_id: int, call_id: str) -> RoomSession:
+    """The project's call; another project's is a 404 like a missing one."""
+    rs = (
+        await session.execute(
+            select(RoomSession)
+            .join(Room, Room.id == RoomSession.room_id)
+            .where(RoomSession.sid == call_id, Room.project_id == project_id)
+        )
+    ).scalar_one_or_none()
     if rs is None:
         raise NotFound(f"No call {call_id!r}.", code="call-not-found")
     return rs
@@ -73,9 +85,9 @@ async def _tracks(session: AsyncSession, rs: RoomSession, page: Page) -> TrackPa
     return TrackPage(items=[to_struct(TrackOut, t) for t in rows], next_cursor=next_cursor)
 
 
-async def get_call(session: AsyncSession, call_id: str) -> CallDetail:
+async def get_call(session: AsyncSession, project_id: int, call_id: str) -> CallDetail:
     """The call with its first ``DETAIL_CAP`` participant sessions and tracks, in recorded order."""
-    rs = await _call(session, call_id)
+    rs = await _call(session, project_id, call_id)
     first = Page(limit=DETAIL_CAP)
     participants, tracks = await _sessions(session, rs, first), await _tracks(session, rs, first)
     return to_struct(
@@ -88,9 +100,11 @@ async def get_call(session: AsyncSession, call_id: str) -> CallDetail:
     )
 
 
-async def participant_sessions(session: AsyncSession, call_id: str, page: Page) -> ParticipantSessionPage:
-    return await _sessions(session, await _call(session, call_id), page)
+async def participant_sessions(
+    session: AsyncSession, project_id: int, call_id: str, page: Page
+) -> ParticipantSessionPage:
+    return await _sessions(session, await _call(session, project_id, call_id), page)
 
 
-async def tracks(session: AsyncSession, call_id: str, page: Page) -> TrackPage:
-    return await _tracks(session, await _call(session, call_id), page)
+async def tracks(session: AsyncSession, project_id: int, call_id: str, page: Page) -> TrackPage:
+    return await _tracks(session, await _call(session, project_id, call_id), page)

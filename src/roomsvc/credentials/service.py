@@ -9,19 +9,57 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 import secrets
 from collections.abc import Iterable
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roomsvc.credentials.models import CallerCredential
+from roomsvc.credentials.models import DEFAULT_PROJECT, PROJECT_ID_PATTERN, CallerCredential, Project
 from roomsvc.db import utcnow
-from roomsvc.errors import BadRequest, NotFound
+from roomsvc.errors import BadRequest, Conflict, NotFound
 
-ALL_SCOPES = ("rooms:read", "rooms:write", "moderation", "detection", "events", "admin")
+# `admin` is every other scope within the credential's project; `platform` (operators) lifts the
+# project boundary for the scopes it comes with: such a caller names the project of each request.
+ALL_SCOPES = ("rooms:read", "rooms:write", "moderation", "detection", "events", "admin", "platform")
+PROJECT_SCOPES = tuple(s for s in ALL_SCOPES if s != "platform")
+
+
+async def create_project(session: AsyncSession, public_id: str, name: str = "") -> Project:
+    if not re.fullmatch(PROJECT_ID_PATTERN, public_id):
+        raise BadRequest(
+            f"project id {public_id!r} must match {PROJECT_ID_PATTERN}: lowercase letters, digits and `-`, "
+            "at most 32 characters",
+            field="project",
+        )
+    if await get_project(session, public_id) is not None:
+        raise Conflict(f"project {public_id!r} already exists", code="project-exists")
+    project = Project(public_id=public_id, name=name or public_id)
+    session.add(project)
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise Conflict(f"project {public_id!r} already exists", code="project-exists") from None
+    return project
+
+
+async def get_project(session: AsyncSession, public_id: str) -> Project | None:
+    return (await session.execute(select(Project).where(Project.public_id == public_id))).scalar_one_or_none()
+
+
+async def require_project(session: AsyncSession, public_id: str) -> Project:
+    project = await get_project(session, public_id)
+    if project is None:
+        raise NotFound(f"no project {public_id!r}; create it with `roomsvc credentials create-project`")
+    return project
+
+
+async def list_projects(session: AsyncSession) -> list[Project]:
+    return list((await session.execute(select(Project).order_by(Project.id))).scalars())
 
 
 def _aead(master_key: str) -> AESGCM:
@@ -63,12 +101,15 @@ async def create_credential(
     master_key: str,
     name: str,
     scopes: Iterable[str],
+    project: str = DEFAULT_PROJECT,
     public_id: str | None = None,
     secret: str | None = None,
 ) -> tuple[CallerCredential, str]:
+    owner = await require_project(session, project)
     public_id = public_id or "cred_" + secrets.token_hex(8)
     secret = secret or secrets.token_urlsafe(32)
     credential = CallerCredential(
+        project_id=owner.id,
         public_id=public_id,
         name=name,
         scopes=normalize_scopes(scopes),
@@ -80,15 +121,29 @@ async def create_credential(
 
 
 async def upsert_credential(
-    session: AsyncSession, *, master_key: str, public_id: str, secret: str, name: str, scopes: Iterable[str]
+    session: AsyncSession,
+    *,
+    master_key: str,
+    public_id: str,
+    secret: str,
+    name: str,
+    scopes: Iterable[str],
+    project: str = DEFAULT_PROJECT,
 ) -> CallerCredential:
-    """Create or reset a credential with a known id and secret (used for the dev credential)."""
+    """Create or reset a credential with a known id and secret (used for the dev credentials)."""
     existing = await get_by_public_id(session, public_id)
     if existing is None:
         credential, _ = await create_credential(
-            session, master_key=master_key, name=name, scopes=scopes, public_id=public_id, secret=secret
+            session,
+            master_key=master_key,
+            name=name,
+            scopes=scopes,
+            project=project,
+            public_id=public_id,
+            secret=secret,
         )
         return credential
+    existing.project_id = (await require_project(session, project)).id
     existing.name = name
     existing.scopes = normalize_scopes(scopes)
     existing.secret_ciphertext = seal_secret(master_key, secret, public_id)
@@ -101,9 +156,25 @@ async def get_by_public_id(session: AsyncSession, public_id: str) -> CallerCrede
     return result.scalar_one_or_none()
 
 
-async def list_credentials(session: AsyncSession) -> list[CallerCredential]:
-    result = await session.execute(select(CallerCredential).order_by(CallerCredential.id))
-    return list(result.scalars())
+async def get_with_project(session: AsyncSession, public_id: str) -> tuple[CallerCredential, str] | None:
+    """The credential and its project's id, in one query (the authentication path's cache miss)."""
+    row = (
+        await session.execute(
+            select(CallerCredential, Project.public_id)
+            .join(Project, Project.id == CallerCredential.project_id)
+            .where(CallerCredential.public_id == public_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+async def list_credentials(session: AsyncSession) -> list[tuple[CallerCredential, str]]:
+    result = await session.execute(
+        select(CallerCredential, Project.public_id)
+        .join(Project, Project.id == CallerCredential.project_id)
+        .order_by(CallerCredential.id)
+    )
+    return [(row[0], row[1]) for row in result]
 
 
 async def revoke_credential(session: AsyncSession, public_id: str) -> CallerCredential:

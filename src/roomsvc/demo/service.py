@@ -18,7 +18,8 @@ from roomsvc.errors import AppError
 from roomsvc.logging import current_request_id
 
 log = structlog.get_logger("roomsvc.demo")
-SCOPES = ["rooms:read", "rooms:write"]
+# moderation: `admin` is granted by the moderation role route only (rooms:write joins member or audience).
+SCOPES = ["rooms:read", "rooms:write", "moderation"]
 TOKEN_TTL = 120
 
 
@@ -80,7 +81,14 @@ async def join(client: ApiClient, room: str, identity: str, role: str | None, na
         "POST", "/v1/rooms", {"name": room, "creator": identity, "call_type": "video"}, allow=(409,)
     )
     body: dict[str, Any] = {"identity": identity, "name": name or identity}
-    if role:
+    if role == "admin":
+        # As an app backend would: the room's owner grants admin through moderation, then the join
+        # takes the identity's current role.
+        owner = (await client.ok("GET", f"/v1/rooms/{room}"))["owner"]
+        if owner != identity:
+            change = {"role": "admin", "actor": owner}
+            await client.ok("POST", f"/v1/rooms/{room}/participants/{identity}/role", change)
+    elif role:
         body["role"] = role
     joined: dict[str, Any] = await client.ok("POST", f"/v1/rooms/{room}/participants", body)
     log.info("demo.joined", room=room, identity=identity, role=joined.get("role"))

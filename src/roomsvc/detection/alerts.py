@@ -3,7 +3,12 @@ message to its owner and admins, and a ``detection.alert`` event — in that ord
 event say what was done.
 
 The data message (topic ``roomsvc.detection``, reliable, sent through LiveKit's server API only to the
-owner's and admins' identities) carries the same JSON as the event's ``data``::
+owner's and admins' identities) carries the same JSON as the event's ``data``. It has no sender
+participant: LiveKit stamps every packet a client publishes with that client's identity, so a message with
+no sender can only come from a holder of the LiveKit API secret (roomsvc). Clients must show an alert only
+when the sender is absent (livekit-client: ``participant`` undefined and ``participantIdentity`` empty;
+Python rtc: ``packet.participant is None``); anyone in the room can publish on this topic
+(docs/detection.md, "Genuine alerts")::
 
     {"type": "detection.alert", "room": "…", "room_sid": "RM_…", "identity": "…",
      "participant_sid": "PA_…", "track_sid": "TR_…", "kind": "audio", "score": 0.97,
@@ -89,13 +94,17 @@ async def raise_alert(
     notified: list[str] = []
     try:
         await gateway.send_data(
-            room.name, _encoder.encode(payload), topic=TOPIC, destination_identities=recipients
+            room.livekit_name, _encoder.encode(payload), topic=TOPIC, destination_identities=recipients
         )
         notified = recipients
     except AppError as exc:
         log.warning("detection.alert_not_sent", room=room.name, code=exc.code)
     await events.emit(
-        session, EventType.DETECTION_ALERT, room=room.name, data=payload | {"notified": notified}
+        session,
+        EventType.DETECTION_ALERT,
+        room=room.name,
+        project_id=room.project_id,
+        data=payload | {"notified": notified},
     )
     log.warning(
         "detection.alert", room=room.name, identity=track.identity, track=track.track_sid, action=action

@@ -23,6 +23,7 @@ from roomsvc.detection import flows, results
 from roomsvc.detection import service as detection_service
 from roomsvc.detection.mappers import model_out
 from roomsvc.detection.schemas import (
+    MAX_BATCH_BYTES,
     DetectionPage,
     DetectionStatus,
     DetectionSummary,
@@ -42,7 +43,7 @@ from roomsvc.rooms import service as room_service
 from roomsvc.rooms.dependencies import ROOM_DEPENDENCIES
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.schemas import DetectionSpec
-from roomsvc.routes import ADMIN, DETECTION, IDEMPOTENT, PAGE
+from roomsvc.routes import DETECTION, IDEMPOTENT, PAGE, PLATFORM, PROJECT
 from roomsvc.types import Page
 
 
@@ -109,7 +110,7 @@ class RoomDetectionController(Controller):
     async def list_room_detections(
         self, room_row: Room, db_session: AsyncSession, detection_query: results.DetectionQuery, page: Page
     ) -> DetectionPage:
-        return await results.list_detections(db_session, room_row, detection_query, page)
+        return await results.list_detections(db_session, room_row.project_id, room_row, detection_query, page)
 
     # --- the worker's endpoints ---------------------------------------------------------------------
 
@@ -138,6 +139,7 @@ class RoomDetectionController(Controller):
         guards=[worker_only],
         summary="Worker only: store scored windows (idempotent)",
         status_code=200,
+        request_max_body_size=MAX_BATCH_BYTES,  # up to 500 windows; not ROOMSVC_MAX_BODY_BYTES
     )
     async def ingest(
         self, data: WindowBatch, locked_room: Room, db_session: AsyncSession, livekit: LiveKitGateway
@@ -149,18 +151,19 @@ class RoomDetectionController(Controller):
 class DetectionController(Controller):
     path = "/v1"
     tags = ["detection"]
-    dependencies = QUERY_DEPENDENCY
+    dependencies = QUERY_DEPENDENCY | PROJECT
 
     @get("/detections", opt=DETECTION, summary="Scored windows across rooms, newest first")
     async def list_detections(
         self,
         db_session: AsyncSession,
+        project_id: int,
         detection_query: results.DetectionQuery,
         page: Page,
         room: str | None = None,
     ) -> DetectionPage:
-        row = await room_service.get_room(db_session, room) if room else None
-        return await results.list_detections(db_session, row, detection_query, page)
+        row = await room_service.get_room(db_session, project_id, room) if room else None
+        return await results.list_detections(db_session, project_id, row, detection_query, page)
 
     @get("/detection/models", opt=DETECTION, summary="The model registry")
     async def list_models(
@@ -170,7 +173,7 @@ class DetectionController(Controller):
 
     @post(
         "/detection/models",
-        opt=ADMIN | IDEMPOTENT,
+        opt=PLATFORM | IDEMPOTENT,
         summary="Register a model version (optionally make it active)",
     )
     async def create_model(
@@ -183,6 +186,6 @@ class DetectionController(Controller):
     async def get_model(self, model_id: int, db_session: AsyncSession) -> ModelOut:
         return model_out(await detection_service.get_model(db_session, model_id))
 
-    @patch("/detection/models/{model_id:int}", opt=ADMIN, summary="Activate/deactivate, change thresholds")
+    @patch("/detection/models/{model_id:int}", opt=PLATFORM, summary="Activate/deactivate, change thresholds")
     async def update_model(self, model_id: int, data: ModelUpdate, db_session: AsyncSession) -> ModelOut:
         return model_out(await detection_service.update_model(db_session, model_id, data))

@@ -1,8 +1,9 @@
 """Detection actions that span domains: ingesting the worker's windows, and acting on an alert.
 
 When a track enters ``alert`` the room's policy is applied first (``notify``; ``mute`` through
-``moderation.mutes``; ``kick`` through the kick flow), as the system caller with no actor, then the data
-message and the event say what was done (``alerts.py``). Flows sit one layer above the domain services.
+``moderation.mutes``, of every source of the track's kind, :data:`POLICY_MUTES`; ``kick`` through the
+kick flow), as the system caller with no actor, then the data message and the event say what was done
+(``alerts.py``). Flows sit one layer above the domain services.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from roomsvc.rooms.models import Room
 from roomsvc.rooms.service import RoomAction
 
 log = structlog.get_logger("roomsvc.detection.alerts")
+# What the ``mute`` policy takes, per kind of track in alert: every source that kind is scored on (the
+# agent scores screen-share audio like the microphone, agent/session.py SCORED_SOURCES), so a suspect
+# cannot go on with the same voice through the other audio source.
+POLICY_MUTES = {"audio": ("microphone", "screen_share_audio"), "video": ("camera",)}
 
 
 async def ingest(
@@ -44,7 +49,7 @@ async def _apply_policy(act: RoomAction, run: RoomDetection, track: DetectionTra
     try:
         async with act.session.begin_nested():  # a refused action leaves nothing half-written
             if run.policy == "mute":
-                sources = ["microphone"] if track.kind == "audio" else ["camera"]
+                sources = list(POLICY_MUTES[track.kind])
                 await mutes.mute(
                     act,
                     track.identity,

@@ -114,17 +114,17 @@ async def _redispatch(gateway: LiveKitGateway, run: RoomDetection, room: Room, a
     prefix = detection_service.agent_identity_prefix(agent_name)
     present = [
         p.identity
-        for p in await gateway.list_participants(room.name)
+        for p in await gateway.list_participants(room.livekit_name)
         if p.kind == "agent" and p.identity.startswith(prefix)
     ]
     run.redispatch_at = None
     if present:
         return
     # The dispatches LiveKit still holds belong to agents that are gone: replace them with a new one.
-    for dispatch_id, name in await gateway.list_dispatches(room.name):
+    for dispatch_id, name in await gateway.list_dispatches(room.livekit_name):
         if name == agent_name:
-            await gateway.delete_dispatch(room.name, dispatch_id)
-    run.dispatch_id = await gateway.create_dispatch(room.name, agent_name, metadata=room.name)
+            await gateway.delete_dispatch(room.livekit_name, dispatch_id)
+    run.dispatch_id = await gateway.create_dispatch(room.livekit_name, agent_name, metadata=room.name)
     run.dispatched_at = utcnow()
     run.status = "dispatched"
     log.info("detection.redispatched", room=room.name, dispatch_id=run.dispatch_id)

@@ -155,6 +155,7 @@ async def ingest(session: AsyncSession, room: Room, batch: WindowBatch, *, on_al
             session,
             EventType.DETECTION_STATE_CHANGED,
             room=room.name,
+            project_id=room.project_id,
             occurred_at=window.window_end,
             data={
                 "identity": track.identity,
@@ -194,12 +195,16 @@ class DetectionQuery:
 
 
 async def list_detections(
-    session: AsyncSession, room: Room | None, filters: DetectionQuery, page: Page
+    session: AsyncSession, project_id: int, room: Room | None, filters: DetectionQuery, page: Page
 ) -> DetectionPage:
-    """Newest first; ``since`` inclusive, ``until`` exclusive."""
-    query = select(Detection)
+    """The project's scored windows (of ``room`` only, if given), newest first; ``since`` inclusive,
+    ``until`` exclusive."""
     if room is not None:
-        query = query.where(Detection.room_id == room.id)
+        query = select(Detection).where(Detection.room_id == room.id)
+    else:
+        query = (
+            select(Detection).join(Room, Room.id == Detection.room_id).where(Room.project_id == project_id)
+        )
     for column, value in (
         (Detection.identity, filters.identity),
         (Detection.state, filters.state),

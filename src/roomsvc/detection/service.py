@@ -185,11 +185,11 @@ def agent_identity_prefix(agent_name: str) -> str:
 
 async def _ensure_dispatch(gateway: LiveKitGateway, run: RoomDetection, room: Room, agent_name: str) -> None:
     """One dispatch of our agent in the room: CreateDispatch is not idempotent, so list first."""
-    ours = [d for d, name in await gateway.list_dispatches(room.name) if name == agent_name]
+    ours = [d for d, name in await gateway.list_dispatches(room.livekit_name) if name == agent_name]
     if ours:
         run.dispatch_id = run.dispatch_id if run.dispatch_id in ours else ours[0]
         return
-    run.dispatch_id = await gateway.create_dispatch(room.name, agent_name, metadata=room.name)
+    run.dispatch_id = await gateway.create_dispatch(room.livekit_name, agent_name, metadata=room.name)
     run.dispatched_at = utcnow()
     log.info("detection.dispatched", room=room.name, dispatch_id=run.dispatch_id, agent=agent_name)
 
@@ -224,17 +224,37 @@ async def enable(
     return run
 
 
-async def on_room_created(
-    session: AsyncSession,
-    gateway: LiveKitGateway,
-    room: Room,
-    spec: DetectionSpec,
-    *,
-    settings: DetectionSettings,
-) -> None:
-    """Called by rooms.flows.create_room for ``detection: {enabled: true, …}``."""
+def record_spec(session: AsyncSession, room: Room, spec: DetectionSpec) -> None:
+    """Step 1 of a create with ``detection: {enabled: true, …}``: the run, written with the pending
+    ``creating`` row (same commit), so whoever completes the create — the request, or reconciliation
+    after a crash — finds it and dispatches the agent (:func:`on_room_created`). Nothing reads a run of a
+    ``creating`` room: the room is invisible, and a failed create deletes it (the run goes with it)."""
     if spec.enabled:
-        await enable(session, gateway, room, spec, agent_name=settings.agent_name)
+        session.add(
+            RoomDetection(
+                room_id=room.id,
+                enabled=True,
+                policy=spec.policy,
+                mute_seconds=spec.mute_seconds,
+                ban_seconds=spec.ban_seconds,
+                status="dispatched",
+                report="{}",
+                dropped=0,
+            )
+        )
+
+
+async def on_room_created(
+    session: AsyncSession, gateway: LiveKitGateway, room: Room, *, settings: DetectionSettings
+) -> RoomDetection | None:
+    """Called by ``rooms.flows.complete_create``: dispatch the agent when the create recorded a run."""
+    run = await get_run(session, room, for_update=True)
+    if run is None or not run.enabled:
+        return None
+    await _ensure_dispatch(gateway, run, room, settings.agent_name)
+    run.updated_at = utcnow()
+    await session.flush()
+    return run
 
 
 async def disable(
@@ -250,13 +270,13 @@ async def disable(
     run.redispatch_at = None
     run.updated_at = utcnow()
     if room.is_open:
-        for dispatch_id, name in await gateway.list_dispatches(room.name):
+        for dispatch_id, name in await gateway.list_dispatches(room.livekit_name):
             if name == agent_name:
-                await gateway.delete_dispatch(room.name, dispatch_id)
+                await gateway.delete_dispatch(room.livekit_name, dispatch_id)
         prefix = agent_identity_prefix(agent_name)
-        for participant in await gateway.list_participants(room.name):
+        for participant in await gateway.list_participants(room.livekit_name):
             if participant.kind == "agent" and participant.identity.startswith(prefix):
-                await gateway.remove_participant(room.name, participant.identity)
+                await gateway.remove_participant(room.livekit_name, participant.identity)
     await session.flush()
     log.info("detection.stopped", room=room.name)
     return run
@@ -357,6 +377,7 @@ async def record_report(session: AsyncSession, room: Room, report: WorkerReport)
             session,
             EventType.DETECTION_STARTED,
             room=room.name,
+            project_id=room.project_id,
             data={
                 "room_sid": report.room_sid,
                 "job_id": report.job_id,

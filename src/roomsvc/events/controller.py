@@ -29,7 +29,7 @@ from roomsvc.events.schemas import (
     SubscriptionOut,
 )
 from roomsvc.events.types import EventType
-from roomsvc.routes import EVENTS, IDEMPOTENT, PAGE
+from roomsvc.routes import EVENTS, IDEMPOTENT, PAGE, PROJECT
 from roomsvc.types import Page
 
 STREAM_KEEPALIVE_SECONDS = 15.0
@@ -41,7 +41,7 @@ STREAM_AUTH_CHECK_SECONDS = 2.0
 class SubscriptionController(Controller):
     path = "/v1/event-subscriptions"
     tags = ["events"]
-    dependencies = PAGE
+    dependencies = PAGE | PROJECT
 
     @post(
         "/",
@@ -55,23 +55,29 @@ class SubscriptionController(Controller):
         data: Annotated[SubscriptionCreate, examples.SUBSCRIBE],
         db_session: AsyncSession,
         settings: Settings,
+        project_id: int,
     ) -> SubscriptionOut:
         return await service.create(
             db_session,
             data,
             master_key=settings.secret_key,
             caller_id=request.user.credential_id,
+            project_id=project_id,
             policy=policy_for(settings.jobs),
         )
 
     @get("/", opt=EVENTS, summary="List subscriptions, oldest first")
-    async def list_subscriptions(self, db_session: AsyncSession, page: Page) -> SubscriptionList:
-        items, next_cursor = await service.list_all(db_session, page)
+    async def list_subscriptions(
+        self, db_session: AsyncSession, project_id: int, page: Page
+    ) -> SubscriptionList:
+        items, next_cursor = await service.list_all(db_session, project_id, page)
         return SubscriptionList(items=items, next_cursor=next_cursor)
 
     @get("/{subscription_id:str}", opt=EVENTS, summary="One subscription")
-    async def get_subscription(self, subscription_id: str, db_session: AsyncSession) -> SubscriptionOut:
-        return subscription_out(await service.get(db_session, subscription_id))
+    async def get_subscription(
+        self, subscription_id: str, db_session: AsyncSession, project_id: int
+    ) -> SubscriptionOut:
+        return subscription_out(await service.get(db_session, project_id, subscription_id))
 
     @delete(
         "/{subscription_id:str}",
@@ -79,8 +85,10 @@ class SubscriptionController(Controller):
         summary="Delete; pending deliveries are cancelled",
         status_code=200,
     )
-    async def remove(self, subscription_id: str, db_session: AsyncSession) -> SubscriptionOut:
-        return await service.delete(db_session, subscription_id)
+    async def remove(
+        self, subscription_id: str, db_session: AsyncSession, project_id: int
+    ) -> SubscriptionOut:
+        return await service.delete(db_session, project_id, subscription_id)
 
     @post(
         "/{subscription_id:str}/rotate-secret",
@@ -89,10 +97,14 @@ class SubscriptionController(Controller):
         status_code=200,
     )
     async def rotate(
-        self, subscription_id: str, db_session: AsyncSession, settings: Settings
+        self, subscription_id: str, db_session: AsyncSession, settings: Settings, project_id: int
     ) -> SubscriptionOut:
         return await service.rotate_secret(
-            db_session, subscription_id, master_key=settings.secret_key, policy=policy_for(settings.jobs)
+            db_session,
+            project_id,
+            subscription_id,
+            master_key=settings.secret_key,
+            policy=policy_for(settings.jobs),
         )
 
     @post(
@@ -101,36 +113,44 @@ class SubscriptionController(Controller):
         summary="Re-enable a disabled subscription",
         status_code=200,
     )
-    async def enable(self, subscription_id: str, db_session: AsyncSession) -> SubscriptionOut:
-        return await service.enable(db_session, subscription_id)
+    async def enable(
+        self, subscription_id: str, db_session: AsyncSession, project_id: int
+    ) -> SubscriptionOut:
+        return await service.enable(db_session, project_id, subscription_id)
 
     @get("/{subscription_id:str}/deliveries", opt=EVENTS, summary="Deliveries with every attempt")
-    async def deliveries(self, subscription_id: str, db_session: AsyncSession, page: Page) -> DeliveryPage:
-        return await service.deliveries(db_session, subscription_id, page)
+    async def deliveries(
+        self, subscription_id: str, db_session: AsyncSession, project_id: int, page: Page
+    ) -> DeliveryPage:
+        return await service.deliveries(db_session, project_id, subscription_id, page)
 
 
 class EventController(Controller):
     path = "/v1/events"
     tags = ["events"]
-    dependencies = PAGE
+    dependencies = PAGE | PROJECT
 
     @get("/", opt=EVENTS, summary="Recent events, newest first")
     async def list_events(
         self,
         request: Request[Caller, Any, Any],
         db_session: AsyncSession,
+        project_id: int,
         page: Page,
         room: str | None = None,
         type: EventType | None = None,
     ) -> EventPage:
         feed: EventFeed = request.app.state.event_feed
         await feed.sequence_now()  # the caller's own committed writes are listed at once
-        return await service.list_events(db_session, room=room, event_type=type, page=page)
+        return await service.list_events(
+            db_session, project_id=project_id, room=room, event_type=type, page=page
+        )
 
     @get("/stream", opt=EVENTS, summary="Server-Sent Events, resumable with Last-Event-ID")
     async def stream(
         self,
         request: Request[Caller, Any, Any],
+        project_id: int,
         room: str | None = None,
         type: EventType | None = None,
         last_event_id: Annotated[str | None, Parameter(header="Last-Event-ID")] = None,
@@ -139,7 +159,7 @@ class EventController(Controller):
         feed: EventFeed = state.event_feed
         caller = request.user
         if last_event_id:
-            found = await feed.position_of(last_event_id)
+            found = await feed.position_of(last_event_id, project_id)
             if found is None:
                 raise BadRequest("`Last-Event-ID` names no stored event.", field="Last-Event-ID")
             start = found
@@ -167,7 +187,9 @@ class EventController(Controller):
                 next_check = time.monotonic() + STREAM_AUTH_CHECK_SECONDS
                 while True:
                     wait = max(0.0, min(next_check, last_sent + STREAM_KEEPALIVE_SECONDS) - time.monotonic())
-                    events, cursor = await feed.after(cursor, room=room, event_type=event_type, wait=wait)
+                    events, cursor = await feed.after(
+                        cursor, project_id=project_id, room=room, event_type=event_type, wait=wait
+                    )
                     for event in events:
                         yield ServerSentEventMessage(data=event.data, event=event.type, id=event.public_id)
                         last_sent = time.monotonic()
@@ -195,8 +217,8 @@ class EventController(Controller):
             raise
 
     @get("/{event_id:str}", opt=EVENTS, summary="One event")
-    async def get_event(self, event_id: str, db_session: AsyncSession) -> EventOut:
-        return event_out(await service.get_event(db_session, event_id))
+    async def get_event(self, event_id: str, db_session: AsyncSession, project_id: int) -> EventOut:
+        return event_out(await service.get_event(db_session, project_id, event_id))
 
     @post(
         "/{event_id:str}/redeliver",
@@ -205,6 +227,8 @@ class EventController(Controller):
         status_code=202,
     )
     async def redeliver(
-        self, event_id: str, db_session: AsyncSession, data: Redeliver | None = None
+        self, event_id: str, db_session: AsyncSession, project_id: int, data: Redeliver | None = None
     ) -> RedeliverResult:
-        return await service.redeliver(db_session, event_id, data.subscription_id if data else None)
+        return await service.redeliver(
+            db_session, project_id, event_id, data.subscription_id if data else None
+        )

@@ -102,6 +102,7 @@ class FeedEvent:
 
     seq: int
     public_id: str
+    project_id: int
     type: str
     room: str | None
     data: str
@@ -110,11 +111,20 @@ class FeedEvent:
     def of(cls, event: Event) -> FeedEvent:
         assert event.seq is not None
         return cls(
-            event.seq, event.public_id, event.type, event.room_name, _encoder.encode(envelope(event)).decode()
+            event.seq,
+            event.public_id,
+            event.project_id,
+            event.type,
+            event.room_name,
+            _encoder.encode(envelope(event)).decode(),
         )
 
-    def matches(self, room: str | None, event_type: str | None) -> bool:
-        return (room is None or self.room == room) and (event_type is None or self.type == event_type)
+    def matches(self, project_id: int, room: str | None, event_type: str | None) -> bool:
+        return (
+            self.project_id == project_id
+            and (room is None or self.room == room)
+            and (event_type is None or self.type == event_type)
+        )
 
 
 class StreamLease:
@@ -225,14 +235,19 @@ class EventFeed:
         async with self._session_factory() as session:
             return int((await session.execute(select(func.max(Event.seq)))).scalar() or 0)
 
-    async def position_of(self, public_id: str) -> int | None:
-        """The seq of one event (a Last-Event-ID), or None when no sequenced event has that id."""
+    async def position_of(self, public_id: str, project_id: int) -> int | None:
+        """The seq of one of the project's events (a Last-Event-ID), or None when it has no sequenced event
+        of that id (another project's event is not one of them)."""
         async with self._session_factory() as session:
-            found = (await session.execute(select(Event.seq).where(Event.public_id == public_id))).scalar()
+            found = (
+                await session.execute(
+                    select(Event.seq).where(Event.public_id == public_id, Event.project_id == project_id)
+                )
+            ).scalar()
         return None if found is None else int(found)
 
     async def after(
-        self, cursor: int, *, room: str | None, event_type: str | None, wait: float
+        self, cursor: int, *, project_id: int, room: str | None, event_type: str | None, wait: float
     ) -> tuple[list[FeedEvent], int]:
         """The stream's next events after ``cursor`` that match its filters, and its new cursor.
 
@@ -248,15 +263,15 @@ class EventFeed:
         if buffer and cursor >= buffer[0].seq - 1:
             head = self.head
             found = [e for e in buffer if cursor < e.seq <= head]
-            return [e for e in found if e.matches(room, event_type)], head
-        return await self._catch_up(cursor, room=room, event_type=event_type)
+            return [e for e in found if e.matches(project_id, room, event_type)], head
+        return await self._catch_up(cursor, project_id=project_id, room=room, event_type=event_type)
 
     async def _catch_up(
-        self, cursor: int, *, room: str | None, event_type: str | None
+        self, cursor: int, *, project_id: int, room: str | None, event_type: str | None
     ) -> tuple[list[FeedEvent], int]:
         """One page of the feed after ``cursor`` from MySQL, for a stream behind the buffer."""
         upto = self.head
-        query = select(Event).where(Event.seq > cursor, Event.seq <= upto)
+        query = select(Event).where(Event.project_id == project_id, Event.seq > cursor, Event.seq <= upto)
         if room is not None:
             query = query.where(Event.room_name == room)
         if event_type is not None:

@@ -22,9 +22,12 @@ class Event(IdMixin, Base):
         Index("ix_events_type_id", "type", "id"),
         Index("ix_events_room_name_seq", "room_name", "seq"),
         Index("ix_events_type_seq", "type", "seq"),
+        Index("ix_events_project_id_seq", "project_id", "seq"),
+        Index("ix_events_project_id_room_name_seq", "project_id", "room_name", "seq"),
     )
 
     public_id: Mapped[str] = mapped_column(exact(40), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     seq: Mapped[int | None] = mapped_column(BigInteger, unique=True, default=None)
     type: Mapped[str] = mapped_column(String(64))
     room_name: Mapped[str | None] = mapped_column(exact(128), default=None)
@@ -35,8 +38,10 @@ class Event(IdMixin, Base):
 
 class EventSubscription(IdMixin, Base):
     __tablename__ = "event_subscriptions"
+    __table_args__ = (Index("ix_event_subscriptions_project_id_id", "project_id", "id"),)
 
     public_id: Mapped[str] = mapped_column(exact(40), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
     url: Mapped[str] = mapped_column(String(2048))
     description: Mapped[str] = mapped_column(String(256), default="")
     # Space-separated event types, or "*" for all.

@@ -32,6 +32,7 @@ async def emit(
     event_type: EventType,
     *,
     room: str | None,
+    project_id: int,
     data: dict[str, Any],
     occurred_at: dt.datetime | None = None,
 ) -> Event:
@@ -44,6 +45,7 @@ async def emit(
         data = {**data, "request_id": request_id}
     event = Event(
         public_id="evt_" + secrets.token_hex(12),
+        project_id=project_id,
         type=str(event_type),
         room_name=room,
         occurred_at=occurred_at or utcnow(),
@@ -55,7 +57,8 @@ async def emit(
         await session.execute(
             # Disabled ones too: their deliveries wait, unsent, until the subscription is enabled again.
             select(EventSubscription.id, EventSubscription.event_types).where(
-                EventSubscription.status.in_(("active", "disabled"))
+                EventSubscription.project_id == project_id,
+                EventSubscription.status.in_(("active", "disabled")),
             )
         )
     ).all()

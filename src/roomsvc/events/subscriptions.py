@@ -62,6 +62,7 @@ async def create(
     *,
     master_key: str,
     caller_id: str,
+    project_id: int,
     policy: DestinationPolicy,
 ) -> SubscriptionOut:
     check_filters(data.event_types)
@@ -70,6 +71,7 @@ async def create(
     secret = _new_secret()
     sub = EventSubscription(
         public_id=public_id,
+        project_id=project_id,
         url=data.url,
         description=data.description,
         event_types=" ".join(dict.fromkeys(data.event_types)),
@@ -82,9 +84,14 @@ async def create(
     return subscription_out(sub, secret)
 
 
-async def get(session: AsyncSession, public_id: str, *, for_update: bool = False) -> EventSubscription:
+async def get(
+    session: AsyncSession, project_id: int, public_id: str, *, for_update: bool = False
+) -> EventSubscription:
+    """The project's subscription; another project's is a 404 like a missing one."""
     query = select(EventSubscription).where(
-        EventSubscription.public_id == public_id, EventSubscription.status != "deleted"
+        EventSubscription.public_id == public_id,
+        EventSubscription.project_id == project_id,
+        EventSubscription.status != "deleted",
     )
     if for_update:
         query = query.with_for_update()
@@ -94,15 +101,19 @@ async def get(session: AsyncSession, public_id: str, *, for_update: bool = False
     return sub
 
 
-async def list_all(session: AsyncSession, page: Page) -> tuple[list[SubscriptionOut], str | None]:
-    """A page of the subscriptions that are not deleted, oldest first."""
-    query = select(EventSubscription).where(EventSubscription.status != "deleted")
+async def list_all(
+    session: AsyncSession, project_id: int, page: Page
+) -> tuple[list[SubscriptionOut], str | None]:
+    """A page of the project's subscriptions that are not deleted, oldest first."""
+    query = select(EventSubscription).where(
+        EventSubscription.project_id == project_id, EventSubscription.status != "deleted"
+    )
     rows, next_cursor = await oldest_first(session, query, EventSubscription.id, page)
     return [subscription_out(s) for s in rows], next_cursor
 
 
-async def delete(session: AsyncSession, public_id: str) -> SubscriptionOut:
-    sub = await get(session, public_id, for_update=True)
+async def delete(session: AsyncSession, project_id: int, public_id: str) -> SubscriptionOut:
+    sub = await get(session, project_id, public_id, for_update=True)
     sub.status, sub.deleted_at = "deleted", utcnow()
     await session.execute(
         update(EventDelivery)
@@ -114,9 +125,9 @@ async def delete(session: AsyncSession, public_id: str) -> SubscriptionOut:
 
 
 async def rotate_secret(
-    session: AsyncSession, public_id: str, *, master_key: str, policy: DestinationPolicy
+    session: AsyncSession, project_id: int, public_id: str, *, master_key: str, policy: DestinationPolicy
 ) -> SubscriptionOut:
-    sub = await get(session, public_id, for_update=True)
+    sub = await get(session, project_id, public_id, for_update=True)
     await check_destination(sub.url, policy)  # a new secret for a URL that may no longer be reached: no
     secret = _new_secret()
     sub.secret_sealed = seal_secret(master_key, secret, sub.public_id)
@@ -124,8 +135,8 @@ async def rotate_secret(
     return subscription_out(sub, secret)
 
 
-async def enable(session: AsyncSession, public_id: str) -> SubscriptionOut:
-    sub = await get(session, public_id, for_update=True)
+async def enable(session: AsyncSession, project_id: int, public_id: str) -> SubscriptionOut:
+    sub = await get(session, project_id, public_id, for_update=True)
     if sub.status == "active":
         raise Conflict(f"Subscription {public_id} is already active.", code="subscription-active")
     sub.status, sub.consecutive_failures, sub.disabled_reason = "active", 0, None
@@ -139,8 +150,8 @@ async def enable(session: AsyncSession, public_id: str) -> SubscriptionOut:
     return subscription_out(sub)
 
 
-async def deliveries(session: AsyncSession, public_id: str, page: Page) -> DeliveryPage:
-    sub = await get(session, public_id)
+async def deliveries(session: AsyncSession, project_id: int, public_id: str, page: Page) -> DeliveryPage:
+    sub = await get(session, project_id, public_id)
     query = select(EventDelivery).where(EventDelivery.subscription_id == sub.id)
     rows, next_cursor = await newest_first(session, query, EventDelivery.id, page)
     events: dict[int, Event] = {}
@@ -191,6 +202,7 @@ async def deliveries(session: AsyncSession, public_id: str, page: Page) -> Deliv
 async def list_events(
     session: AsyncSession,
     *,
+    project_id: int,
     room: str | None,
     event_type: EventType | None,
     page: Page,
@@ -198,7 +210,7 @@ async def list_events(
     """The feed newest first, paged on ``seq`` (commit order, docs/events.md#the-feed): an event that
     commits late is placed above the pages already read, never among them, so a walk from the top sees
     each event once. Events not sequenced yet (a fraction of a second after commit) are not listed."""
-    query = select(Event).where(Event.seq.is_not(None))
+    query = select(Event).where(Event.project_id == project_id, Event.seq.is_not(None))
     if room:
         query = query.where(Event.room_name == room)
     if event_type:
@@ -212,25 +224,34 @@ async def list_events(
     return EventPage(items=[event_out(e) for e in rows[:limit]], next_cursor=next_cursor)
 
 
-async def get_event(session: AsyncSession, public_id: str) -> Event:
-    event = (await session.execute(select(Event).where(Event.public_id == public_id))).scalar_one_or_none()
+async def get_event(session: AsyncSession, project_id: int, public_id: str) -> Event:
+    event = (
+        await session.execute(
+            select(Event).where(Event.public_id == public_id, Event.project_id == project_id)
+        )
+    ).scalar_one_or_none()
     if event is None:
         raise NotFound(f"No event {public_id!r}.", code="event-not-found")
     return event
 
 
 async def redeliver(
-    session: AsyncSession, event_public_id: str, subscription_id: str | None
+    session: AsyncSession, project_id: int, event_public_id: str, subscription_id: str | None
 ) -> RedeliverResult:
-    """Schedule the event again for one subscription, or for every active one that wants its type."""
-    event = await get_event(session, event_public_id)
+    """Schedule the event again for one of the project's subscriptions, or for every active one of them
+    that wants its type."""
+    event = await get_event(session, project_id, event_public_id)
     if subscription_id:
-        targets = [await get(session, subscription_id)]
+        targets = [await get(session, project_id, subscription_id)]
     else:
         targets = [
             s
             for s in (
-                await session.execute(select(EventSubscription).where(EventSubscription.status == "active"))
+                await session.execute(
+                    select(EventSubscription).where(
+                        EventSubscription.project_id == project_id, EventSubscription.status == "active"
+                    )
+                )
             ).scalars()
             if wants(s.event_types, event.type)
         ]

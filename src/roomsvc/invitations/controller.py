@@ -16,7 +16,7 @@ from roomsvc.participants.mappers import join_response
 from roomsvc.participants.schemas import JoinResponse
 from roomsvc.rooms.dependencies import ROOM_DEPENDENCIES
 from roomsvc.rooms.models import Room
-from roomsvc.routes import IDEMPOTENT, PAGE, READ, WRITE
+from roomsvc.routes import IDEMPOTENT, PAGE, PROJECT, READ, WRITE
 from roomsvc.types import Page
 
 
@@ -45,6 +45,7 @@ class RoomInvitationController(Controller):
 class InvitationController(Controller):
     path = "/v1/invitations"
     tags = ["invitations"]
+    dependencies = PROJECT
 
     @post(
         "/{invitation_id:str}/accept", opt=WRITE, summary="Accept: returns the join response", status_code=200
@@ -64,9 +65,9 @@ class InvitationController(Controller):
         return join_response(admission, settings.livekit.public_url)
 
     @post("/{invitation_id:str}/decline", opt=WRITE, summary="Decline", status_code=200)
-    async def decline(self, invitation_id: str, db_session: AsyncSession) -> InvitationOut:
-        return invitation_out(*await service.respond(db_session, invitation_id, "declined"))
+    async def decline(self, invitation_id: str, db_session: AsyncSession, project_id: int) -> InvitationOut:
+        return invitation_out(*await service.respond(db_session, project_id, invitation_id, "declined"))
 
     @delete("/{invitation_id:str}", opt=WRITE, summary="Revoke", status_code=200)
-    async def revoke(self, invitation_id: str, db_session: AsyncSession) -> InvitationOut:
-        return invitation_out(*await service.respond(db_session, invitation_id, "revoked"))
+    async def revoke(self, invitation_id: str, db_session: AsyncSession, project_id: int) -> InvitationOut:
+        return invitation_out(*await service.respond(db_session, project_id, invitation_id, "revoked"))

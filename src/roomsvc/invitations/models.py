@@ -25,5 +25,7 @@ class Invitation(IdMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     expires_at: Mapped[dt.datetime] = mapped_column()
     created_by: Mapped[str] = mapped_column(String(64))
+    # The owner who invited as admin (moderation scope); null for member and audience invitations.
+    actor: Mapped[str | None] = mapped_column(exact(128), default=None)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     responded_at: Mapped[dt.datetime | None] = mapped_column(default=None)

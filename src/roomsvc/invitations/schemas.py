@@ -13,7 +13,17 @@ InvitationStatus = Literal["pending", "accepted", "declined", "revoked", "expire
 
 class InvitationCreate(msgspec.Struct, forbid_unknown_fields=True):
     identities: Annotated[list[Identity], msgspec.Meta(min_length=1, max_length=100)]
-    role: InviteRole = "member"
+    role: Annotated[
+        InviteRole,
+        msgspec.Meta(
+            description="`admin` needs the moderation scope and `actor` (the room's owner); with rooms:write"
+            " an invitation carries at most `member`"
+        ),
+    ] = "member"
+    actor: Annotated[
+        Identity | None,
+        msgspec.Meta(description="the identity inviting; required (the room's owner) for `role: admin`"),
+    ] = None
     expires_in: Annotated[int, msgspec.Meta(ge=60, le=30 * 86_400, description="seconds")] = 86_400
 
 

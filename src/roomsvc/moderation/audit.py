@@ -79,6 +79,7 @@ async def record(
         session,
         ACTIONS[action],
         room=room.name,
+        project_id=room.project_id,
         data={"actor": actor, "target": target, "params": params, "reason": reason},
     )
     log.info(f"moderation.{action}", room=room.name, actor=actor, target=target, caller=caller_id)

@@ -36,7 +36,7 @@ async def kick(
     await bans.upsert_ban(session, room, identity, expires_at=expires_at, reason=reason, actor=actor)
     seat = await seat_service.vacate(session, room, identity, reason="kicked", caller=caller)
     await seat_service.cancel_requests_of(session, room, identity)
-    was_connected = await gateway.remove_participant(room.name, identity)
+    was_connected = await gateway.remove_participant(room.livekit_name, identity)
     params = {
         "ban_expires_at": expires_at.isoformat() if expires_at else None,
         "permanent": expires_at is None,

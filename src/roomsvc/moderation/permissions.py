@@ -50,10 +50,14 @@ def grants_for_role(
     stage: bool = False,
     seated: bool = False,
     muted: Collection[str] = (),
+    client_admin: bool = False,
 ) -> Grants:
     """The whole permission set of a participant (UpdateParticipant replaces it, so always all of it).
 
-    - owner/admin: room admin, publish every source of the call type, always;
+    - owner/admin: publish every source of the call type, always. No LiveKit server-API grant:
+      ``roomAdmin`` would let the client call LiveKit's RoomService for the room (remove, mute, unmute
+      anyone, rewrite metadata) past roomsvc's rank rules and audit. Only the owner of a room created or
+      updated with ``client_admin`` gets it (the explicit opt-in; docs/api.md, "The token model");
     - member: publish, but in a room with a stage only while seated (a seat grants the microphone,
       plus the camera in video rooms);
     - audience: publish only while seated on a stage; otherwise listen and chat
@@ -78,7 +82,7 @@ def grants_for_role(
         can_publish=bool(allowed),
         can_publish_data=True,
         can_publish_sources=allowed,
-        room_admin=admin,
+        room_admin=client_admin and role == "owner",
     )
 
 
@@ -138,14 +142,26 @@ async def effective_grants(session: AsyncSession, room: Room, identity: str, rol
     """Role + stage seat + active mutes → the complete permission set for tokens and UpdateParticipant."""
     seated = room.has_stage and await seat_of(session, room.id, identity) is not None
     muted = await active_mutes(session, room.id, identity)
-    return grants_for_role(role, room.call_type, stage=room.has_stage, seated=seated, muted=muted)
+    return grants_for_role(
+        role,
+        room.call_type,
+        stage=room.has_stage,
+        seated=seated,
+        muted=muted,
+        client_admin=room.client_admin,
+    )
+
+
+async def live_grants(session: AsyncSession, room: Room, identity: str) -> Grants:
+    """The permission set ``identity`` should hold in LiveKit now (an identity with no row is a member)."""
+    role = await role_of(session, room, identity) or "member"
+    return await effective_grants(session, room, identity, role)
 
 
 async def apply_live(session: AsyncSession, gateway: LiveKitGateway, room: Room, identity: str) -> bool:
     """Push the recomputed permission set to a connected participant; False when it is not connected."""
-    role = await role_of(session, room, identity) or "member"
-    grants = await effective_grants(session, room, identity, role)
-    return await gateway.update_participant(room.name, identity, grants=grants) is not None
+    grants = await live_grants(session, room, identity)
+    return await gateway.update_participant(room.livekit_name, identity, grants=grants) is not None
 
 
 @dataclass(frozen=True)
@@ -172,10 +188,13 @@ class JoinContext:
             stage=room.has_stage,
             seated=room.has_stage and self.seated,
             muted=self.muted,
+            client_admin=room.client_admin,
         )
 
 
-async def join_context(session: AsyncSession, room_name: str, identity: str) -> JoinContext | None:
+async def join_context(
+    session: AsyncSession, project_id: int, room_name: str, identity: str
+) -> JoinContext | None:
     """Room + active ban + membership role + seat + active mutes in one round trip (the join hot path:
     five separate reads cost ≈ 3 ms of CPU per join through the ORM, bench/analysis.md)."""
     now = utcnow()
@@ -201,7 +220,7 @@ async def join_context(session: AsyncSession, room_name: str, identity: str) -> 
         )
         .outerjoin(Participant, and_(Participant.room_id == Room.id, Participant.identity == identity))
         .outerjoin(Seat, and_(Seat.room_id == Room.id, Seat.identity == identity))
-        .where(Room.name == room_name)
+        .where(Room.project_id == project_id, Room.name == room_name)
     )
     row = (await session.execute(query)).first()
     if row is None:

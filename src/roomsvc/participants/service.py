@@ -57,17 +57,33 @@ async def _row(session: AsyncSession, room_id: int, identity: str) -> Participan
     return (await session.execute(query)).scalar_one_or_none()
 
 
-def _resolve_role(room: Room, identity: str, requested: str | None, existing_role: str | None) -> str:
+def _resolve_role(
+    room: Room, identity: str, requested: str | None, existing_role: str | None, *, moderated: bool = False
+) -> str:
+    """The role a join or PATCH gives ``identity``. ``rooms:write`` sets ``member`` or ``audience`` only:
+    ``admin`` is granted (and taken away) by the moderation role route (actor, rank, audit, event) or an
+    admin invitation made with the moderation scope (``moderated``), ``owner`` only by a transfer.
+    Asking for the role one already holds changes nothing and is allowed."""
     if identity == room.owner:
         return "owner"
     if requested == "owner":
         raise Forbidden(
             f"Only the room's owner ({room.owner!r}) has the owner role; transfer ownership to change it.",
             code="owner-role-reserved",
+            field="role",
         )
-    if requested:
-        return requested
-    return existing_role or "member"
+    if not requested or requested == existing_role:
+        return existing_role or "member"
+    if not moderated and "admin" in (requested, existing_role):
+        change = "grant" if requested == "admin" else "take away"
+        raise Forbidden(
+            f"`role` may be member or audience here: {change} admin with POST "
+            f"/v1/rooms/{{room}}/participants/{{identity}}/role (moderation scope), or invite as admin "
+            "with the moderation scope and an `actor`.",
+            code="role-requires-moderation",
+            field="role",
+        )
+    return requested
 
 
 async def join(
@@ -79,14 +95,16 @@ async def join(
     caller: Caller,
     *,
     via_invitation: bool = False,
+    moderated_role: bool = False,
 ) -> Admission:
     """Checks (room open, not banned, invite rule, TTL, capacity), one upsert, a locally signed token.
 
     Takes the room's name, not a loaded room: the room and the identity's ban, role, seat and mutes
     are read in one statement (``permissions.join_context``), the hot path's only read.
+    ``moderated_role``: the requested role was authorized by moderation (an admin invitation).
     """
     gateway.ensure_available()
-    context = await permissions.join_context(session, room_name, data.identity)
+    context = await permissions.join_context(session, caller.require_project(), room_name, data.identity)
     room = room_service.open_(context.room if context else None, room_name)
     assert context is not None
     context.ensure_not_banned(data.identity)
@@ -98,9 +116,9 @@ async def join(
     ttl = data.ttl or settings.tokens.default_ttl
     if ttl > settings.tokens.max_ttl:
         raise BadRequest(f"`ttl` may be at most {settings.tokens.max_ttl} seconds", field="ttl")
-    role = _resolve_role(room, data.identity, data.role, context.existing_role)
+    role = _resolve_role(room, data.identity, data.role, context.existing_role, moderated=moderated_role)
     if room.max_participants:
-        present = await gateway.list_participants(room.name)
+        present = await gateway.list_participants(room.livekit_name)
         others = [p for p in present if p.kind == "standard" and p.identity != data.identity]
         if len(others) >= room.max_participants:
             raise Conflict(
@@ -112,7 +130,7 @@ async def join(
     token, exp = mint_join_token(
         api_key=settings.livekit.api_key,
         api_secret=settings.livekit.api_secret,
-        room=room.name,
+        room=room.livekit_name,
         identity=data.identity,
         grants=grants,
         ttl=ttl,
@@ -157,7 +175,7 @@ async def list_participants(
     """A page of the room's participants: our rows by id (each with what LiveKit has of it now), and, on
     the first page only, after them, those LiveKit lists that we have no row for (a token roomsvc did not
     sign). These count towards ``limit`` and at most ``limit`` of them are listed."""
-    live = {p.identity: p for p in await gateway.list_participants(room.name)} if room.is_open else {}
+    live = {p.identity: p for p in await gateway.list_participants(room.livekit_name)} if room.is_open else {}
     in_room = select(Participant).where(Participant.room_id == room.id)
     live_only: list[LiveKitParticipant] = []
     if page.cursor is None and live:
@@ -189,7 +207,7 @@ async def get_participant(
     session: AsyncSession, gateway: LiveKitGateway, room: Room, identity: str
 ) -> Presence:
     row = await _row(session, room.id, identity)
-    live = await gateway.get_participant(room.name, identity) if room.is_open else None
+    live = await gateway.get_participant(room.livekit_name, identity) if room.is_open else None
     if row is None and live is None:
         raise NotFound(
             f"{identity!r} is not a participant of room {room.name!r}.", code="participant-not-found"
@@ -217,7 +235,7 @@ async def update_participant(
     await session.flush()
     # Applied live; grants are always the full set for the (possibly new) role: LiveKit replaces them.
     live = await gateway.update_participant(
-        room.name,
+        room.livekit_name,
         identity,
         grants=await permissions.effective_grants(session, room, identity, row.role),
         name=None if data.name is msgspec.UNSET else data.name,
@@ -232,7 +250,7 @@ async def remove_participant(
     session: AsyncSession, gateway: LiveKitGateway, room: Room, identity: str
 ) -> Presence:
     row = await _row(session, room.id, identity)
-    was_live = await gateway.remove_participant(room.name, identity) if room.is_open else False
+    was_live = await gateway.remove_participant(room.livekit_name, identity) if room.is_open else False
     if row is None and not was_live:
         raise NotFound(
             f"{identity!r} is not a participant of room {room.name!r}.", code="participant-not-found"

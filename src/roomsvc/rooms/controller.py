@@ -42,7 +42,7 @@ class RoomController(Controller):
         settings: Settings,
     ) -> Response[RoomOut]:
         room, created = await flows.create_room(
-            db_session, livekit, data, caller_id=request.user.credential_id, detection=settings.detection
+            db_session, livekit, data, caller=request.user, detection=settings.detection
         )
         return Response(room_out(room), status_code=201 if created else 200)
 
@@ -50,6 +50,7 @@ class RoomController(Controller):
     async def list_rooms(
         self,
         db_session: AsyncSession,
+        project_id: int,
         page: Page,
         status: PublicStatus | None = None,
         creator: str | None = None,
@@ -59,6 +60,7 @@ class RoomController(Controller):
     ) -> RoomPage:
         rows, next_cursor = await service.list_rooms(
             db_session,
+            project_id=project_id,
             status=status,
             creator=creator,
             source_channel_id=source_channel_id,

@@ -24,18 +24,19 @@ from roomsvc.livekit import LiveKitGateway
 from roomsvc.rooms import service
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.service import RoomAction
+from roomsvc.routes import PROJECT
 
 
-async def provide_room_row(room: str, db_session: AsyncSession) -> Room:
-    return await service.get_room(db_session, room)
+async def provide_room_row(room: str, project_id: int, db_session: AsyncSession) -> Room:
+    return await service.get_room(db_session, project_id, room)
 
 
-async def provide_locked_room(room: str, db_session: AsyncSession) -> Room:
-    return await service.get_room(db_session, room, for_update=True)
+async def provide_locked_room(room: str, project_id: int, db_session: AsyncSession) -> Room:
+    return await service.get_room(db_session, project_id, room, for_update=True)
 
 
-async def provide_open_room(room: str, db_session: AsyncSession) -> Room:
-    return await service.get_open_room(db_session, room, for_update=True)
+async def provide_open_room(room: str, project_id: int, db_session: AsyncSession) -> Room:
+    return await service.get_open_room(db_session, project_id, room, for_update=True)
 
 
 async def provide_action(
@@ -44,7 +45,7 @@ async def provide_action(
     return RoomAction(room=open_room, session=db_session, livekit=livekit, caller=request.user)
 
 
-ROOM_DEPENDENCIES = {
+ROOM_DEPENDENCIES = PROJECT | {
     "room_row": Provide(provide_room_row),
     "locked_room": Provide(provide_locked_room),
     "open_room": Provide(provide_open_room),

@@ -4,18 +4,24 @@ Flows sit one layer above the domain services (Dispatch's ``<domain>/flows.py``)
 knows rooms only; this module calls rooms, seats and detection in the documented order:
 
 1. the ``creating`` row, committed (``rooms.service.insert_pending``: the unique name serialises
-   concurrent creates, and an identical repeat returns the existing room);
-2. ``CreateRoom`` in LiveKit, then the row becomes ``created`` (``rooms.service.create_in_livekit``);
-3. the stage seats, the detection agent's dispatch if asked for, and the ``room.created`` event — all
-   committed with step 2's row change by the request edge.
+   concurrent creates, and an identical repeat returns the existing room), with the detection run when
+   detection is asked for (``detection.service.record_spec``, same commit);
+2. ``CreateRoom`` in LiveKit (with ``max_participants``), then the row becomes ``created``
+   (``rooms.service.create_in_livekit``);
+3. the stage seats, the detection agent's dispatch if step 1 recorded a run, and the ``room.created``
+   event — all committed with step 2's row change by the request edge.
 
-Reconciliation completes a row left ``creating`` by a crash between 1 and 3.
+Steps 2 and 3 are :func:`complete_create`, the one function that completes a create: the request calls
+it, and so does reconciliation for a row left ``creating`` by a crash between 1 and 3 (when LiveKit has
+the room; ``calls/reconcile.py`` gets it from its job, ``calls/jobs.py``), so a repaired room gets the
+same seats, detection run and event as any other.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc.auth import Caller
 from roomsvc.config import DetectionSettings
 from roomsvc.detection import service as detection_service
 from roomsvc.events import service as events
@@ -33,20 +39,40 @@ async def create_room(
     gateway: LiveKitGateway,
     data: RoomCreate,
     *,
-    caller_id: str,
+    caller: Caller,
     detection: DetectionSettings,
 ) -> tuple[Room, bool]:
     """Create the room, or return the existing one when the same spec was created before.
 
     Returns ``(room, created)``; ``created`` is False for an idempotent repeat.
     """
-    room = await room_service.insert_pending(session, data, caller_id=caller_id)
+    spec = data.detection
+
+    def with_row(room: Room) -> None:
+        if spec is not None:
+            detection_service.record_spec(session, room, spec)
+
+    room = await room_service.insert_pending(session, data, caller=caller, with_row=with_row)
     if room.status != "creating":
         return room, False
+    await complete_create(session, gateway, room, detection=detection)
+    return room, True
+
+
+async def complete_create(
+    session: AsyncSession,
+    gateway: LiveKitGateway,
+    room: Room,
+    *,
+    detection: DetectionSettings,
+    repaired: bool = False,
+) -> None:
+    """Steps 2 and 3 of a create for a ``creating`` row, from the request or from reconciliation
+    (``repaired``); the caller commits."""
     await room_service.create_in_livekit(session, gateway, room)
     await seat_service.create_seats(session, room)
     await session.flush()
-    if data.detection is not None:  # dispatches the detection agent (AgentDispatchService, list first)
-        await detection_service.on_room_created(session, gateway, room, data.detection, settings=detection)
-    await events.emit(session, EventType.ROOM_CREATED, room=room.name, data=event_data(room))
-    return room, True
+    # Dispatches the detection agent when step 1 recorded a run (AgentDispatchService, list first).
+    await detection_service.on_room_created(session, gateway, room, settings=detection)
+    data = event_data(room) | ({"repaired": True} if repaired else {})
+    await events.emit(session, EventType.ROOM_CREATED, room=room.name, project_id=room.project_id, data=data)

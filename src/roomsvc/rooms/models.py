@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from roomsvc.db import Base, IdMixin, exact, utcnow
@@ -21,9 +21,15 @@ class Room(IdMixin, Base):
         Index("ix_rooms_creator_id", "creator", "id"),
         Index("ix_rooms_source_channel_id_id", "source_channel_id", "id"),
         Index("ix_rooms_created_at", "created_at"),
+        Index("ix_rooms_project_id_id", "project_id", "id"),
+        UniqueConstraint("project_id", "name"),
     )
 
-    name: Mapped[str] = mapped_column(exact(128), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    # The API's name, unique in its project; LiveKit knows the room as `livekit_name`
+    # (types.livekit_room_name: `<project>~<name>`).
+    name: Mapped[str] = mapped_column(exact(128))
+    livekit_name: Mapped[str] = mapped_column(exact(192), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="creating")
     source_channel_id: Mapped[str | None] = mapped_column(String(128), default=None)
     source_channel_type: Mapped[str | None] = mapped_column(String(32), default=None)
@@ -31,11 +37,13 @@ class Room(IdMixin, Base):
     owner: Mapped[str] = mapped_column(exact(128))
     call_type: Mapped[str] = mapped_column(String(8), default="video")
     invite_on: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The owner-only opt-in to a join token with LiveKit's roomAdmin (docs/api.md, "The token model").
+    client_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     max_participants: Mapped[int] = mapped_column(Integer, default=0)
     empty_timeout: Mapped[int] = mapped_column(Integer, default=300)
     departure_timeout: Mapped[int] = mapped_column(Integer, default=20)
     room_metadata: Mapped[str] = mapped_column("metadata", Text, default="")
-    seats: Mapped[int] = mapped_column(Integer, default=8)
+    seats: Mapped[int] = mapped_column(Integer, default=0)
     seat_mode: Mapped[str] = mapped_column(String(8), default="apply")
     spec_hash: Mapped[str] = mapped_column(String(64))
     livekit_sid: Mapped[str | None] = mapped_column(exact(64), default=None)

@@ -29,11 +29,26 @@ class RoomCreate(msgspec.Struct, forbid_unknown_fields=True):
     source_channel_id: Annotated[str, msgspec.Meta(max_length=128)] | None = None
     source_channel_type: Annotated[str, msgspec.Meta(max_length=32)] | None = None
     invite_on: bool = False
+    client_admin: Annotated[
+        bool,
+        msgspec.Meta(
+            description="owner-only opt-in: the owner's join token carries LiveKit's roomAdmin, so the"
+            " owner's client can call LiveKit's RoomService for this room directly, bypassing roomsvc's"
+            " rank rules and audit (docs/api.md, 'The token model'); off by default"
+        ),
+    ] = False
     max_participants: Annotated[int, msgspec.Meta(ge=0, le=10_000)] = 0
     empty_timeout: Annotated[int, msgspec.Meta(ge=0, le=86_400)] = 300
     departure_timeout: Annotated[int, msgspec.Meta(ge=0, le=3_600)] = 20
     metadata: Metadata = None
-    seats: Annotated[int, msgspec.Meta(ge=0, le=64, description="stage seats; 0 = no stage")] = 8
+    seats: Annotated[
+        int,
+        msgspec.Meta(
+            ge=0,
+            le=64,
+            description="stage seats; 0 (the default) = no stage: a meeting where members publish",
+        ),
+    ] = 0
     seat_mode: SeatMode = "apply"
     detection: DetectionSpec | None = None
 
@@ -41,6 +56,12 @@ class RoomCreate(msgspec.Struct, forbid_unknown_fields=True):
 class RoomUpdate(msgspec.Struct, forbid_unknown_fields=True):
     metadata: Metadata = msgspec.UNSET
     max_participants: Annotated[int, msgspec.Meta(ge=0, le=10_000)] | msgspec.UnsetType = msgspec.UNSET
+    client_admin: (
+        Annotated[
+            bool, msgspec.Meta(description="see RoomCreate.client_admin; applies to tokens minted after")
+        ]
+        | msgspec.UnsetType
+    ) = msgspec.UNSET
     status: Literal["ended"] | msgspec.UnsetType = msgspec.UNSET
     end_reason: (
         Annotated[Reason, msgspec.Meta(description="used with `status: ended`, ignored otherwise")]
@@ -61,6 +82,7 @@ class RoomOut(msgspec.Struct):
     source_channel_id: str | None
     source_channel_type: str | None
     invite_on: bool
+    client_admin: bool
     max_participants: int
     empty_timeout: int
     departure_timeout: int

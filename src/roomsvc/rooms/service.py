@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import msgspec
@@ -33,7 +34,7 @@ from roomsvc.livekit import LiveKitGateway
 from roomsvc.rooms.mappers import event_data
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.schemas import RoomCreate, RoomUpdate
-from roomsvc.types import Page, metadata_text, require_aware
+from roomsvc.types import DEFAULT_PROJECT, Page, livekit_room_name, metadata_text, require_aware
 
 log = structlog.get_logger("roomsvc.rooms")
 
@@ -55,11 +56,17 @@ class RoomAction:
 
 def spec_hash(data: RoomCreate, metadata: str) -> str:
     spec = msgspec.structs.asdict(data) | {"metadata": metadata}
+    if not data.client_admin:  # added later: rooms made before it keep their digest
+        del spec["client_admin"]
     return hashlib.sha256(msgspec.json.encode(spec, order="sorted")).hexdigest()
 
 
-async def _find(session: AsyncSession, name: str, *, for_update: bool = False) -> Room | None:
-    query = select(Room).where(Room.name == name)
+async def _find(
+    session: AsyncSession, project_id: int, name: str, *, for_update: bool = False
+) -> Room | None:
+    """The project's room of that name: another project's room of the same name is not it (a 404, so
+    nothing tells a caller that another project has one)."""
+    query = select(Room).where(Room.project_id == project_id, Room.name == name)
     if for_update:
         query = query.with_for_update()
     return (await session.execute(query)).scalar_one_or_none()
@@ -79,26 +86,39 @@ def open_(room: Room | None, name: str) -> Room:
     return room
 
 
-async def get_room(session: AsyncSession, name: str, *, for_update: bool = False) -> Room:
-    return visible(await _find(session, name, for_update=for_update), name)
+async def get_room(session: AsyncSession, project_id: int, name: str, *, for_update: bool = False) -> Room:
+    return visible(await _find(session, project_id, name, for_update=for_update), name)
 
 
-async def get_open_room(session: AsyncSession, name: str, *, for_update: bool = False) -> Room:
-    return open_(await _find(session, name, for_update=for_update), name)
+async def get_open_room(
+    session: AsyncSession, project_id: int, name: str, *, for_update: bool = False
+) -> Room:
+    return open_(await _find(session, project_id, name, for_update=for_update), name)
 
 
-async def insert_pending(session: AsyncSession, data: RoomCreate, *, caller_id: str) -> Room:
+async def insert_pending(
+    session: AsyncSession,
+    data: RoomCreate,
+    *,
+    caller: Caller,
+    with_row: Callable[[Room], None] | None = None,
+) -> Room:
     """Step 1 of a create: the ``creating`` row, **committed** (see the module docstring).
 
+    ``with_row`` adds rows that belong to the create (the detection run) in the same commit, so that
+    completing a stale ``creating`` row (``rooms.flows.complete_create``) finds them.
     Returns the room of that name: this one, or the one a concurrent or earlier create made — with the
     same options (any status), otherwise ``409 room-exists``.
     """
     metadata = metadata_text(data.metadata)
     digest = spec_hash(data, metadata)
-    room = await _find(session, data.name)
+    project_id = caller.require_project()
+    room = await _find(session, project_id, data.name)
     if room is None:
         room = Room(
+            project_id=project_id,
             name=data.name,
+            livekit_name=livekit_room_name(caller.project or DEFAULT_PROJECT, data.name),
             status="creating",
             source_channel_id=data.source_channel_id,
             source_channel_type=data.source_channel_type,
@@ -108,19 +128,23 @@ async def insert_pending(session: AsyncSession, data: RoomCreate, *, caller_id: 
             seats=data.seats,
             seat_mode=data.seat_mode,
             invite_on=data.invite_on,
+            client_admin=data.client_admin,
             max_participants=data.max_participants,
             empty_timeout=data.empty_timeout,
             departure_timeout=data.departure_timeout,
             room_metadata=metadata,
             spec_hash=digest,
-            created_by=caller_id,
+            created_by=caller.credential_id,
         )
         session.add(room)
         try:
+            if with_row is not None:
+                await session.flush()  # the room's id, for the rows that go with it
+                with_row(room)
             await session.commit()  # pending row first: see the module docstring
         except IntegrityError:
             await session.rollback()
-            room = await _find(session, data.name)
+            room = await _find(session, project_id, data.name)
             if room is None:  # created and rolled back by someone else in between: let the caller retry
                 raise Conflict(
                     f"Room {data.name!r} is being created concurrently; retry.", code="room-busy"
@@ -141,9 +165,12 @@ async def create_in_livekit(session: AsyncSession, gateway: LiveKitGateway, room
     """
     try:
         lk_room = await gateway.create_room(
-            room.name,
+            room.livekit_name,
             empty_timeout=room.empty_timeout,
             departure_timeout=room.departure_timeout,
+            # LiveKit refuses the connection past the cap, whatever tokens exist (the join route's own
+            # count only saves minting a token that cannot connect).
+            max_participants=room.max_participants,
             metadata=room.room_metadata,
         )
     except LiveKitUnavailable:
@@ -158,6 +185,7 @@ async def create_in_livekit(session: AsyncSession, gateway: LiveKitGateway, room
 async def list_rooms(
     session: AsyncSession,
     *,
+    project_id: int,
     status: str | None,
     creator: str | None,
     source_channel_id: str | None,
@@ -165,7 +193,7 @@ async def list_rooms(
     created_before: dt.datetime | None,
     page: Page,
 ) -> tuple[list[Room], str | None]:
-    query = select(Room).where(Room.status != "creating")
+    query = select(Room).where(Room.project_id == project_id, Room.status != "creating")
     if status:
         query = query.where(Room.status == status)
     if creator:
@@ -188,14 +216,18 @@ async def update_room(session: AsyncSession, gateway: LiveKitGateway, room: Room
         raise Conflict(f"Room {room.name!r} has ended and can no longer be changed.", code="room-ended")
     if data.max_participants is not msgspec.UNSET:
         room.max_participants = data.max_participants
+    if data.client_admin is not msgspec.UNSET:
+        room.client_admin = data.client_admin
     if data.metadata is not msgspec.UNSET:
         metadata = metadata_text(data.metadata)
         if metadata != room.room_metadata:
-            await gateway.update_room_metadata(room.name, metadata)
+            await gateway.update_room_metadata(room.livekit_name, metadata)
             room.room_metadata = metadata
     room.updated_at = utcnow()
     await session.flush()
-    await events.emit(session, EventType.ROOM_UPDATED, room=room.name, data=event_data(room))
+    await events.emit(
+        session, EventType.ROOM_UPDATED, room=room.name, project_id=room.project_id, data=event_data(room)
+    )
     return room
 
 
@@ -203,13 +235,17 @@ async def end_room(session: AsyncSession, gateway: LiveKitGateway, room: Room, r
     """End the (locked) room: ``DeleteRoom`` first (already gone counts as done), then the row."""
     if room.status == "ended":
         return room
-    await gateway.delete_room(room.name)  # disconnects every client; already gone is fine
+    await gateway.delete_room(room.livekit_name)  # disconnects every client; already gone is fine
     room.status = "ended"
     room.ended_at = utcnow()
     room.end_reason = reason
     room.updated_at = room.ended_at
     await session.flush()
     await events.emit(
-        session, EventType.ROOM_ENDED, room=room.name, data={"reason": reason, "room_sid": room.livekit_sid}
+        session,
+        EventType.ROOM_ENDED,
+        room=room.name,
+        project_id=room.project_id,
+        data={"reason": reason, "room_sid": room.livekit_sid},
     )
     return room

@@ -17,7 +17,8 @@ from roomsvc.db import utcnow
 from roomsvc.detection import service as detection_service
 from roomsvc.events import service as events
 from roomsvc.events.types import EventType
-from roomsvc.moderation import permissions
+from roomsvc.livekit import Permission
+from roomsvc.moderation.enforcement import Enforcement
 from roomsvc.rooms.models import Room
 
 TRACK_KINDS = {"AUDIO": "audio", "VIDEO": "video", "DATA": "data"}
@@ -27,6 +28,8 @@ TRACK_SOURCES = {
     "SCREEN_SHARE": "screen_share",
     "SCREEN_SHARE_AUDIO": "screen_share_audio",
 }
+# TrackSource numbers, for a webhook that writes enums as numbers rather than names.
+TRACK_SOURCE_NUMBERS = {1: "camera", 2: "microphone", 3: "screen_share", 4: "screen_share_audio"}
 PARTICIPANT_KINDS = {
     "STANDARD": "standard",
     "INGRESS": "ingress",
@@ -71,6 +74,26 @@ def participant_fact(participant: dict[str, Any]) -> recorder.ParticipantFact:
     )
 
 
+def permission_of(participant: dict[str, Any]) -> Permission | None:
+    """LiveKit's permission for the participant as the webhook reports it (protobuf JSON: fields at
+    their default are omitted, so a missing flag is False); None when the webhook carries none."""
+    permission = participant.get("permission")
+    if not isinstance(permission, dict):
+        return None
+    sources = [
+        TRACK_SOURCES.get(str(s)) or TRACK_SOURCE_NUMBERS.get(s if isinstance(s, int) else -1) or str(s)
+        for s in permission.get("canPublishSources") or ()
+    ]
+    return Permission.normalized(
+        can_subscribe=bool(permission.get("canSubscribe")),
+        can_publish=bool(permission.get("canPublish")),
+        can_publish_data=bool(permission.get("canPublishData")),
+        can_publish_sources=sources,
+        hidden=bool(permission.get("hidden")),
+        can_update_metadata=bool(permission.get("canUpdateMetadata")),
+    )
+
+
 def room_name_of(event: dict[str, Any]) -> str | None:
     room = event.get("room") or {}
     name = room.get("name")
@@ -87,19 +110,20 @@ async def apply(
     session: AsyncSession,
     event: dict[str, Any],
     room: Room | None,
-    evictions: list[tuple[str, str]] | None = None,
+    enforcements: list[Enforcement] | None = None,
     *,
     detection: DetectionSettings,
 ) -> str:
     """Apply one verified event; the caller holds ``room``'s row lock. Returns the outcome recorded.
 
-    A banned identity that joined (an older token still works: self-hosted LiveKit does not revoke
-    tokens) is appended to ``evictions``; the caller removes it from LiveKit once this is committed.
+    A standard participant that joined is appended to ``enforcements``: an older token still works
+    (self-hosted LiveKit does not revoke tokens), so once this is committed the caller re-asserts its
+    effective permission set, or removes it when banned (``moderation/enforcement.py``).
     """
     kind = event["event"]
     at = seconds(event.get("createdAt")) or utcnow()
     if kind in MEDIA_EVENTS:
-        return await _media(session, event, kind, at)
+        return await _media(session, event, kind, at, room)
     if room is None:
         return "unknown-room"
     room_info = event.get("room") or {}
@@ -119,9 +143,10 @@ async def apply(
     fact = participant_fact(participant)
     if kind == "participant_joined":
         await recorder.participant_joined(session, room, room_sid, fact, at)
-        if evictions is not None and await permissions.active_ban(session, room.id, fact.identity):
-            evictions.append((room.name, fact.identity))
-        if fact.kind == "standard":  # our agent may be gone: roomsvc jobs checks and re-dispatches
+        if fact.kind == "standard":
+            if enforcements is not None:
+                enforcements.append(Enforcement(room.id, fact.identity, permission_of(participant)))
+            # our agent may be gone: roomsvc jobs checks and re-dispatches
             await detection_service.note_participant_joined(session, room, detection)
         return "applied"
     if kind in ("participant_left", "participant_connection_aborted"):
@@ -153,7 +178,11 @@ async def apply(
     return "ignored"
 
 
-async def _media(session: AsyncSession, event: dict[str, Any], kind: str, at: dt.datetime) -> str:
+async def _media(
+    session: AsyncSession, event: dict[str, Any], kind: str, at: dt.datetime, room: Room | None
+) -> str:
+    """An egress or ingress job's state; its event goes to the room's project (none for a room roomsvc
+    does not hold: every event belongs to a project)."""
     media, rank = MEDIA_EVENTS[kind]
     info = event.get("egressInfo" if media == "egress" else "ingressInfo") or {}
     job_id = info.get("egressId") if media == "egress" else info.get("ingressId")
@@ -193,11 +222,13 @@ async def _media(session: AsyncSession, event: dict[str, Any], kind: str, at: dt
         if rank >= existing.status_rank:
             existing.status, existing.status_rank = status, rank
             existing.info = _encoder.encode(info).decode()
-    await events.emit(
-        session,
-        EventType.EGRESS_UPDATED if media == "egress" else EventType.INGRESS_UPDATED,
-        room=room_name,
-        occurred_at=at,
-        data={f"{media}_id": job_id, "status": status, "event": kind},
-    )
+    if room is not None:
+        await events.emit(
+            session,
+            EventType.EGRESS_UPDATED if media == "egress" else EventType.INGRESS_UPDATED,
+            room=room.name,
+            project_id=room.project_id,
+            occurred_at=at,
+            data={f"{media}_id": job_id, "status": status, "event": kind},
+        )
     return "applied"

@@ -5,7 +5,8 @@ Intake (``webhooks/service.py``) only stores and acknowledges. This claims unpro
 applying one twice), locks the rooms involved in name order, and applies each event inside a savepoint.
 An event whose application fails is retried a few times, then parked with its error
 (``outcome = 'error'``). The scheduler (``roomsvc.scheduler``) runs it; it owns its transaction because
-banned identities are removed from LiveKit only after the batch commits.
+the participants that connected get their permissions re-asserted (or, banned, are removed) only after
+the batch commits (``moderation/enforcement.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from roomsvc.config import DetectionSettings
 from roomsvc.db import utcnow
 from roomsvc.livekit import LiveKitGateway
-from roomsvc.moderation import bans
+from roomsvc.moderation import enforcement
+from roomsvc.moderation.enforcement import Enforcement
 from roomsvc.retention import cutoff, purge
 from roomsvc.rooms.models import Room
 from roomsvc.webhooks import handlers
@@ -40,27 +42,28 @@ async def apply_pending(
 ) -> int:
     """Apply up to ``limit`` unprocessed events received at least ``min_age`` seconds ago.
 
-    Banned identities seen joining are removed from LiveKit after the commit (reconciliation catches
-    any eviction that fails here). Returns how many events were claimed.
+    Participants seen joining get their effective permission set re-asserted after the commit, and
+    banned ones are removed (reconciliation repairs any LiveKit call that fails here). Returns how many
+    events were claimed.
     """
-    evictions: list[tuple[str, str]] = []
+    enforcements: list[Enforcement] = []
     async with session_factory() as session, session.begin():
-        applied = await apply_batch(session, evictions, detection=detection, limit=limit, min_age=min_age)
-    if gateway is not None:
-        for room_name, identity in evictions:
-            await bans.evict(gateway, room_name, identity)
+        applied = await apply_batch(session, enforcements, detection=detection, limit=limit, min_age=min_age)
+    if gateway is not None and enforcements:
+        await enforcement.enforce_all(session_factory, gateway, enforcements)
     return applied
 
 
 async def apply_batch(
     session: AsyncSession,
-    evictions: list[tuple[str, str]],
+    enforcements: list[Enforcement],
     *,
     detection: DetectionSettings,
     limit: int = 200,
     min_age: float = 0.0,
 ) -> int:
-    """Claim and apply one batch in the caller's transaction; append (room, identity) pairs to evict."""
+    """Claim and apply one batch in the caller's transaction; append the participants that joined to
+    ``enforcements`` (for :func:`roomsvc.moderation.enforcement.enforce_all` after the commit)."""
     query = (
         select(WebhookEvent)
         .where(WebhookEvent.processed_at.is_(None))
@@ -77,9 +80,9 @@ async def apply_batch(
     rooms: dict[str, Room] = {}
     if names:
         locked = await session.execute(
-            select(Room).where(Room.name.in_(names)).order_by(Room.name).with_for_update()
+            select(Room).where(Room.livekit_name.in_(names)).order_by(Room.livekit_name).with_for_update()
         )
-        rooms = {room.name: room for room in locked.scalars()}
+        rooms = {room.livekit_name: room for room in locked.scalars()}  # webhooks name rooms as LiveKit does
     now = utcnow()
     for row in rows:
         row.attempts += 1
@@ -87,7 +90,7 @@ async def apply_batch(
             async with session.begin_nested():
                 event = parse_event(row.body.encode())
                 row.outcome = await handlers.apply(
-                    session, event, rooms.get(row.room_name or ""), evictions, detection=detection
+                    session, event, rooms.get(row.room_name or ""), enforcements, detection=detection
                 )
             row.processed_at = now
             row.last_error = None

@@ -24,6 +24,7 @@ from roomsvc.rooms.models import Room
 from roomsvc.seats import service as seat_service
 from tests.fakes import FakeLiveKitGateway
 from tests.integration.services.support import CALLER, OWNER, STAFF, MakeRoom, load_room
+from tests.support import DEFAULT_PROJECT_ID
 
 
 @pytest.fixture
@@ -60,7 +61,9 @@ async def make_room(
         name = f"svc-{uuid.uuid4().hex[:12]}"
         async with session_factory() as setup, setup.begin():
             room = Room(
+                project_id=DEFAULT_PROJECT_ID,
                 name=name,
+                livekit_name=name,
                 status=status,
                 creator=OWNER,
                 owner=OWNER,

@@ -16,6 +16,7 @@ from roomsvc.moderation.models import AuditEntry, Ban, Mute
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.service import RoomAction
 from roomsvc.seats.models import Seat
+from tests.support import DEFAULT_PROJECT_ID
 
 OWNER = "olivia"
 # The room's people besides its owner: two admins, two members, one audience member.
@@ -28,8 +29,15 @@ STAFF: Mapping[str, str] = {
 }
 
 # A caller with every scope but admin (so `actor` is required), and one with admin (no actor needed).
-CALLER = Caller(credential_id="svc-test", scopes=frozenset({"rooms:read", "rooms:write", "moderation"}))
-ADMIN_CALLER = Caller(credential_id="svc-admin", scopes=frozenset({"admin"}))
+CALLER = Caller(
+    credential_id="svc-test",
+    scopes=frozenset({"rooms:read", "rooms:write", "moderation"}),
+    project_id=DEFAULT_PROJECT_ID,
+    project="default",
+)
+ADMIN_CALLER = Caller(
+    credential_id="svc-admin", scopes=frozenset({"admin"}), project_id=DEFAULT_PROJECT_ID, project="default"
+)
 
 
 class MakeRoom(Protocol):

@@ -57,7 +57,7 @@ async def test_join_context_reads_ban_role_seat_and_mutes(db: AsyncSession, make
     await _mute(db, room, "max", "screen_share", now - HOUR)  # expired: not active
     await _mute(db, room, "mia", "camera", None)  # someone else's
 
-    context = await permissions.join_context(db, room.name, "max")
+    context = await permissions.join_context(db, room.project_id, room.name, "max")
     assert context is not None and context.room.id == room.id
     ban = await permissions.active_ban(db, room.id, "max")
     assert ban is not None and (context.ban_id, context.ban_expires_at) == (ban.id, ban.expires_at)
@@ -71,7 +71,7 @@ async def test_join_context_reads_ban_role_seat_and_mutes(db: AsyncSession, make
     assert refused.value.code == "identity-banned"
     assert refused.value.extra["ban_permanent"] is False
 
-    nobody = await permissions.join_context(db, room.name, "newcomer")
+    nobody = await permissions.join_context(db, room.project_id, room.name, "newcomer")
     assert nobody is not None
     assert (nobody.ban_id, nobody.existing_role, nobody.seated, nobody.muted) == (
         None,
@@ -80,7 +80,10 @@ async def test_join_context_reads_ban_role_seat_and_mutes(db: AsyncSession, make
         frozenset(),
     )
     nobody.ensure_not_banned("newcomer")
-    assert await permissions.join_context(db, room.name + "-missing", "max") is None
+    assert await permissions.join_context(db, room.project_id, room.name + "-missing", "max") is None
+    assert (
+        await permissions.join_context(db, room.project_id + 1000, room.name, "max") is None
+    )  # not its project
 
 
 async def test_lifted_and_expired_bans_do_not_count(db: AsyncSession, make_room: MakeRoom) -> None:
@@ -89,7 +92,7 @@ async def test_lifted_and_expired_bans_do_not_count(db: AsyncSession, make_room:
     await bans.upsert_ban(db, room, "mia", expires_at=None, reason="", actor="ada")
     await bans.lift_ban(db, room, "mia", caller=CALLER, actor="ada")
     for identity in ("max", "mia"):
-        context = await permissions.join_context(db, room.name, identity)
+        context = await permissions.join_context(db, room.project_id, room.name, identity)
         assert context is not None and context.ban_id is None, identity
 
 
@@ -116,7 +119,7 @@ async def test_join_context_grants_equal_effective_grants(
         await _seat(db, room, 1, "max")
     for source in muted:
         await _mute(db, room, "max", source, utcnow() + HOUR)
-    context = await permissions.join_context(db, room.name, "max")
+    context = await permissions.join_context(db, room.project_id, room.name, "max")
     assert context is not None
     assert (context.seated, context.muted) == (seated, frozenset(muted))
     for role in ("audience", "member", "admin", "owner"):
@@ -129,7 +132,8 @@ async def test_join_context_grants_equal_effective_grants(
     member = context.grants("member")
     assert not set(muted) & set(member.can_publish_sources)
     assert member.can_publish == (bool(set(member.can_publish_sources)) and (seated or not seats))
-    assert context.grants("admin").room_admin and not member.room_admin
+    # No role's token is a LiveKit server-API credential unless the room opts in (client_admin).
+    assert not any(context.grants(role).room_admin for role in ("audience", "member", "admin", "owner"))
 
 
 async def test_join_grants_what_the_state_says(
@@ -145,7 +149,12 @@ async def test_join_grants_what_the_state_says(
     assert admission.grants == await permissions.effective_grants(db, room, "aud", "audience")
     assert admission.grants.can_publish_sources == ("microphone",)
     owner = await participant_service.join(db, fake, settings, room.name, JoinRequest(identity=OWNER), CALLER)
-    assert owner.role == "owner" and owner.grants.room_admin
+    assert owner.role == "owner" and not owner.grants.room_admin
+    room.client_admin = True  # the opt-in: the owner's token alone carries roomAdmin
+    owner = await participant_service.join(db, fake, settings, room.name, JoinRequest(identity=OWNER), CALLER)
+    assert owner.grants.room_admin and owner.grants.to_claim(room.name)["roomAdmin"] is True
+    admin = await participant_service.join(db, fake, settings, room.name, JoinRequest(identity="ada"), CALLER)
+    assert admin.role == "admin" and not admin.grants.room_admin
     newcomer = await participant_service.join(
         db, fake, settings, room.name, JoinRequest(identity="neo"), CALLER
     )
@@ -170,6 +179,12 @@ async def test_join_refusals(
             db, fake, settings, room.name, JoinRequest(identity="mia", role="owner"), CALLER
         )
     assert refused.value.code == "owner-role-reserved"
+    for identity, role in (("mia", "admin"), ("ada", "member")):  # grant or take away admin: moderation
+        with pytest.raises(Forbidden) as refused:
+            await participant_service.join(
+                db, fake, settings, room.name, JoinRequest(identity=identity, role=role), ADMIN_CALLER
+            )
+        assert (refused.value.code, refused.value.extra["field"]) == ("role-requires-moderation", "role")
     with pytest.raises(NotFound):
         await participant_service.join(
             db, fake, settings, room.name + "-x", JoinRequest(identity="mia"), CALLER
@@ -196,6 +211,34 @@ async def test_join_refusals(
         .where(Participant.identity == "neo", Participant.room_id == room.id)
     )
     assert (await db.execute(count)).scalar_one() == 0
+
+
+async def test_one_missed_ping_does_not_refuse_joins_two_do(
+    db: AsyncSession, make_room: MakeRoom, fake: FakeLiveKitGateway, settings: Any
+) -> None:
+    """A ping that times out once (a saturated CPU, not LiveKit) lets joins on; two in a row refuse them."""
+    room = await make_room()
+    missed = LiveKitUnavailable("LiveKit is unreachable; retry shortly.")
+
+    async def join(identity: str) -> Any:
+        return await participant_service.join(
+            db, fake, settings, room.name, JoinRequest(identity=identity), CALLER
+        )
+
+    fake.fail_next("ping", missed)
+    with pytest.raises(LiveKitUnavailable):
+        await fake.ping()
+    assert (await join("one")).token
+    fake.fail_next("ping", missed, times=2)
+    for _ in range(2):
+        with pytest.raises(LiveKitUnavailable):
+            await fake.ping()
+    with pytest.raises(LiveKitUnavailable):
+        await join("two")
+    await fake.ping()  # the first answer ends the outage
+    assert (await join("three")).token
+    rows = await db.execute(select(Participant.identity).where(Participant.room_id == room.id))
+    assert set(rows.scalars()) & {"one", "two", "three"} == {"one", "three"}
 
 
 async def test_invite_only_rooms_need_an_invitation_or_the_admin_scope(

@@ -170,7 +170,7 @@ async def test_only_the_owner_grants_or_removes_admin(
     assert await roles.set_role(act(db, fake, room), "mia", "admin", actor=OWNER) == "admin"
     assert await permissions.role_of(db, room, "mia") == "admin"
     pushed = fake.grants_pushed(room.name, "mia")
-    assert len(pushed) == 1 and pushed[0].room_admin
+    assert len(pushed) == 1 and pushed[0].can_publish and not pushed[0].room_admin
     assert set(pushed[0].can_publish_sources) == set(permissions.VIDEO_SOURCES)
     assert (await audit_of(db, room))[-1] == {
         "action": "role",

@@ -16,7 +16,12 @@ SECRET = "s" * 40
 
 def _api(handler: httpx.MockTransport) -> WorkerApi:
     return WorkerApi(
-        "http://api.test", credential_id="cred_worker", secret=SECRET, audience="roomsvc", transport=handler
+        "http://api.test",
+        credential_id="cred_worker",
+        secret=SECRET,
+        audience="roomsvc",
+        project="acme",
+        transport=handler,
     )
 
 
@@ -37,7 +42,7 @@ def _batch() -> WindowBatch:
     return WindowBatch(job_id="AJ_1", room_sid="RM_1", windows=[window])
 
 
-async def test_requests_are_signed_as_the_worker_with_the_detection_scope() -> None:
+async def test_requests_are_signed_as_the_worker_and_name_the_rooms_project() -> None:
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -51,7 +56,8 @@ async def test_requests_are_signed_as_the_worker_with_the_detection_scope() -> N
     token = seen[0].headers["authorization"].split()[1]
     assert jwt.get_unverified_header(token)["kid"] == "cred_worker"
     claims = jwt.decode(token, SECRET, algorithms=["HS256"], audience="roomsvc")
-    assert claims["scope"] == "detection"
+    assert claims["scope"] == "detection platform"  # one worker serves every project
+    assert seen[0].headers["roomsvc-project"] == "acme"
     assert seen[0].url.path == "/v1/rooms/r1/detections"
 
 

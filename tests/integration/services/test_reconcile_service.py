@@ -1,0 +1,199 @@
+"""Reconciliation's room rules on the real MariaDB with the fake gateway, on a database of its own.
+
+- one ListRooms answer that misses a room does not end it: the room is asked for by name first;
+- a ``creating`` row whose request died after LiveKit's CreateRoom is completed by the same function
+  as a create request (``rooms.flows.complete_create``): seats, detection run and dispatch, event.
+
+The reconciler walks every open room of its database, so this module runs on an isolated one (a fresh,
+migrated copy) where the only rooms are the ones its tests create.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from roomsvc.auth import Caller
+from roomsvc.calls import reconcile as reconciliation
+from roomsvc.calls.jobs import completer
+from roomsvc.credentials.models import DEFAULT_PROJECT, Project
+from roomsvc.db import create_engine, create_session_factory
+from roomsvc.detection.records import RoomDetection
+from roomsvc.errors import LiveKitError
+from roomsvc.events.models import Event
+from roomsvc.livekit import LiveKitGateway, LiveKitRoom
+from roomsvc.rooms import flows as room_flows
+from roomsvc.rooms.models import Room
+from roomsvc.rooms.schemas import DetectionSpec, RoomCreate
+from roomsvc.seats.models import Seat
+from tests.fakes import FakeLiveKitGateway
+from tests.stack import create_isolated_database, drop_database
+
+
+@pytest.fixture(scope="module")
+async def session_factory(
+    stack_env: dict[str, str], migrated_db: str, settings: Any
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Overrides tests/conftest.py's: sessions on an isolated database, for this module only."""
+    url = await create_isolated_database(migrated_db, stack_env)
+    engine = create_engine(dataclasses.replace(settings.database, url=url))
+    yield create_session_factory(engine)
+    await engine.dispose()
+    await drop_database(url)
+
+
+class MissingFromListing(FakeLiveKitGateway):
+    """LiveKit whose full ListRooms answer leaves out the rooms in ``hidden`` (a listing cut short, a
+    node restarting) while the rooms still exist: asked for by name, it has them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden: set[str] = set()
+
+    async def list_rooms(self, names: Sequence[str] = ()) -> list[LiveKitRoom]:
+        rooms = await super().list_rooms(names)
+        return rooms if names else [r for r in rooms if r.name not in self.hidden]
+
+
+async def _caller(session_factory: async_sessionmaker[AsyncSession]) -> Caller:
+    async with session_factory() as session:
+        project = (
+            await session.execute(select(Project).where(Project.public_id == DEFAULT_PROJECT))
+        ).scalar_one()
+    return Caller(
+        credential_id="svc-test",
+        scopes=frozenset({"admin"}),
+        project_id=project.id,
+        project=DEFAULT_PROJECT,
+    )
+
+
+def _spec(name: str) -> RoomCreate:
+    return RoomCreate(
+        name=name,
+        creator="olivia",
+        call_type="audio",
+        seats=3,
+        detection=DetectionSpec(enabled=True, policy="mute", mute_seconds=90),
+    )
+
+
+async def _state(session: AsyncSession, name: str) -> dict[str, Any]:
+    room = (await session.execute(select(Room).where(Room.name == name))).scalar_one_or_none()
+    if room is None:
+        return {}
+    seats = (await session.execute(select(Seat.seat_index).where(Seat.room_id == room.id))).scalars()
+    run = (
+        await session.execute(select(RoomDetection).where(RoomDetection.room_id == room.id))
+    ).scalar_one_or_none()
+    events = (
+        await session.execute(
+            select(Event.type, Event.data).where(Event.room_name == name).order_by(Event.id)
+        )
+    ).all()
+    return {
+        "status": room.status,
+        "livekit_sid": room.livekit_sid,
+        "seats": sorted(seats),
+        "run": None
+        if run is None
+        else (run.enabled, run.policy, run.mute_seconds, run.status, run.dispatch_id is not None),
+        "events": [(type_, json.loads(data)) for type_, data in events],
+    }
+
+
+async def _reconcile(
+    session_factory: async_sessionmaker[AsyncSession], gateway: Any, settings: Any
+) -> reconciliation.Report:
+    fake: LiveKitGateway = gateway  # the fake has the gateway's interface (tests/unit/test_fake_gateway.py)
+    return await reconciliation.reconcile(
+        session_factory, fake, grace=0, complete_pending=completer(settings.detection)
+    )
+
+
+async def test_a_room_missing_from_one_listing_is_not_ended(
+    session_factory: async_sessionmaker[AsyncSession], settings: Any
+) -> None:
+    fake = MissingFromListing()
+    gateway: LiveKitGateway = fake  # type: ignore[assignment]
+    name = f"svc-{uuid.uuid4().hex[:12]}"
+    async with session_factory() as session:  # the flow commits its pending row itself; then the edge
+        room, created = await room_flows.create_room(
+            session,
+            gateway,
+            RoomCreate(name=name, creator="olivia"),
+            caller=await _caller(session_factory),
+            detection=settings.detection,
+        )
+        await session.commit()
+    assert created
+    livekit_name = room.livekit_name
+
+    fake.hidden.add(livekit_name)
+    report = await _reconcile(session_factory, fake, settings)
+    async with session_factory() as session:
+        state = await _state(session, name)
+    assert state["status"] == "created"  # asked for by name, LiveKit still had it
+    assert "rooms_ended" not in report.repairs
+    assert "room.ended" not in [t for t, _ in state["events"]]
+
+    # Really gone (asked by name too): ended on this pass.
+    assert await fake.delete_room(livekit_name)
+    report = await _reconcile(session_factory, fake, settings)
+    async with session_factory() as session:
+        state = await _state(session, name)
+    assert state["status"] == "ended" and report.repairs.get("rooms_ended") == 1
+    assert "room.ended" in [t for t, _ in state["events"]]
+
+
+async def test_a_stale_creating_room_is_completed_like_a_created_one(
+    session_factory: async_sessionmaker[AsyncSession], settings: Any
+) -> None:
+    fake = FakeLiveKitGateway()
+    gateway: LiveKitGateway = fake  # type: ignore[assignment]
+    caller = await _caller(session_factory)
+    normal, stale = f"svc-{uuid.uuid4().hex[:12]}", f"svc-{uuid.uuid4().hex[:12]}"
+    async with session_factory() as session:
+        await room_flows.create_room(
+            session, gateway, _spec(normal), caller=caller, detection=settings.detection
+        )
+        await session.commit()
+
+    # The request dies after CreateRoom, before its last commit (here: the agent's dispatch fails).
+    fake.fail_next("list_dispatches", LiveKitError("LiveKit refused ListDispatch"))
+    async with session_factory() as session:
+        with pytest.raises(LiveKitError):
+            await room_flows.create_room(
+                session, gateway, _spec(stale), caller=caller, detection=settings.detection
+            )
+        await session.rollback()  # as the request edge does on an error
+    async with session_factory() as session:
+        left = await _state(session, stale)
+    assert left["status"] == "creating" and left["seats"] == [] and left["events"] == []
+    assert left["run"] == (True, "mute", 90, "dispatched", False)  # the spec, recorded at step 1
+
+    report = await _reconcile(session_factory, fake, settings)
+    assert report.repairs.get("pending_rooms_completed") == 1
+    async with session_factory() as session:
+        completed, reference = await _state(session, stale), await _state(session, normal)
+        stale_room = (await session.execute(select(Room).where(Room.name == stale))).scalar_one()
+    assert completed["status"] == reference["status"] == "created"
+    assert completed["livekit_sid"] == fake.rooms[stale_room.livekit_name].sid
+    assert completed["seats"] == reference["seats"] == [0, 1, 2]
+    assert completed["run"] == reference["run"] == (True, "mute", 90, "dispatched", True)
+    agents = {(d.room, d.agent_name) for d in fake.dispatches.values()}
+    assert (stale_room.livekit_name, settings.detection.agent_name) in agents
+    [(event_type, data)] = completed["events"]
+    [(_, reference_data)] = reference["events"]
+    assert event_type == "room.created" and data.get("repaired") is True
+    assert data["room_sid"] == completed["livekit_sid"]
+    assert {k: v for k, v in data.items() if k not in ("repaired", "room_sid")} == {
+        k: v for k, v in reference_data.items() if k != "room_sid"
+    }
