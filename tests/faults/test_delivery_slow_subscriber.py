@@ -64,13 +64,16 @@ async def _emit_backlog(factory: Any, prefix: str) -> dict[str, list[str]]:
     """ROOMS x PER_ROOM events committed in one transaction (the outbox as a burst leaves it)."""
     from roomsvc.events.service import emit
     from roomsvc.events.types import EventType
+    from tests.support import DEFAULT_PROJECT_ID
 
     order: dict[str, list[str]] = {}
     async with factory() as session, session.begin():
         for n in range(PER_ROOM):
             for r in range(ROOMS):
                 room = f"{prefix}-{r}"
-                event = await emit(session, EventType.ROOM_UPDATED, room=room, data={"n": n})
+                event = await emit(
+                    session, EventType.ROOM_UPDATED, room=room, project_id=DEFAULT_PROJECT_ID, data={"n": n}
+                )
                 order.setdefault(room, []).append(event.public_id)
     return order
 
