@@ -27,10 +27,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import TracebackType
+from typing import Any
 
 import structlog
 from sqlalchemy.exc import DBAPIError
@@ -139,6 +140,18 @@ async def wait_or_wake(seconds: float, wake: asyncio.Event | None) -> None:
         await asyncio.wait_for(wake.wait(), seconds)
 
 
+async def cancel_until_done(tasks: Iterable[asyncio.Task[Any]], *, every: float = 1.0) -> None:
+    """Cancel ``tasks`` and wait until every one has ended, cancelling again those still running after
+    ``every`` seconds. Under Python 3.11 a cancellation can be lost inside library code (``asyncio.wait_for``
+    whose inner await completes at the same moment returns its result and drops the cancel), and a loop
+    that relied on one ``cancel()`` then runs on forever: seen as a rare hang of a test's delivery relay."""
+    pending = set(tasks)
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=every)
+
+
 def _expected(exc: Exception) -> bool:
     """A dependency away (MySQL, LiveKit): worth a warning line, not a traceback."""
     return isinstance(exc, DBAPIError | OSError | TimeoutError) or (
@@ -168,9 +181,7 @@ class Scheduler:
         log.info("scheduler.started", jobs=[job.name for job in self.jobs])
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await cancel_until_done(self._tasks)
         self._tasks = []
         log.info("scheduler.stopped", jobs=[job.name for job in self.jobs])
 

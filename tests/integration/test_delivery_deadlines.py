@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from roomsvc.events.models import DeliveryAttempt, Event, EventDelivery, EventSubscription
+from roomsvc.scheduler import cancel_until_done
 from tests.hostile import Hostile
 from tests.receiver import Receiver
 from tests.support import eventually
@@ -112,8 +113,7 @@ async def test_a_hostile_subscriber_fails_within_the_deadline_and_the_others_kee
 
                 attempts = await eventually(hostile_attempts, timeout=30, what="a hostile attempt recorded")
             finally:
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
+                await cancel_until_done([task])
         async with factory() as session:
             statuses = (
                 (

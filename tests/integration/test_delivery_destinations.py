@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from roomsvc.events.destinations import DestinationPolicy, RefusedDestination
+from roomsvc.scheduler import cancel_until_done
 from tests.receiver import Receiver
 from tests.support import eventually, problem
 
@@ -136,8 +137,7 @@ async def test_a_destination_refused_at_send_time_fails_the_attempt_unsent(
 
                     history = await eventually(attempts, what="an attempt recorded")
                 finally:
-                    relay.cancel()
-                    await asyncio.gather(relay, return_exceptions=True)
+                    await cancel_until_done([relay])
     await engine.dispose()
     assert history[0]["error"] == "refused-destination" and history[0]["status_code"] is None
     assert receiver.received == []  # nothing reached the address
@@ -186,8 +186,7 @@ async def test_attempts_store_an_error_class_never_what_answered(
                     what="an attempt per subscription",
                 )
             finally:
-                relay.cancel()
-                await asyncio.gather(relay, return_exceptions=True)
+                await cancel_until_done([relay])
     server.close()
     await engine.dispose()
     first = {sid: page["items"][-1] for sid, page in zip(subs, pages, strict=True)}
@@ -217,8 +216,7 @@ async def test_accept_encoding_identity_is_asked_for(
             try:
                 await eventually(lambda: _value(len(receiver.received)), what="a delivery")
             finally:
-                relay.cancel()
-                await asyncio.gather(relay, return_exceptions=True)
+                await cancel_until_done([relay])
     await engine.dispose()
     headers = receiver.received[0][0]
     assert headers["accept-encoding"] == "identity"

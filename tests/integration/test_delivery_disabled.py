@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from roomsvc.db import utcnow
 from roomsvc.events.models import Event, EventDelivery
+from roomsvc.scheduler import cancel_until_done
 from tests.receiver import Receiver
 from tests.support import eventually
 
@@ -118,8 +119,7 @@ async def test_events_emitted_while_disabled_go_out_on_enable_and_old_ones_expir
                     what="every queued event sent after enable, in room order, the expired one left out",
                 )
             finally:
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
+                await cancel_until_done([task])
             listing = (await client.get(f"/v1/event-subscriptions/{sub['id']}/deliveries")).json()["items"]
     await engine.dispose()
     expired = next(d for d in listing if d["event_id"] == aged_events[0])

@@ -188,3 +188,26 @@ def test_job_names_are_unique() -> None:
 
     with pytest.raises(ValueError, match="unique"):
         Scheduler(NO_SESSIONS, [Job.owning_transaction("twice", body, every=1.0)] * 2)
+
+
+async def test_a_task_that_loses_its_cancellation_is_cancelled_again() -> None:
+    """Python 3.11 can drop a cancellation inside library code (asyncio.wait_for); stopping must not hang."""
+    from roomsvc.scheduler import cancel_until_done
+
+    lost = 0
+
+    async def stubborn() -> None:
+        nonlocal lost
+        while True:
+            try:
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:
+                if lost == 0:  # the first cancellation goes missing, as in the 3.11 race
+                    lost += 1
+                    continue
+                raise
+
+    task = asyncio.create_task(stubborn())
+    await asyncio.sleep(0)
+    await asyncio.wait_for(cancel_until_done([task], every=0.05), 5)
+    assert task.cancelled() and lost == 1
