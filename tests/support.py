@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
+import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -15,6 +17,38 @@ T = TypeVar("T")
 # The project migration 0006_projects creates first (`default`), where the dev credential and the
 # tests' rows live.
 DEFAULT_PROJECT_ID = 1
+
+
+@contextlib.asynccontextmanager
+async def delivering(factory: Any, settings: Any, *, interval: float | None = None) -> AsyncIterator[None]:
+    """The event relay (``events.jobs.deliver_due``) running, every ``interval`` seconds (default: the
+    settings' poll interval), until the block ends; stopped with ``cancel_until_done``."""
+    from roomsvc.events.jobs import deliver_due
+    from roomsvc.scheduler import cancel_until_done
+
+    pause = settings.jobs.poll_interval if interval is None else interval
+
+    async def relay() -> None:
+        async with httpx.AsyncClient() as http:
+            while True:
+                await deliver_due(factory, http=http, settings=settings.jobs, master_key=settings.secret_key)
+                await asyncio.sleep(pause)
+
+    task = asyncio.create_task(relay())
+    try:
+        yield
+    finally:
+        await cancel_until_done([task])
+
+
+def per_room(received: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Event ids per room in the order they first arrived (a redelivery is not a new arrival)."""
+    order: dict[str, list[str]] = {}
+    for event in received:
+        ids = order.setdefault(event["room"], [])
+        if event["id"] not in ids:
+            ids.append(event["id"])
+    return order
 
 
 async def drop_all_tables(url: str) -> None:

@@ -5,18 +5,15 @@ never stop a healthy subscriber's events (each outcome is recorded as soon as it
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import select
 
 from roomsvc.events.models import DeliveryAttempt, Event, EventDelivery, EventSubscription
-from roomsvc.scheduler import cancel_until_done
 from tests.hostile import Hostile
 from tests.receiver import Receiver
-from tests.support import eventually
+from tests.support import delivering, eventually, per_room
 
 RELAY = {
     "ROOMSVC_EVENT_TIMEOUT": "2",
@@ -34,22 +31,12 @@ async def _value(value: Any) -> Any:
     return value
 
 
-def _per_room(received: list[dict[str, Any]]) -> dict[str, list[str]]:
-    order: dict[str, list[str]] = {}
-    for event in received:
-        ids = order.setdefault(event["room"], [])
-        if event["id"] not in ids:
-            ids.append(event["id"])
-    return order
-
-
 @pytest.mark.parametrize("kind", ["drip", "continue", "gzip-bomb"])
 async def test_a_hostile_subscriber_fails_within_the_deadline_and_the_others_keep_flowing(
     kind: str, isolated_db: str, stack_env: dict[str, str], make_client: Any, room_name: str
 ) -> None:
     from roomsvc.config import load_settings
     from roomsvc.db import create_engine, create_session_factory
-    from roomsvc.events.jobs import deliver_due
 
     settings = load_settings(stack_env | {"DATABASE_URL": isolated_db} | RELAY)
     engine = create_engine(settings.database)
@@ -78,18 +65,9 @@ async def test_a_hostile_subscriber_fails_within_the_deadline_and_the_others_kee
             for room, event_id in rows:
                 expected.setdefault(room, []).append(event_id)
 
-            async def relay() -> None:
-                async with httpx.AsyncClient() as http:
-                    while True:
-                        await deliver_due(
-                            factory, http=http, settings=settings.jobs, master_key=settings.secret_key
-                        )
-                        await asyncio.sleep(settings.jobs.poll_interval)
-
-            task = asyncio.create_task(relay())
-            try:
+            async with delivering(factory, settings):
                 await eventually(
-                    lambda: _value(_per_room(healthy.events())),
+                    lambda: _value(per_room(healthy.events())),
                     check=lambda got: got == expected,
                     timeout=30,
                     what="every event at the healthy subscriber, in room order",
@@ -112,8 +90,6 @@ async def test_a_hostile_subscriber_fails_within_the_deadline_and_the_others_kee
                         )
 
                 attempts = await eventually(hostile_attempts, timeout=30, what="a hostile attempt recorded")
-            finally:
-                await cancel_until_done([task])
         async with factory() as session:
             statuses = (
                 (

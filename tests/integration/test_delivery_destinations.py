@@ -9,13 +9,11 @@ import ipaddress
 import socket
 from typing import Any
 
-import httpx
 import pytest
 
 from roomsvc.events.destinations import DestinationPolicy, RefusedDestination
-from roomsvc.scheduler import cancel_until_done
 from tests.receiver import Receiver
-from tests.support import eventually, problem
+from tests.support import delivering, eventually, problem
 
 REFUSED = [
     ("127.0.0.1", "loopback"),
@@ -101,14 +99,6 @@ async def _relay(env: dict[str, str], database_url: str, **overrides: str) -> tu
     return settings, engine, create_session_factory(engine)
 
 
-async def _drain(factory: Any, settings: Any, http: httpx.AsyncClient) -> None:
-    from roomsvc.events.jobs import deliver_due
-
-    while True:
-        await deliver_due(factory, http=http, settings=settings.jobs, master_key=settings.secret_key)
-        await asyncio.sleep(0.05)
-
-
 async def test_a_destination_refused_at_send_time_fails_the_attempt_unsent(
     isolated_db: str, stack_env: dict[str, str], make_client: Any, room_name: str
 ) -> None:
@@ -127,17 +117,13 @@ async def test_a_destination_refused_at_send_time_fails_the_attempt_unsent(
             assert (
                 await client.post("/v1/rooms", json={"name": room_name, "creator": "o"})
             ).status_code == 201
-            async with httpx.AsyncClient() as http:
-                relay = asyncio.create_task(_drain(factory, settings, http))
-                try:
+            async with delivering(factory, settings, interval=0.05):
 
-                    async def attempts() -> list[dict[str, Any]]:
-                        page = (await client.get(f"/v1/event-subscriptions/{sub['id']}/deliveries")).json()
-                        return [a for d in page["items"] for a in d["history"]]
+                async def attempts() -> list[dict[str, Any]]:
+                    page = (await client.get(f"/v1/event-subscriptions/{sub['id']}/deliveries")).json()
+                    return [a for d in page["items"] for a in d["history"]]
 
-                    history = await eventually(attempts, what="an attempt recorded")
-                finally:
-                    await cancel_until_done([relay])
+                history = await eventually(attempts, what="an attempt recorded")
     await engine.dispose()
     assert history[0]["error"] == "refused-destination" and history[0]["status_code"] is None
     assert receiver.received == []  # nothing reached the address
@@ -171,22 +157,18 @@ async def test_attempts_store_an_error_class_never_what_answered(
             for url in (talking, closed, "http://nothing-here.invalid/hook")
         ]
         assert (await client.post("/v1/rooms", json={"name": room_name, "creator": "o"})).status_code == 201
-        async with httpx.AsyncClient() as http:
-            relay = asyncio.create_task(_drain(factory, settings, http))
-            try:
+        async with delivering(factory, settings, interval=0.05):
 
-                async def listings() -> list[dict[str, Any]]:
-                    return [
-                        (await client.get(f"/v1/event-subscriptions/{sid}/deliveries")).json() for sid in subs
-                    ]
+            async def listings() -> list[dict[str, Any]]:
+                return [
+                    (await client.get(f"/v1/event-subscriptions/{sid}/deliveries")).json() for sid in subs
+                ]
 
-                pages = await eventually(
-                    listings,
-                    check=lambda pages: all(p["items"] and p["items"][-1]["history"] for p in pages),
-                    what="an attempt per subscription",
-                )
-            finally:
-                await cancel_until_done([relay])
+            pages = await eventually(
+                listings,
+                check=lambda pages: all(p["items"] and p["items"][-1]["history"] for p in pages),
+                what="an attempt per subscription",
+            )
     server.close()
     await engine.dispose()
     first = {sid: page["items"][-1] for sid, page in zip(subs, pages, strict=True)}
@@ -211,12 +193,8 @@ async def test_accept_encoding_identity_is_asked_for(
             assert (
                 await client.post("/v1/rooms", json={"name": room_name, "creator": "o"})
             ).status_code == 201
-        async with httpx.AsyncClient() as http:
-            relay = asyncio.create_task(_drain(factory, settings, http))
-            try:
-                await eventually(lambda: _value(len(receiver.received)), what="a delivery")
-            finally:
-                await cancel_until_done([relay])
+        async with delivering(factory, settings, interval=0.05):
+            await eventually(lambda: _value(len(receiver.received)), what="a delivery")
     await engine.dispose()
     headers = receiver.received[0][0]
     assert headers["accept-encoding"] == "identity"

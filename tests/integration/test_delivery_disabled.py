@@ -3,18 +3,15 @@ again; what queued longer than ROOMSVC_DELIVERY_MAX_AGE is given up unsent (`exp
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 
-import httpx
 from sqlalchemy import select, update
 
 from roomsvc.db import utcnow
 from roomsvc.events.models import Event, EventDelivery
-from roomsvc.scheduler import cancel_until_done
 from tests.receiver import Receiver
-from tests.support import eventually
+from tests.support import delivering, eventually, per_room
 
 RELAY = {
     "ROOMSVC_DELIVERY_DISABLE_AFTER": "1",
@@ -28,32 +25,16 @@ async def _value(value: Any) -> Any:
     return value
 
 
-def _per_room(received: list[dict[str, Any]]) -> dict[str, list[str]]:
-    order: dict[str, list[str]] = {}
-    for event in received:
-        ids = order.setdefault(event["room"], [])
-        if event["id"] not in ids:
-            ids.append(event["id"])
-    return order
-
-
 async def test_events_emitted_while_disabled_go_out_on_enable_and_old_ones_expire(
     isolated_db: str, stack_env: dict[str, str], make_client: Any, room_name: str
 ) -> None:
     from roomsvc.config import load_settings
     from roomsvc.db import create_engine, create_session_factory
-    from roomsvc.events.jobs import deliver_due
 
     settings = load_settings(stack_env | {"DATABASE_URL": isolated_db} | RELAY)
     engine = create_engine(settings.database)
     factory = create_session_factory(engine)
     before, during, aged = (f"{room_name}-{suffix}" for suffix in ("before", "during", "aged"))
-
-    async def relay() -> None:
-        async with httpx.AsyncClient() as http:
-            while True:
-                await deliver_due(factory, http=http, settings=settings.jobs, master_key=settings.secret_key)
-                await asyncio.sleep(settings.jobs.poll_interval)
 
     async def events_of(room: str) -> list[str]:
         async with factory() as session:
@@ -79,8 +60,7 @@ async def test_events_emitted_while_disabled_go_out_on_enable_and_old_ones_expir
             ).json()
             receiver.failing = True
             await make_room(client, before)
-            task = asyncio.create_task(relay())
-            try:
+            async with delivering(factory, settings):
                 await eventually(
                     lambda: _subscription(client, sub["id"]),
                     check=lambda s: s["status"] == "disabled",
@@ -113,13 +93,11 @@ async def test_events_emitted_while_disabled_go_out_on_enable_and_old_ones_expir
                     aged: aged_events[1:],
                 }
                 await eventually(
-                    lambda: _value(_per_room(receiver.events())),
+                    lambda: _value(per_room(receiver.events())),
                     check=lambda got: got == expected,
                     timeout=30,
                     what="every queued event sent after enable, in room order, the expired one left out",
                 )
-            finally:
-                await cancel_until_done([task])
             listing = (await client.get(f"/v1/event-subscriptions/{sub['id']}/deliveries")).json()["items"]
     await engine.dispose()
     expired = next(d for d in listing if d["event_id"] == aged_events[0])
