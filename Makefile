@@ -8,6 +8,7 @@
 #   make fuzz                 schemathesis with the release budget (every phase, stateful included; ~5-10 min);
 #                             the table of operations and their statuses is in artifacts/fuzz-operations.txt
 #   make bench                benchmarks (bench/): writes docs/benchmarks.md; needs wrk (apt-installed if missing)
+#   make clients              regenerate clients/openapi.json and the typed clients (clients/python, clients/typescript)
 #   make lint                 ruff check, ruff format --check, mypy on src/, import contracts (lint-imports)
 #   make stop                 stop what the scripts started (API, worker, LiveKit, Redis, MariaDB)
 
@@ -16,10 +17,10 @@ SHELL := /bin/bash
 PYTEST_ARGS ?=
 VENV := .venv
 
-.PHONY: help run test up lint stop venv faults fuzz bench
+.PHONY: help run test up lint stop venv faults fuzz bench clients
 
 help:
-	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
 
 run:
 	@scripts/stack.sh run
@@ -43,6 +44,13 @@ bench:
 
 venv:
 	@scripts/stack.sh venv
+
+# The typed clients are generated from the OpenAPI document (never edited by hand); a unit test fails when
+# the committed ones differ from what the current document generates.
+clients: venv
+	@$(VENV)/bin/python scripts/dump_openapi.py
+	@clients/python/generate.sh
+	@clients/typescript/generate.sh
 
 # Every step runs even when one fails, so one pass shows every problem.
 lint: venv

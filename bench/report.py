@@ -115,6 +115,15 @@ def render(results: dict[str, Any]) -> str:
     detection = results.get("detection")
     if detection is not None:
         out.append("| detection | see below | see below | | real time | see below |")
+    recording = results.get("recording")
+    if isinstance(recording, dict) and "audio" in recording:
+        video = {(v["width"], v["height"], v["fps"]): v for v in recording["video"]}
+        hd = video.get((1280, 720, 30))
+        out.append(
+            f"| recording, tracks per core at real time | Opus audio {recording['audio']['tracks_per_core']}"
+            + (f", VP8 720p30 {hd['tracks_per_core']}" if hd else "")
+            + " | see below | | real time | see below |"
+        )
     out.append("")
 
     if tokens:
@@ -259,6 +268,13 @@ def render(results: dict[str, Any]) -> str:
             "```",
             "",
         ]
+    out += ["## Recording (CPU per recorded track)", ""]
+    if recording is None:
+        out += ["bench/recording_cpu.py was not run; nothing measured.", ""]
+    elif isinstance(recording, dict) and isinstance(recording.get("markdown"), str):
+        out += [recording["markdown"], ""]
+    else:
+        out += ["```json", json.dumps(recording, indent=2, default=str), "```", ""]
     out += ["## Analysis: what limits each figure, and fixes", ""]
     out += [ANALYSIS.read_text().strip() if ANALYSIS.exists() else "_bench/analysis.md is missing._", ""]
     return "\n".join(line for line in out) + "\n"

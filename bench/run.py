@@ -5,7 +5,7 @@ Expects the stack's services (MariaDB, Redis, LiveKit) running and the dev datab
 (8100) against the dev database, so it never collides with the test suite's API on 8000; the bare
 baseline app runs on BENCH_BARE_PORT (8101). Results: bench/results/*.json and docs/benchmarks.md.
 
-    .venv/bin/python bench/run.py [--only tokens,join,webhooks,e2e,detection]
+    .venv/bin/python bench/run.py [--only tokens,join,webhooks,e2e,detection,recording]
 """
 
 from __future__ import annotations
@@ -35,15 +35,24 @@ from bench.common import (
     machine,
 )
 
-ALL = ("tokens", "join", "webhooks", "e2e", "detection")
+ALL = ("tokens", "join", "webhooks", "e2e", "detection", "recording")
 
 
 def detection(env: dict[str, str]) -> dict[str, Any] | None:
-    script = BENCH / "detection.py"
+    return script_result("detection", "detection.py", env)
+
+
+def recording(env: dict[str, str]) -> dict[str, Any] | None:
+    return script_result("recording", "recording_cpu.py", env)
+
+
+def script_result(name: str, filename: str, env: dict[str, str]) -> dict[str, Any] | None:
+    """Run a benchmark that is its own script (``--out`` JSON); None when the script is not there."""
+    script = BENCH / filename
     if not script.exists():
         return None
-    out = RESULTS / "detection.json"
-    log("detection: bench/detection.py")
+    out = RESULTS / f"{name}.json"
+    log(f"{name}: bench/{filename}")
     result = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "python"), str(script), "--out", str(out)],
         env=env,
@@ -51,7 +60,7 @@ def detection(env: dict[str, str]) -> dict[str, Any] | None:
         check=False,
     )
     if result.returncode != 0 or not out.exists():
-        return {"error": f"bench/detection.py exited with {result.returncode}"}
+        return {"error": f"bench/{filename} exited with {result.returncode}"}
     return json.loads(out.read_text())  # type: ignore[no-any-return]
 
 
@@ -118,6 +127,8 @@ def main() -> int:
                 results["e2e"] = e2e_join.run(api, token, env)
     if "detection" in selected:
         results["detection"] = detection(env)
+    if "recording" in selected:
+        results["recording"] = recording(env)
     results["elapsed_s"] = round(time.monotonic() - started, 1)
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2, default=str))
     path = report.write(results)

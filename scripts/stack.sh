@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The local roomsvc stack in one command: virtualenv, MariaDB, Redis and LiveKit, then the API or tests.
+# The local roomsvc stack in one command: virtualenv, MariaDB, Redis, LiveKit and an S3-compatible server
+# (versitygw), then the API or tests.
 #
-#   scripts/stack.sh run            set everything up, then run the API, `roomsvc jobs` (and the worker)
-#                                   in the foreground; Ctrl-C stops them and the services this run started
+#   scripts/stack.sh run            set everything up, then run the API, `roomsvc jobs`, the worker and the
+#                                   recorder in the foreground; Ctrl-C stops them and the services this run
+#                                   started
 #   scripts/stack.sh test [ARGS]    set everything up with services in the background, then pytest ARGS
 #   scripts/stack.sh up             set everything up with services in the background, then return
 #   scripts/stack.sh venv           only create/refresh .venv
+#   scripts/stack.sh client-deps    only install clients/typescript's node_modules (for `make clients`)
 #   scripts/stack.sh stop           stop whatever these scripts started (found by the pid files in .run/)
 #
 # Built for a Debian 12 machine where we are root and there is no systemd: missing packages are
@@ -26,6 +29,11 @@ GO_MIN_VERSION="1.26" # the `go` directive of livekit-server v1.13.5's go.mod
 LIVEKIT_CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/roomsvc/livekit-server-$LIVEKIT_VERSION"
 LIVEKIT_BIN="$LIVEKIT_CACHE_DIR/server"
 LIVEKIT_CONFIG="$ROOT/livekit.yaml"
+VERSITYGW_VERSION="v1.8.0"
+VERSITYGW_GO_MIN_VERSION="1.25" # the `go` directive of versitygw v1.8.0's go.mod
+VERSITYGW_CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/roomsvc/versitygw-$VERSITYGW_VERSION"
+VERSITYGW_BIN="$VERSITYGW_CACHE_DIR/versitygw"
+S3_DATA_DIR="$RUN_DIR/s3" # versitygw's posix backend: one directory per bucket, objects as files
 MARIADB_DATADIR="/var/lib/mysql"
 MARIADB_RUNDIR="/run/mysqld"
 
@@ -139,7 +147,7 @@ ensure_packages() {
 # --- web assets -----------------------------------------------------------------------------------
 
 # web/: `npm ci` when package.json/package-lock.json changed, `npm run build` when they or the sources
-# changed (stamps in node_modules/ and dist/). Builds the demo page and the offline Swagger UI.
+# changed (stamps in node_modules/ and dist/). Builds the demo page, the console and the offline Swagger UI.
 ensure_web() {
 	local want have=""
 	want="$(cat web/package.json web/package-lock.json | sha256sum | cut -d' ' -f1)"
@@ -149,16 +157,30 @@ ensure_web() {
 		(cd web && npm ci --no-audit --no-fund --loglevel=error 9>&-) || die "npm ci in web/ failed (see above)"
 		printf '%s\n' "$want" >web/node_modules/.roomsvc-stamp
 	fi
-	want="$(cat web/package-lock.json web/scripts/build.mjs web/src/* | sha256sum | cut -d' ' -f1)"
+	# Every file under web/src (the console's sources are in a subfolder), in a stable order.
+	want="$(find web/src -type f -print0 | sort -z | xargs -0 cat web/package-lock.json web/scripts/build.mjs |
+		sha256sum | cut -d' ' -f1)"
 	have=""
 	[[ -f web/dist/.roomsvc-stamp ]] && have="$(cat web/dist/.roomsvc-stamp)"
 	if [[ "$want" == "$have" ]]; then
 		step "web: assets up to date (web/dist)"
 		return
 	fi
-	step "web: npm run build (demo page, Swagger UI)"
+	step "web: npm run build (demo page, console, Swagger UI)"
 	(cd web && npm run --silent build 9>&-) || die "npm run build in web/ failed (see above)"
 	printf '%s\n' "$want" >web/dist/.roomsvc-stamp
+}
+
+# clients/typescript/: `npm ci` when its package.json/package-lock.json changed (stamp in node_modules/).
+# Only `test` and `make clients` (through `client-deps`) need it: tsc and openapi-typescript.
+ensure_typescript_client() {
+	local dir=clients/typescript want have=""
+	want="$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)"
+	[[ -f "$dir/node_modules/.roomsvc-stamp" ]] && have="$(cat "$dir/node_modules/.roomsvc-stamp")"
+	[[ "$want" == "$have" ]] && return
+	step "clients/typescript: npm ci ($dir/package-lock.json)"
+	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error 9>&-) || die "npm ci in $dir failed (see above)"
+	printf '%s\n' "$want" >"$dir/node_modules/.roomsvc-stamp"
 }
 
 # --- virtualenv -----------------------------------------------------------------------------------
@@ -182,16 +204,19 @@ ensure_venv() {
 		fi
 	fi
 	local want have=""
-	want="$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1) uv=$UV_VERSION"
+	want="$(cat pyproject.toml requirements.lock clients/python/pyproject.toml | sha256sum | cut -d' ' -f1) uv=$UV_VERSION"
 	[[ -f "$VENV/.roomsvc-stamp" ]] && have="$(cat "$VENV/.roomsvc-stamp")"
 	if [[ "$want" == "$have" ]]; then
 		step "venv: up to date (.venv)"
 		return
 	fi
-	step "venv: installing requirements.lock and roomsvc (editable)"
+	step "venv: installing requirements.lock, roomsvc and clients/python (editable)"
 	"$VENV/bin/pip" install --quiet --disable-pip-version-check "uv==$UV_VERSION" || die "pip install uv failed"
 	"$VENV/bin/uv" pip install --quiet --python "$PY" -r requirements.lock || die "uv pip install -r requirements.lock failed"
 	"$VENV/bin/uv" pip install --quiet --python "$PY" --no-deps -e . || die "uv pip install -e . failed"
+	# The generated Python client (clients/python), which the tests import; its dependencies are locked above.
+	"$VENV/bin/uv" pip install --quiet --python "$PY" --no-deps -e clients/python ||
+		die "uv pip install -e clients/python failed"
 	printf '%s\n' "$want" >"$VENV/.roomsvc-stamp"
 }
 
@@ -377,21 +402,22 @@ stop_redis() {
 
 # --- LiveKit --------------------------------------------------------------------------------------
 
-# Prints the path of a Go toolchain new enough to build livekit-server: $GO if set, else `go` on PATH,
-# else /usr/local/go/bin/go (where the official tarball installs it).
+# find_go [MIN]: prints the path of a Go toolchain >= MIN (default: livekit-server's GO_MIN_VERSION): $GO if
+# set, else `go` on PATH, else /usr/local/go/bin/go (where the official tarball installs it).
 find_go() {
+	local minimum="${1:-$GO_MIN_VERSION}"
 	local candidate version oldest candidates=("$(command -v go || true)" /usr/local/go/bin/go)
 	[[ -n "${GO:-}" ]] && candidates=("$GO")
 	for candidate in "${candidates[@]}"; do
 		[[ -n "$candidate" && -x "$candidate" ]] || continue
 		version="$("$candidate" env GOVERSION 2>/dev/null)" || continue
 		version="${version#go}"
-		oldest="$(printf '%s\n%s\n' "$GO_MIN_VERSION" "$version" | sort -V)"
-		if [[ "${oldest%%$'\n'*}" == "$GO_MIN_VERSION" ]]; then
+		oldest="$(printf '%s\n%s\n' "$minimum" "$version" | sort -V)"
+		if [[ "${oldest%%$'\n'*}" == "$minimum" ]]; then
 			echo "$candidate"
 			return 0
 		fi
-		info "ignoring $candidate: go$version is older than go$GO_MIN_VERSION" >&2
+		info "ignoring $candidate: go$version is older than go$minimum" >&2
 	done
 	return 1
 }
@@ -488,6 +514,132 @@ ensure_livekit() {
 	start_livekit
 }
 
+# --- S3 (versitygw) -------------------------------------------------------------------------------
+
+# versitygw (Apache-2.0) serves the S3 API over its posix backend in $S3_DATA_DIR: the real
+# S3-compatible server that S3 recording storage and its tests use. Built once with Go, like livekit-server.
+ensure_versitygw_binary() {
+	# `go install` stamps no version into the binary; the versioned cache path and the atomic rename
+	# below are what make a present binary the right one.
+	if [[ -x "$VERSITYGW_BIN" ]]; then
+		step "s3: using cached versitygw $VERSITYGW_VERSION ($VERSITYGW_BIN)"
+		return
+	fi
+	local go tmp
+	go="$(find_go "$VERSITYGW_GO_MIN_VERSION")" || die "building versitygw $VERSITYGW_VERSION needs Go >=" \
+		"$VERSITYGW_GO_MIN_VERSION, and none was found (looked at ${GO:-\`go\` on PATH and /usr/local/go/bin/go})." \
+		"Install it from https://go.dev/dl/, or put a versitygw $VERSITYGW_VERSION binary at $VERSITYGW_BIN."
+	step "s3: building versitygw $VERSITYGW_VERSION with $("$go" env GOVERSION) (once; cached in $VERSITYGW_CACHE_DIR)"
+	mkdir -p "$VERSITYGW_CACHE_DIR"
+	tmp="$(mktemp -d "$VERSITYGW_CACHE_DIR/.build.XXXXXX")"
+	if ! CGO_ENABLED=0 GOTOOLCHAIN=local GOBIN="$tmp" "$go" install \
+		"github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"; then
+		rm -rf "$tmp"
+		die "go install github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION failed (see above)"
+	fi
+	mv -f "$tmp/versitygw" "$VERSITYGW_BIN" # atomic: an interrupted build never leaves a half-written binary
+	rm -rf "$tmp"
+}
+
+s3_answers() { http_answers "$ROOMSVC_S3_ENDPOINT"; }
+
+# What the running server was started with; a change means it must be restarted.
+s3_fingerprint() {
+	printf '%s\n' "$VERSITYGW_BIN" "$S3_PORT" "$ROOMSVC_S3_REGION" "$ROOMSVC_S3_ACCESS_KEY" \
+		"$ROOMSVC_S3_SECRET_KEY" "$S3_DATA_DIR" | sha256sum | cut -d' ' -f1
+}
+
+start_s3() {
+	local log="$RUN_DIR/s3.log" pid
+	step "s3: starting versitygw on $ROOMSVC_S3_ENDPOINT (data .run/s3, log .run/s3.log)"
+	mkdir -p "$S3_DATA_DIR"
+	printf '==== %s: versitygw %s posix %s ====\n' "$(date -Is)" "$VERSITYGW_VERSION" "$S3_DATA_DIR" >"$log"
+	# The root key pair goes in through the environment, not the command line (which `ps` shows).
+	setsid env -i PATH="$PATH" HOME="$HOME" \
+		ROOT_ACCESS_KEY="$ROOMSVC_S3_ACCESS_KEY" ROOT_SECRET_KEY="$ROOMSVC_S3_SECRET_KEY" \
+		"$VERSITYGW_BIN" --port "127.0.0.1:$S3_PORT" --region "$ROOMSVC_S3_REGION" --quiet \
+		posix "$S3_DATA_DIR" </dev/null >>"$log" 2>&1 9>&- &
+	pid=$!
+	echo "$pid" >"$RUN_DIR/s3.pid"
+	s3_fingerprint >"$RUN_DIR/s3.fingerprint"
+	local deadline=$(($(date +%s) + 30))
+	until s3_answers 2>/dev/null; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			show_log "$log"
+			rm -f "$RUN_DIR/s3.pid"
+			die "versitygw exited during start-up (see .run/s3.log)"
+		fi
+		if (($(date +%s) >= deadline)); then
+			show_log "$log"
+			die "versitygw did not answer on $ROOMSVC_S3_ENDPOINT within 30s"
+		fi
+		sleep 0.2
+	done
+	STARTED+=(s3)
+}
+
+stop_s3() {
+	stop_pid "$(cat "$RUN_DIR/s3.pid" 2>/dev/null || true)" "posix $S3_DATA_DIR" versitygw
+	rm -f "$RUN_DIR/s3.pid" "$RUN_DIR/s3.fingerprint"
+}
+
+# The bucket, created through the S3 API (so that versitygw records its owner) unless its directory exists.
+ensure_s3_bucket() {
+	[[ -d "$S3_DATA_DIR/$ROOMSVC_S3_BUCKET" ]] && return
+	step "s3: creating bucket $ROOMSVC_S3_BUCKET"
+	"$PY" - <<'PYEOF' || die "could not create the S3 bucket $ROOMSVC_S3_BUCKET on $ROOMSVC_S3_ENDPOINT (see above)"
+import os
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+env = os.environ
+client = boto3.client(
+    "s3",
+    endpoint_url=env["ROOMSVC_S3_ENDPOINT"],
+    region_name=env["ROOMSVC_S3_REGION"],
+    aws_access_key_id=env["ROOMSVC_S3_ACCESS_KEY"],
+    aws_secret_access_key=env["ROOMSVC_S3_SECRET_KEY"],
+    config=Config(connect_timeout=3, retries={"max_attempts": 3}, s3={"addressing_style": "path"}),
+)
+bucket, region = env["ROOMSVC_S3_BUCKET"], env["ROOMSVC_S3_REGION"]
+try:
+    client.head_bucket(Bucket=bucket)
+except ClientError:
+    extra = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    client.create_bucket(Bucket=bucket, **extra)
+PYEOF
+}
+
+ensure_s3() {
+	if [[ -z "${ROOMSVC_S3_ENDPOINT:-}" ]]; then
+		step "s3: ROOMSVC_S3_ENDPOINT is empty (AWS S3); not managing it"
+		return
+	fi
+	eval "$(url_vars "$ROOMSVC_S3_ENDPOINT" S3 7070)"
+	if ! is_local_host "$S3_HOST"; then
+		step "s3: ROOMSVC_S3_ENDPOINT points at $S3_HOST; not managing it"
+		return
+	fi
+	ensure_versitygw_binary
+	if s3_answers 2>/dev/null; then
+		local pid
+		pid="$(cat "$RUN_DIR/s3.pid" 2>/dev/null || true)"
+		if pid_matches "$pid" "posix $S3_DATA_DIR" &&
+			[[ "$(cat "$RUN_DIR/s3.fingerprint" 2>/dev/null)" != "$(s3_fingerprint)" ]]; then
+			step "s3: the S3 settings or the binary changed; restarting versitygw"
+			stop_s3
+			start_s3
+		else
+			step "s3: already running on $ROOMSVC_S3_ENDPOINT"
+		fi
+	else
+		start_s3
+	fi
+	ensure_s3_bucket
+}
+
 # --- roomsvc --------------------------------------------------------------------------------------
 
 # Called by path, not through a function: a backgrounded function is a bash subshell, and $! would be
@@ -523,9 +675,11 @@ setup() {
 	eval "$(url_vars "$ROOMSVC_TEST_DATABASE_URL" TEST_DB 3306)"
 	ensure_packages
 	ensure_web
+	if [[ "${NEED_CLIENTS:-0}" == 1 ]]; then ensure_typescript_client; fi
 	ensure_mariadb
 	ensure_redis
 	ensure_livekit
+	ensure_s3
 	export ROOMSVC_LIVEKIT_BIN="$LIVEKIT_BIN" ROOMSVC_LIVEKIT_CONFIG="$LIVEKIT_CONFIG"
 	app_setup
 	flock -u 9
@@ -544,7 +698,7 @@ stop_started() {
 
 stop_app() {
 	local name
-	for name in api jobs worker; do
+	for name in api jobs worker recorder; do
 		stop_pid "$(cat "$RUN_DIR/$name.pid" 2>/dev/null || true)" "roomsvc" "roomsvc $name"
 		rm -f "$RUN_DIR/$name.pid"
 	done
@@ -585,6 +739,11 @@ cmd_run() {
 			info "(no \`roomsvc worker\` command yet; running the API alone)"
 		fi
 	fi
+	if [[ "${ROOMSVC_RUN_RECORDER:-1}" != 0 ]]; then
+		step "roomsvc recorder (the recording agent)"
+		"$ROOMSVC" recorder 9>&- &
+		echo $! >"$RUN_DIR/recorder.pid"
+	fi
 	local deadline=$(($(date +%s) + 30))
 	until http_answers "$api_url/" 2>/dev/null; do
 		kill -0 "$api_pid" 2>/dev/null || break # it exited; `wait -n` below reports it
@@ -596,7 +755,7 @@ cmd_run() {
 	done
 	cat <<EOF
 
-  roomsvc is running. Ctrl-C stops the API, the jobs process$([[ -f "$RUN_DIR/worker.pid" ]] && echo ", the worker")$( ((${#STARTED[@]})) && echo " and what this run started: ${STARTED[*]}").
+  roomsvc is running. Ctrl-C stops the API, the jobs process$([[ -f "$RUN_DIR/worker.pid" ]] && echo ", the worker")$([[ -f "$RUN_DIR/recorder.pid" ]] && echo ", the recorder")$( ((${#STARTED[@]})) && echo " and what this run started: ${STARTED[*]}").
 
     API            $api_url
     OpenAPI        $api_url/schema
@@ -606,7 +765,8 @@ cmd_run() {
     Dev caller     credential id "$ROOMSVC_DEV_CREDENTIAL_ID"
     Caller token   TOKEN=\$(.venv/bin/roomsvc caller-token)
                    curl -H "Authorization: Bearer \$TOKEN" $api_url/...
-    Logs           .run/livekit.log  .run/redis.log  .run/mariadb.log
+    S3 (versitygw) $ROOMSVC_S3_ENDPOINT   (bucket "$ROOMSVC_S3_BUCKET", access key "$ROOMSVC_S3_ACCESS_KEY"; used when ROOMSVC_RECORDING_STORAGE=s3)
+    Logs           .run/livekit.log  .run/s3.log  .run/redis.log  .run/mariadb.log
 
 EOF
 	local status=0
@@ -616,7 +776,7 @@ EOF
 }
 
 cmd_test() {
-	NEED_BROWSER=1
+	NEED_BROWSER=1 NEED_CLIENTS=1
 	setup
 	step "pytest $*"
 	exec "$VENV/bin/pytest" "$@" 9>&-
@@ -639,10 +799,18 @@ cmd_venv() {
 	ensure_venv
 }
 
+cmd_client_deps() {
+	mkdir -p "$RUN_DIR"
+	exec 9>"$RUN_DIR/stack.lock"
+	flock 9
+	ensure_typescript_client
+}
+
 cmd_stop() {
 	step "stopping what scripts/stack.sh started (pid files in .run/)"
 	mkdir -p "$RUN_DIR"
 	stop_app
+	stop_s3
 	stop_livekit
 	stop_redis
 	stop_mariadb
@@ -656,9 +824,10 @@ main() {
 	test) cmd_test "$@" ;;
 	up) cmd_up "$@" ;;
 	venv) cmd_venv "$@" ;;
+	client-deps) cmd_client_deps "$@" ;;
 	stop) cmd_stop "$@" ;;
 	*)
-		sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
 		[[ -z "$command" || "$command" == -h || "$command" == --help || "$command" == help ]] || exit 2
 		;;
 	esac

@@ -50,6 +50,9 @@ TEST_JOB_SETTINGS = {
     # All tests come from 127.0.0.1, many with deliberately bad tokens: the pre-authentication limiter
     # is tested with its own limit (tests/integration/test_edge_limits.py).
     "ROOMSVC_PREAUTH_RATE_LIMIT": "100000/100000",
+    # The shared jobs process never finalizes a test's recording as stale (no recorder runs in most
+    # tests); the sweeper is tested by calling it, and by tests that run their own jobs process.
+    "ROOMSVC_RECORDING_STALE_SECONDS": "86400",
 }
 
 
@@ -149,6 +152,25 @@ def jobs_process(api_server: str, stack_env: dict[str, str]) -> Iterator[Any]:
     jobs.start()
     yield jobs
     jobs.stop()
+
+
+@pytest.fixture(scope="module")
+def recorder_process(api_server: str, stack_env: dict[str, str]) -> Iterator[Any]:
+    """`roomsvc recorder` (tests.stack.RecorderProcess) on the test stack, for one test module."""
+    from tests.stack import RECORDER_ENV, RecorderProcess
+
+    recorder = RecorderProcess(stack_env | RECORDER_ENV)
+    recorder.start()
+    yield recorder
+    recorder.stop()
+
+
+@pytest.fixture
+def recorder(recorder_process: Any) -> Any:
+    """The module's recorder, started again if a test before this one killed it."""
+    if not recorder_process.running:
+        recorder_process.start()
+    return recorder_process
 
 
 @pytest.fixture

@@ -30,7 +30,15 @@ from typing import Any
 
 from roomsvc.config import LiveKitSettings
 from roomsvc.errors import LiveKitError, LiveKitUnavailable
-from roomsvc.livekit import Grants, LiveKitGateway, LiveKitNotFound, LiveKitParticipant, LiveKitRoom
+from roomsvc.livekit import (
+    EgressInfo,
+    Grants,
+    LiveKitGateway,
+    LiveKitNotFound,
+    LiveKitParticipant,
+    LiveKitRoom,
+    S3Output,
+)
 
 # Our method name → the LiveKit API call the real gateway reports to its ``observer``.
 TWIRP_METHODS = {
@@ -47,6 +55,11 @@ TWIRP_METHODS = {
     "list_dispatches": "ListDispatch",
     "create_dispatch": "CreateDispatch",
     "delete_dispatch": "DeleteDispatch",
+    "list_dispatch_details": "ListDispatch",
+    "start_room_composite_egress": "StartRoomCompositeEgress",
+    "start_track_egress": "StartTrackEgress",
+    "stop_egress": "StopEgress",
+    "list_egress": "ListEgress",
     "ping": "ListRooms",
 }
 
@@ -81,6 +94,18 @@ class SentData:
 
 
 @dataclass(frozen=True)
+class EgressRequest:
+    """One egress start as the fake received it: ``track_sid`` None for a room composite."""
+
+    egress_id: str
+    room: str
+    filepath: str
+    s3: S3Output
+    audio_only: bool = False
+    track_sid: str | None = None
+
+
+@dataclass(frozen=True)
 class Dispatch:
     id: str
     room: str
@@ -100,7 +125,9 @@ class FakeLiveKitGateway:
         self.rooms: dict[str, LiveKitRoom] = {}
         self.participants: dict[str, dict[str, LiveKitParticipant]] = {}
         self.dispatches: dict[str, Dispatch] = {}
+        self.egresses: dict[str, EgressInfo] = {}
         # What services asked for, in order.
+        self.egress_requests: list[EgressRequest] = []
         self.calls: list[str] = []
         self.updates: list[Update] = []
         self.removed: list[tuple[str, str]] = []
@@ -372,6 +399,48 @@ class FakeLiveKitGateway:
         if dispatch is None or dispatch.room != room:
             raise LiveKitNotFound(f"LiveKit has no such resource (dispatch {dispatch_id!r})")
         del self.dispatches[dispatch_id]
+
+    async def list_dispatch_details(self, room: str) -> list[tuple[str, str, str]]:
+        self._enter("list_dispatch_details")
+        return [(d.id, d.agent_name, d.metadata) for d in self.dispatches.values() if d.room == room]
+
+    async def start_room_composite_egress(
+        self, room: str, *, filepath: str, s3: S3Output, audio_only: bool
+    ) -> EgressInfo:
+        self._enter("start_room_composite_egress")
+        self._require_room(room)
+        return self._egress(EgressRequest(f"EG_fake{next(self._ids)}", room, filepath, s3, audio_only))
+
+    async def start_track_egress(
+        self, room: str, track_sid: str, *, filepath: str, s3: S3Output
+    ) -> EgressInfo:
+        self._enter("start_track_egress")
+        self._require_room(room)
+        request = EgressRequest(f"EG_fake{next(self._ids)}", room, filepath, s3, track_sid=track_sid)
+        return self._egress(request)
+
+    async def stop_egress(self, egress_id: str) -> EgressInfo | None:
+        self._enter("stop_egress")
+        info = self.egresses.get(egress_id)
+        if info is None or info.status in ("complete", "failed", "aborted", "limit_reached"):
+            return None
+        self.egresses[egress_id] = replace(info, status="ending")
+        return self.egresses[egress_id]
+
+    async def list_egress(self, room: str = "", *, active: bool = False) -> list[EgressInfo]:
+        self._enter("list_egress")
+        ended = ("complete", "failed", "aborted", "limit_reached")
+        return [
+            e
+            for e in self.egresses.values()
+            if (not room or e.room_name == room) and not (active and e.status in ended)
+        ]
+
+    def _egress(self, request: EgressRequest) -> EgressInfo:
+        self.egress_requests.append(request)
+        info = EgressInfo(request.egress_id, request.room, "starting")
+        self.egresses[info.egress_id] = info
+        return info
 
     async def ping(self) -> None:
         self._enter("ping")

@@ -152,3 +152,62 @@ class JobsProcess:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+# `roomsvc recorder` for tests: no metrics port, one warm job process, a heartbeat every second.
+RECORDER_ENV = {
+    "ROOMSVC_RECORDER_HTTP_PORT": "0",
+    "ROOMSVC_RECORDER_IDLE_PROCESSES": "1",
+    "ROOMSVC_RECORDER_HEARTBEAT": "1",
+}
+
+
+class RecorderProcess:
+    """`roomsvc recorder` in a session of its own, so a test can SIGKILL it with its job processes."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log_path = ARTIFACTS / "recorder.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> None:
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "roomsvc", "recorder"],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"roomsvc recorder exited; see {self.log_path}")
+            with self.log_path.open("rb") as log:
+                log.seek(offset)
+                if b"registered worker" in log.read():
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"roomsvc recorder did not register with LiveKit; see {self.log_path}")
+
+    def kill9(self) -> None:
+        """The host dies: the recorder and its job processes, at once."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.running:
+            assert self.process is not None
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from roomsvc import __version__, idempotency, metrics
 from roomsvc.auth import CallerAuthMiddleware, CredentialStore
+from roomsvc.callers.controller import CallerController
 from roomsvc.calls.controller import CallController
 from roomsvc.config import Settings, get_settings
 from roomsvc.db import create_engine, create_session_factory, is_disconnect
@@ -34,7 +35,10 @@ from roomsvc.errors import (
     DependencyUnavailable,
     problem_body,
 )
+from roomsvc.events import payloads as event_payloads
+from roomsvc.events import service as events_service
 from roomsvc.events.controller import EventController, SubscriptionController
+from roomsvc.events.delivery import HEADERS_DOCUMENTED
 from roomsvc.events.feed import EventFeed
 from roomsvc.health.controller import healthz, readyz
 from roomsvc.health.metrics import metrics_handler
@@ -44,13 +48,15 @@ from roomsvc.livekit import LiveKitGateway
 from roomsvc.logging import configure_logging, current_request_id
 from roomsvc.middleware import RequestContextMiddleware
 from roomsvc.moderation.controller import ModerationController
-from roomsvc.openapi import document_operations
+from roomsvc.openapi import EventWebhooks, document_operations, operation_id
 from roomsvc.participants.controller import ParticipantController
 from roomsvc.ratelimit import ClientLimiter, RateLimiter
+from roomsvc.recordings.controller import RecordingController, RoomRecordingController
+from roomsvc.recordings.storage import create_storage
 from roomsvc.rooms.controller import RoomController
 from roomsvc.scheduler import Scheduler
 from roomsvc.seats.controller import SeatController
-from roomsvc.web import openapi_render_plugins, static_routers
+from roomsvc.web import console_page, openapi_render_plugins, static_routers
 from roomsvc.webhooks.controller import webhook_handler
 
 log = structlog.get_logger("roomsvc.app")
@@ -133,8 +139,9 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
 
 
 def _optional_routes(settings: Settings) -> list[Any]:
-    """/metrics (ROOMSVC_METRICS_ENABLED), the demo (ROOMSVC_DEMO_ENABLED) and the built web assets."""
-    routes: list[Any] = [*static_routers(demo=settings.demo_enabled)]
+    """/metrics (ROOMSVC_METRICS_ENABLED), the demo (ROOMSVC_DEMO_ENABLED), the console (always) and the
+    built web assets."""
+    routes: list[Any] = [*static_routers(demo=settings.demo_enabled), console_page]
     if settings.observability.metrics_enabled:
         routes.append(metrics_handler)
     if settings.demo_enabled:
@@ -148,6 +155,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        # A payload that differs from its published schema raises in dev; production logs and counts it.
+        strict_before = events_service.set_strict_payloads(settings.is_dev)
         engine = create_engine(settings.database)
         session_factory = create_session_factory(engine)
         redis = Redis.from_url(
@@ -158,7 +167,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         )
         gateway = LiveKitGateway(settings.livekit)
         gateway.observer = metrics.observe_livekit_call
+        recording_storage = create_storage(settings.recording_storage)  # no I/O until used
         app.state.update(
+            recording_storage=recording_storage,
             engine=engine,
             session_factory=session_factory,
             redis=redis,
@@ -190,8 +201,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             monitor.cancel()
             await asyncio.gather(scheduler.stop(), monitor, return_exceptions=True)
             await gateway.aclose()
+            await recording_storage.aclose()
             await redis.aclose()
             await engine.dispose()
+            events_service.set_strict_payloads(strict_before)
             log.info("app.stopped")
 
     def provide_livekit(state: State) -> LiveKitGateway:
@@ -214,8 +227,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SeatController,
             RoomDetectionController,
             DetectionController,
+            RoomRecordingController,
+            RecordingController,
             SubscriptionController,
             EventController,
+            CallerController,
             *_optional_routes(settings),
         ],
         dependencies={
@@ -243,6 +259,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=__version__,
             description="Rooms, participants, tokens and invitations for LiveKit, for app backends.",
             path="/schema",
+            operation_id_creator=operation_id,
             render_plugins=openapi_render_plugins(),
             components=Components(
                 security_schemes={
@@ -258,5 +275,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
     )
     # Problem responses and per-operation security (health checks and webhooks need no caller JWT).
-    document_operations(app, settings.webhook_path)
+    events = EventWebhooks(
+        payloads={str(t): struct for t, struct in event_payloads.PAYLOADS.items()},
+        component_name=event_payloads.component_name,
+        headers=HEADERS_DOCUMENTED,
+    )
+    document_operations(app, settings.webhook_path, events)
     return app

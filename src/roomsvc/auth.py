@@ -23,7 +23,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jwt
@@ -38,6 +38,7 @@ from roomsvc.credentials.models import PROJECT_HEADER as PROJECT_HEADER  # re-ex
 from roomsvc.credentials.models import PROJECT_ID_PATTERN
 from roomsvc.credentials.tokens import mint_caller_token as mint_caller_token  # re-exported
 from roomsvc.errors import AppError, BadRequest, Forbidden, NotFound, Unauthenticated
+from roomsvc.types import IDENTITY_PATTERN
 
 log = structlog.get_logger("roomsvc.auth")
 CREDENTIAL_CACHE_SECONDS = 30.0
@@ -54,6 +55,7 @@ class CredentialUnusable(AppError):
 
 
 PROJECT_PATTERN = re.compile(PROJECT_ID_PATTERN)
+OPERATOR_PATTERN = re.compile(IDENTITY_PATTERN)
 _PROJECT_HEADER_BYTES = PROJECT_HEADER.lower().encode()
 
 
@@ -70,6 +72,9 @@ class Caller:
     # `Roomsvc-Project` header names (None when it names none: project-independent routes only).
     project_id: int | None = None
     project: str | None = None
+    # The person the token was minted for (claim `sub`, e.g. by `roomsvc console-token`): recorded as
+    # the actor of moderation the caller does itself. None for app-backend tokens.
+    operator: str | None = None
 
     def has(self, scope: str) -> bool:
         if scope == "platform":  # never implied by `admin`: admin is every scope *within* a project
@@ -260,12 +265,19 @@ async def authenticate(
     if not isinstance(requested, str):
         raise Unauthenticated("`scope` must be a space-separated string.", code="invalid-token")
     scopes = frozenset(requested.split()) & credential.scopes if requested else credential.scopes
+    operator = claims.get("sub")
+    if operator is not None and not (isinstance(operator, str) and OPERATOR_PATTERN.fullmatch(operator)):
+        raise Unauthenticated(
+            "The caller token's `sub` (the operator) must be 1-128 characters from A-Z a-z 0-9 . _ @ : + -.",
+            code="invalid-token",
+        )
     return Caller(
         credential_id=kid,
         scopes=scopes,
         expires_at=float(claims["exp"]),
         project_id=credential.project_id,
         project=credential.project,
+        operator=operator,
     )
 
 
@@ -290,11 +302,11 @@ async def act_in_project(caller: Caller, named: str | None, store: CredentialSto
             )
         return caller
     if named is None:
-        return Caller(caller.credential_id, caller.scopes, caller.expires_at, None, None)
+        return replace(caller, project_id=None, project=None)
     project_id = await store.project_id(named)
     if project_id is None:
         raise NotFound(f"No project {named!r}.", field=PROJECT_HEADER)
-    return Caller(caller.credential_id, caller.scopes, caller.expires_at, project_id, named)
+    return replace(caller, project_id=project_id, project=named)
 
 
 def require_scopes(caller: Caller, needed: tuple[str, ...]) -> None:

@@ -93,12 +93,22 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_recorder(args: argparse.Namespace, settings: Settings) -> int:
+    from roomsvc.agent.recorder import run_recorder
+
+    asyncio.run(run_recorder(settings))
+    return 0
+
+
 def cmd_reconcile(args: argparse.Namespace, settings: Settings) -> int:
     from roomsvc.calls.jobs import completer
     from roomsvc.calls.reconcile import reconcile
     from roomsvc.db import create_engine, create_session_factory
+    from roomsvc.events import service as events_service
     from roomsvc.livekit import LiveKitGateway
     from roomsvc.types import livekit_room_name
+
+    events_service.set_strict_payloads(settings.is_dev)  # production logs and counts a wrong payload
 
     async def once() -> dict[str, int]:
         engine = create_engine(settings.database)
@@ -161,9 +171,10 @@ def cmd_credentials(args: argparse.Namespace, settings: Settings) -> int:
         dev_id, worker_id = auth.dev_credential_id, detection.worker_credential_id
         _bootstrap(settings, dev_id, auth.dev_credential_secret, "dev", list(service.PROJECT_SCOPES))
         print(f"dev caller credential {dev_id} ready (every scope of project default)")
-        worker_scopes = ["detection", "platform"]  # one worker serves every project
+        # One worker credential serves every project, for the detector and the recorder agents.
+        worker_scopes = ["detection", "recording", "platform"]
         _bootstrap(settings, worker_id, detection.worker_credential_secret, "detection worker", worker_scopes)
-        print(f"worker caller credential {worker_id} ready (detection, platform)")
+        print(f"worker caller credential {worker_id} ready (detection, recording, platform)")
         return 0
     if args.credentials_command == "list":
         rows = asyncio.run(_with_session(settings, service.list_credentials))
@@ -214,6 +225,53 @@ def cmd_caller_token(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_console_token(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a short-lived caller token for the operator console (/console), signed with the project's
+    console credential (created on first use; its secret stays sealed in MySQL, never printed)."""
+    from roomsvc.auth import OPERATOR_PATTERN, mint_caller_token
+    from roomsvc.credentials import service
+    from roomsvc.errors import NotFound
+
+    if not OPERATOR_PATTERN.fullmatch(args.operator):
+        print("--operator: 1-128 characters from A-Z a-z 0-9 . _ @ : + -", file=sys.stderr)
+        return 2
+    scopes = args.scope or list(service.PROJECT_SCOPES)
+    unknown = sorted(set(scopes) - set(service.PROJECT_SCOPES))
+    if unknown:
+        print(f"--scope: not a project scope: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+
+    async def credential(session: AsyncSession) -> tuple[CallerCredential, str]:
+        return await service.console_credential(
+            session, master_key=settings.secret_key, project=args.project, reset=args.reset
+        )
+
+    try:
+        row, secret = asyncio.run(_with_session(settings, credential))  # type: ignore[misc]
+    except NotFound:
+        print(f"--project: no project {args.project!r} (roomsvc credentials list-projects)", file=sys.stderr)
+        return 2
+    except service.ConsoleCredentialRevoked as exc:
+        print(
+            f"{exc} (this project's console credential) is revoked; `roomsvc console-token --reset` "
+            "issues a new secret",
+            file=sys.stderr,
+        )
+        return 2
+    auth = settings.caller_auth
+    print(
+        mint_caller_token(
+            credential_id=row.public_id,
+            secret=secret,
+            audience=auth.audience,
+            scopes=scopes,
+            ttl=max(60, min(args.ttl, auth.max_ttl)),
+            operator=args.operator,
+        )
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="roomsvc", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -236,6 +294,11 @@ def build_parser() -> argparse.ArgumentParser:
         "worker", help="run the forgery-detection agent worker (livekit-agents; explicit dispatch)"
     )
     worker.set_defaults(handler=cmd_worker)
+
+    recorder = sub.add_parser(
+        "recorder", help="run the recorder agent (livekit-agents; records rooms it is dispatched to)"
+    )
+    recorder.set_defaults(handler=cmd_recorder)
 
     reconcile = sub.add_parser("reconcile", help="reconcile records with LiveKit once, now")
     reconcile.add_argument("--room", action="append", help="only this room; repeat for several")
@@ -267,6 +330,23 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--credential-id", help="sign for this credential instead of the dev one")
     token.add_argument("--secret", help="that credential's secret")
     token.set_defaults(handler=cmd_caller_token)
+
+    console = sub.add_parser(
+        "console-token",
+        help="print a short-lived caller token for the operator console (/console) of one project",
+    )
+    console.add_argument("--project", default="default", help="the project the console shows")
+    console.add_argument("--operator", required=True, help="who signs in: recorded as the actor of actions")
+    console.add_argument("--ttl", type=int, default=3600, help="seconds (capped by ROOMSVC_CALLER_MAX_TTL)")
+    console.add_argument(
+        "--scope", action="append", help="limit to this project scope; repeat (default: every project scope)"
+    )
+    console.add_argument(
+        "--reset",
+        action="store_true",
+        help="give the console credential a new secret: every console token minted before stops working",
+    )
+    console.set_defaults(handler=cmd_console_token)
 
     from roomsvc import rooms_cli
 

@@ -141,6 +141,36 @@ class RetentionSettings:
 
 
 @dataclass(frozen=True)
+class RecordingStorageSettings:
+    """Where recordings are stored: a local directory or an S3-compatible bucket (docs/recording.md)."""
+
+    backend: Literal["local", "s3"]
+    directory: str
+    s3_endpoint: str  # empty: AWS S3's own endpoint for the region
+    s3_region: str
+    s3_bucket: str
+    s3_access_key: str
+    s3_secret_key: str = field(repr=False)
+    s3_part_size: int
+
+
+@dataclass(frozen=True)
+class RecordingSettings:
+    """How recordings are made and kept (docs/recording.md); where they are stored is
+    :class:`RecordingStorageSettings`."""
+
+    backend: Literal["agent", "egress"]
+    agent_name: str
+    stale_seconds: float
+    retention_days: int
+    url_ttl: int
+    recorder_max_jobs: int  # `roomsvc recorder` (the agent): recordings one process runs at once
+    recorder_idle_processes: int
+    recorder_http_port: int
+    recorder_heartbeat: float
+
+
+@dataclass(frozen=True)
 class Settings:
     env: Literal["dev", "prod"]
     host: str
@@ -163,6 +193,8 @@ class Settings:
     observability: ObservabilitySettings
     retention: RetentionSettings
     edge: EdgeSettings
+    recording_storage: RecordingStorageSettings
+    recording: RecordingSettings
     demo_enabled: bool
 
     @property
@@ -364,6 +396,10 @@ def _is_dev(parsed: Parsed) -> bool:
     return parsed["ROOMSVC_ENV"] == "dev"
 
 
+def _uses_s3(env: Mapping[str, str]) -> bool:
+    return _raw(env, _BY_ENV["ROOMSVC_RECORDING_STORAGE"]).lower() == "s3"
+
+
 def _agent_name(value: str) -> bool:
     return value.replace("-", "").replace("_", "").isalnum()
 
@@ -382,6 +418,8 @@ class Setting:
     secret: bool = False
     target: str = field(kw_only=True)
     parse: Parser = field(default=Text(), kw_only=True)
+    # For a secret only some configurations use: outside dev it must be real only when this says so.
+    needed: Callable[[Mapping[str, str]], bool] | None = field(default=None, kw_only=True)
 
 
 SECRET = Text(min_length=32)  # the keys and credential secrets roomsvc signs or encrypts with
@@ -873,6 +911,134 @@ SETTINGS: tuple[Setting, ...] = (
         parse=Int(),
     ),
     Setting(
+        "ROOMSVC_RECORDING_STORAGE",
+        "local",
+        "Where recordings are stored: `local` (ROOMSVC_RECORDING_DIR) or `s3` (the ROOMSVC_S3_* bucket).",
+        target="recording_storage.backend",
+        parse=Choice({"local": "local", "s3": "s3"}, lower=True),
+    ),
+    Setting(
+        "ROOMSVC_RECORDING_DIR",
+        ".run/recordings",
+        "Directory of local recording storage (relative paths: to the working directory); API and recorder"
+        " must share it.",
+        target="recording_storage.directory",
+        parse=Text(check=bool, requirement="must not be empty"),
+    ),
+    Setting(
+        "ROOMSVC_S3_ENDPOINT",
+        "http://127.0.0.1:7070",
+        "URL of the S3-compatible endpoint (dev: the stack's versitygw); empty means AWS S3 in"
+        " ROOMSVC_S3_REGION.",
+        target="recording_storage.s3_endpoint",
+        parse=Text(
+            check=lambda url: url == "" or url.startswith(("http://", "https://")),
+            requirement="must be an http:// or https:// URL, or empty for AWS S3",
+            rstrip="/",
+        ),
+    ),
+    Setting(
+        "ROOMSVC_S3_REGION",
+        "us-east-1",
+        "Region of the S3 bucket (requests are signed for it).",
+        target="recording_storage.s3_region",
+        parse=Text(check=bool, requirement="must not be empty"),
+    ),
+    Setting(
+        "ROOMSVC_S3_BUCKET",
+        "roomsvc-recordings",
+        "S3 bucket recordings are stored in (the dev stack creates it).",
+        target="recording_storage.s3_bucket",
+        parse=Text(check=bool, requirement="must not be empty"),
+    ),
+    Setting(
+        "ROOMSVC_S3_ACCESS_KEY",
+        "roomsvc-dev",
+        "S3 access key id (dev: the root account of the stack's versitygw).",
+        target="recording_storage.s3_access_key",
+    ),
+    Setting(
+        "ROOMSVC_S3_SECRET_KEY",
+        "dev-s3-secret-change-me-0123456789",
+        "S3 secret access key; outside dev it must be real when ROOMSVC_RECORDING_STORAGE=s3.",
+        secret=True,
+        target="recording_storage.s3_secret_key",
+        needed=_uses_s3,
+    ),
+    Setting(
+        "ROOMSVC_S3_PART_SIZE",
+        "8388608",
+        "Bytes per part of a multipart upload (>= 5 MiB, S3's minimum); a recorder buffers up to this much.",
+        target="recording_storage.s3_part_size",
+        parse=Int(minimum=5 * 1024 * 1024),
+    ),
+    Setting(
+        "ROOMSVC_RECORDING_BACKEND",
+        "agent",
+        "Who records: `agent` (the recorder agent, dispatched into the room) or `egress` (LiveKit Egress run"
+        " elsewhere, writing to the ROOMSVC_S3_* bucket; docs/recording.md#egress-pass-through).",
+        target="recording.backend",
+        parse=Choice({"agent": "agent", "egress": "egress"}, lower=True),
+    ),
+    Setting(
+        "ROOMSVC_RECORDER_AGENT_NAME",
+        "roomsvc-recorder",
+        "Agent name the recorder registers under; recordings are dispatched to it explicitly.",
+        target="recording.agent_name",
+        parse=Text(check=_agent_name, requirement="may hold letters, digits, - and _"),
+    ),
+    Setting(
+        "ROOMSVC_RECORDING_STALE_SECONDS",
+        "20",
+        "Seconds without a heartbeat from its recorder after which `roomsvc jobs` finalizes a running"
+        " recording from what storage holds (`partial`, or `failed` when nothing is recoverable).",
+        target="recording.stale_seconds",
+        parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_RECORDING_RETENTION_DAYS",
+        "0",
+        "Days a finished recording (its files in storage and its rows) is kept; 0 keeps them forever.",
+        target="recording.retention_days",
+        parse=Int(),
+    ),
+    Setting(
+        "ROOMSVC_RECORDING_URL_TTL",
+        "300",
+        "Seconds a presigned download URL (`GET /v1/recordings/{id}/file?redirect=true`, S3) stays valid.",
+        target="recording.url_ttl",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_RECORDER_MAX_JOBS",
+        "8",
+        "Recordings one `roomsvc recorder` runs at once; beyond that LiveKit dispatches to another recorder.",
+        target="recording.recorder_max_jobs",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_RECORDER_IDLE_PROCESSES",
+        "1",
+        "Job processes `roomsvc recorder` keeps started, so a recording starts without a process start-up.",
+        target="recording.recorder_idle_processes",
+        parse=Int(),
+    ),
+    Setting(
+        "ROOMSVC_RECORDER_HTTP_PORT",
+        "8082",
+        "Port of the recorder's health endpoint; 0 picks a free one.",
+        target="recording.recorder_http_port",
+        parse=Int(),
+    ),
+    Setting(
+        "ROOMSVC_RECORDER_HEARTBEAT",
+        "1",
+        "Seconds between the recorder's heartbeats (bytes written; the answer tells it to stop), well under"
+        " ROOMSVC_RECORDING_STALE_SECONDS.",
+        target="recording.recorder_heartbeat",
+        parse=Float(),
+    ),
+    Setting(
         "ROOMSVC_DEMO_ENABLED",
         "auto",
         "Serve the browser demo (and its unauthenticated join) at /demo: `auto` (on when ROOMSVC_ENV=dev),"
@@ -903,7 +1069,7 @@ def _raw(env: Mapping[str, str], setting: Setting) -> str:
 
 def _require_real_secrets(env: Mapping[str, str], mode: str) -> None:
     for setting in SETTINGS:
-        if not setting.secret:
+        if not setting.secret or (setting.needed is not None and not setting.needed(env)):
             continue
         value = env.get(setting.env, "")
         if not value:

@@ -14,7 +14,8 @@ The tree::
     └── DependencyUnavailable     503 <dependency>-unavailable (Retry-After)
         ├── LiveKitUnavailable        livekit-unavailable
         ├── DatabaseUnavailable       database-unavailable
-        └── RedisUnavailable          redis-unavailable
+        ├── RedisUnavailable          redis-unavailable
+        └── StorageUnavailable        storage-unavailable (recording storage: S3 or the local directory)
     LiveKitError                  502 livekit-error (LiveKit answered, but with an unexpected error)
 
 Services raise these; ``app.py`` turns every one of them — and Litestar's own HTTP exceptions, and
@@ -145,6 +146,10 @@ class DatabaseUnavailable(DependencyUnavailable, code="database-unavailable", ti
 
 class RedisUnavailable(DependencyUnavailable, code="redis-unavailable", title="Redis unavailable"):
     """Redis cannot be reached."""
+
+
+class StorageUnavailable(DependencyUnavailable, code="storage-unavailable", title="Storage unavailable"):
+    """Recording storage (the S3 endpoint or the local directory) cannot be reached or refused to work."""
 
 
 class LiveKitError(AppError, status=502, code="livekit-error", title="LiveKit error"):

@@ -5,8 +5,9 @@ transaction. ``roomsvc.scheduler`` runs them (the loop, session and transaction,
 metrics); docs/architecture.md#background-jobs draws the same table — keep the two in step.
 
 - ``roomsvc jobs`` (:func:`jobs_table`): the webhook sweeper, the event delivery relay, mute expiry,
-  detection re-dispatch, retention (:func:`retention_jobs`) and the reconciler; plus their Prometheus
-  ``/metrics`` on ``ROOMSVC_JOBS_METRICS_PORT`` (roomsvc.metrics);
+  detection re-dispatch, recording dispatch and the stale-recording sweeper, retention
+  (:func:`retention_jobs`) and the reconciler; plus their Prometheus ``/metrics`` on
+  ``ROOMSVC_JOBS_METRICS_PORT`` (roomsvc.metrics);
 - each API process (:func:`api_jobs`): the webhook applier, woken by intake; the event feed (the one
   sequencer, under ``GET_LOCK``, and this replica's one reader of the feed for its SSE streams).
 
@@ -31,11 +32,14 @@ from roomsvc.config import Settings
 from roomsvc.db import create_engine, create_session_factory
 from roomsvc.detection import jobs as detection_jobs
 from roomsvc.events import jobs as events_jobs
+from roomsvc.events import service as events_service
 from roomsvc.events.feed import POLL_SECONDS as FEED_POLL_SECONDS
 from roomsvc.events.feed import EventFeed
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.logging import configure_logging
 from roomsvc.moderation import jobs as moderation_jobs
+from roomsvc.recordings import jobs as recordings_jobs
+from roomsvc.recordings.storage import RecordingStorage, create_storage
 from roomsvc.scheduler import Job, Scheduler
 from roomsvc.webhooks import jobs as webhooks_jobs
 
@@ -43,7 +47,9 @@ log = structlog.get_logger("roomsvc.jobs")
 SWEEP_MIN_AGE = 5.0  # seconds; the sweeper leaves fresh webhooks to the API's applier
 
 
-def jobs_table(settings: Settings, gateway: LiveKitGateway, http: httpx.AsyncClient) -> list[Job]:
+def jobs_table(
+    settings: Settings, gateway: LiveKitGateway, http: httpx.AsyncClient, storage: RecordingStorage
+) -> list[Job]:
     """Every periodic task of ``roomsvc jobs``."""
     poll = settings.jobs.poll_interval
     table = [
@@ -78,7 +84,24 @@ def jobs_table(settings: Settings, gateway: LiveKitGateway, http: httpx.AsyncCli
             partial(detection_jobs.redispatch_due, gateway=gateway, settings=settings.detection),
             every=max(poll, 0.5),
         ),
-        *retention_jobs(settings),
+        Job.in_transaction(
+            "recording-dispatch",
+            partial(
+                recordings_jobs.dispatch_due,
+                gateway=gateway,
+                settings=settings.recording,
+                storage=settings.recording_storage,
+            ),
+            every=max(poll, 0.5),
+        ),
+        Job.in_transaction(
+            "recording-sweeper",
+            partial(
+                recordings_jobs.sweep_stale, storage=storage, stale_seconds=settings.recording.stale_seconds
+            ),
+            every=min(5.0, max(poll, settings.recording.stale_seconds / 4)),
+        ),
+        *retention_jobs(settings, storage),
     ]
     interval = settings.jobs.reconcile_interval
     if interval > 0:
@@ -99,9 +122,10 @@ def jobs_table(settings: Settings, gateway: LiveKitGateway, http: httpx.AsyncCli
     return table
 
 
-def retention_jobs(settings: Settings) -> list[Job]:
+def retention_jobs(settings: Settings, storage: RecordingStorage | None = None) -> list[Job]:
     """Retention (roomsvc.retention): each row deletes one batch per transaction and drains, every
-    ``ROOMSVC_RETENTION_INTERVAL``; a table whose age is 0 (keep forever) gets no row."""
+    ``ROOMSVC_RETENTION_INTERVAL``; a table whose age is 0 (keep forever) gets no row. Recordings
+    (``ROOMSVC_RECORDING_RETENTION_DAYS``) also delete their files, from ``storage``."""
     kept = settings.retention
     rows = [
         ("retention-events", events_jobs.purge_history, kept.events_days),
@@ -114,6 +138,10 @@ def retention_jobs(settings: Settings) -> list[Job]:
         for name, body, days in rows
         if days > 0
     ]
+    if storage is not None and settings.recording.retention_days > 0:
+        days = settings.recording.retention_days
+        purge = partial(recordings_jobs.purge_old, storage=storage, days=days, batch=kept.batch)
+        table.append(Job.in_transaction("retention-recordings", purge, every=kept.interval))
     table.append(
         Job.in_transaction(
             "retention-idempotency",
@@ -154,10 +182,12 @@ def serve_metrics(settings: Settings) -> None:
 
 async def run_jobs(settings: Settings) -> None:
     configure_logging(settings.log_level, settings.log_json)
+    events_service.set_strict_payloads(settings.is_dev)  # production logs and counts a wrong payload
     engine = create_engine(settings.database)
     session_factory = create_session_factory(engine)
     gateway = LiveKitGateway(settings.livekit)
     gateway.observer = metrics.observe_livekit_call
+    storage = create_storage(settings.recording_storage)
     serve_metrics(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -165,9 +195,10 @@ async def run_jobs(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     async with (
         httpx.AsyncClient(follow_redirects=False) as http,
-        Scheduler(session_factory, jobs_table(settings, gateway, http)),
+        Scheduler(session_factory, jobs_table(settings, gateway, http, storage)),
     ):
         await stop.wait()
     await gateway.aclose()
+    await storage.aclose()
     await engine.dispose()
     log.info("jobs.stopped")

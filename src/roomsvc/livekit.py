@@ -191,6 +191,62 @@ class LiveKitParticipant:
         )
 
 
+@dataclass(frozen=True)
+class S3Output:
+    """Where LiveKit Egress writes a file: an S3-compatible bucket (the recordings' ROOMSVC_S3_*)."""
+
+    endpoint: str
+    region: str
+    bucket: str
+    access_key: str
+    secret_key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class EgressFile:
+    filename: str
+    location: str
+    size: int
+    duration_s: float | None
+
+
+@dataclass(frozen=True)
+class EgressInfo:
+    """An egress as roomsvc sees it; ``status`` is LiveKit's without the prefix: ``starting``,
+    ``active``, ``ending``, ``complete``, ``failed``, ``aborted`` or ``limit_reached``."""
+
+    egress_id: str
+    room_name: str
+    status: str
+    error: str = ""
+    files: tuple[EgressFile, ...] = ()
+
+
+def _egress(info: Any) -> EgressInfo:
+    status = lkapi.EgressStatus.Name(info.status).removeprefix("EGRESS_").lower()
+    files = tuple(
+        EgressFile(
+            filename=f.filename,
+            location=f.location,
+            size=int(f.size),
+            duration_s=int(f.duration) / 1e9 if f.duration else None,
+        )
+        for f in info.file_results
+    )
+    return EgressInfo(info.egress_id, info.room_name, status, info.error, files)
+
+
+def _s3(output: S3Output) -> Any:
+    return lkapi.S3Upload(
+        access_key=output.access_key,
+        secret=output.secret_key,
+        region=output.region,
+        endpoint=output.endpoint,
+        bucket=output.bucket,
+        force_path_style=bool(output.endpoint),
+    )
+
+
 def _ts(seconds: int, millis: int = 0) -> dt.datetime | None:
     if millis:
         return dt.datetime.fromtimestamp(millis / 1000, dt.UTC)
@@ -481,6 +537,53 @@ class LiveKitGateway:
         await self._call(
             "DeleteDispatch", lambda: self.client.agent_dispatch.delete_dispatch(dispatch_id, room)
         )
+
+    async def list_dispatch_details(self, room: str) -> list[tuple[str, str, str]]:
+        """(dispatch id, agent name, metadata) of every dispatch LiveKit holds for ``room``."""
+        items = await self._call("ListDispatch", lambda: self.client.agent_dispatch.list_dispatch(room))
+        return [(d.id, d.agent_name, d.metadata) for d in items]
+
+    # Egress (LiveKit Egress run elsewhere; the recordings' pass-through backend) ------------------
+    async def start_room_composite_egress(
+        self, room: str, *, filepath: str, s3: S3Output, audio_only: bool
+    ) -> EgressInfo:
+        """One file of the whole room (``audio_only``: the mixed audio, Ogg/Opus) written to ``s3``."""
+        output = lkapi.EncodedFileOutput(
+            file_type=lkapi.EncodedFileType.OGG if audio_only else lkapi.EncodedFileType.MP4,
+            filepath=filepath,
+            s3=_s3(s3),
+        )
+        request = lkapi.RoomCompositeEgressRequest(
+            room_name=room, audio_only=audio_only, file_outputs=[output]
+        )
+        info = await self._call(
+            "StartRoomCompositeEgress", lambda: self.client.egress.start_room_composite_egress(request)
+        )
+        return _egress(info)
+
+    async def start_track_egress(
+        self, room: str, track_sid: str, *, filepath: str, s3: S3Output
+    ) -> EgressInfo:
+        """One track, as published (Opus in Ogg, VP8 in WebM), written to ``s3``."""
+        request = lkapi.TrackEgressRequest(
+            room_name=room, track_id=track_sid, file=lkapi.DirectFileOutput(filepath=filepath, s3=_s3(s3))
+        )
+        info = await self._call("StartTrackEgress", lambda: self.client.egress.start_track_egress(request))
+        return _egress(info)
+
+    async def stop_egress(self, egress_id: str) -> EgressInfo | None:
+        """Stop an egress; None when LiveKit has no such egress (or it has already ended)."""
+        request = lkapi.StopEgressRequest(egress_id=egress_id)
+        try:
+            info = await self._call("StopEgress", lambda: self.client.egress.stop_egress(request))
+        except LiveKitNotFound:
+            return None
+        return _egress(info)
+
+    async def list_egress(self, room: str = "", *, active: bool = False) -> list[EgressInfo]:
+        request = lkapi.ListEgressRequest(room_name=room, active=active)
+        response = await self._call("ListEgress", lambda: self.client.egress.list_egress(request))
+        return [_egress(i) for i in response.items]
 
     async def ping(self) -> None:
         """Cheapest authenticated call: proves LiveKit is up and accepts our key."""

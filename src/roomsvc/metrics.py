@@ -92,6 +92,14 @@ LIVEKIT_LATENCY = Histogram(
     buckets=LATENCY_BUCKETS,
 )
 
+# --- Event payloads (any process that emits: the API, roomsvc jobs) ------------------------------------
+EVENT_PAYLOAD_MISMATCHES = Counter(
+    "roomsvc_event_payload_mismatches",
+    "Events whose data did not match their type's published schema (production only: dev raises), "
+    "by event type. Each is a roomsvc bug; the event is still recorded.",
+    ("event_type",),
+)
+
 # --- Outbound event deliveries (roomsvc jobs) --------------------------------------------------------
 DELIVERIES = Counter(
     "roomsvc_event_deliveries",

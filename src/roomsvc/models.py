@@ -9,6 +9,7 @@ from roomsvc.idempotency import IdempotencyKey
 from roomsvc.invitations.models import Invitation
 from roomsvc.moderation.models import AuditEntry, Ban, Mute
 from roomsvc.participants.models import Participant
+from roomsvc.recordings.models import Recording, RecordingFile
 from roomsvc.rooms.models import Room
 from roomsvc.seats.models import Seat, SeatRequest
 from roomsvc.webhooks.models import WebhookEvent
@@ -31,6 +32,8 @@ __all__ = [
     "Mute",
     "Participant",
     "ParticipantSession",
+    "Recording",
+    "RecordingFile",
     "Room",
     "RoomDetection",
     "RoomSession",

@@ -6,11 +6,17 @@ route can meet: a caller token, named resources, a body, LiveKit), with the prob
 schema, and states the caller-JWT security requirement on the /v1 operations only — health checks are
 public and LiveKit signs its webhooks itself. tests/integration/test_fuzz_openapi.py holds the API to
 this document with schemathesis.
+
+The events roomsvc sends are in it too (:func:`add_event_webhooks`): each type's ``data`` as a component
+schema (``SeatRequestCreatedData`` for ``seat_request.created``), and one entry per type in the OpenAPI
+3.1 ``webhooks`` section: the signed POST of the envelope, with its headers. This module sits below the
+domains, so the app hands it the catalogue (:class:`EventWebhooks`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +26,19 @@ from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.enums import ParamType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Link, OpenAPI, OpenAPIResponse, OpenAPIType, Operation, Parameter, Schema
+from litestar.openapi.spec import (
+    Link,
+    OpenAPI,
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Parameter,
+    PathItem,
+    RequestBody,
+    Schema,
+)
 from litestar.response import ServerSentEvent
 
 from roomsvc import idempotency
@@ -85,8 +103,34 @@ def _statuses(path: str, handler: HTTPRouteHandler, webhook_path: str) -> set[in
     return statuses
 
 
-def document_operations(app: Litestar, webhook_path: str) -> None:
-    """Add the problem responses and the security requirement of every operation (before /schema is read)."""
+@dataclass(frozen=True)
+class EventWebhooks:
+    """What the ``webhooks`` section documents: each event type's ``data`` struct (named by
+    ``component_name``), and the delivery headers (name → (pattern, description))."""
+
+    payloads: Mapping[str, type[msgspec.Struct]]
+    component_name: Callable[[str], str]
+    headers: Mapping[str, tuple[str, str]]
+
+
+EVENT_WEBHOOKS_STATE = "event_webhooks"
+
+
+def operation_id(handler: HTTPRouteHandler, method: Any, path_components: list[Any]) -> str:
+    """``<tag>_<handler name>`` (``moderation_kick``, ``seats_kick``): stable names the generated clients use
+    for their functions. Litestar's default glues the path together (``V1RoomsParticipantsIdentityKickKick``).
+    Unique across the document (tests/unit/test_openapi_contract.py checks it)."""
+    tags = handler.resolve_tags()
+    prefix = f"{tags[0]}_" if tags else ""
+    suffix = f"_{str(method).lower()}" if len(handler.http_methods) > 1 else ""
+    return (prefix + handler.handler_name + suffix).replace("-", "_")
+
+
+def document_operations(app: Litestar, webhook_path: str, events: EventWebhooks | None = None) -> None:
+    """Add the problem responses and the security requirement of every operation (before /schema is read),
+    and keep ``events`` for the ``webhooks`` section."""
+    if events is not None:
+        app.state[EVENT_WEBHOOKS_STATE] = events
     for route in app.routes:
         for handler in getattr(route, "route_handlers", ()):
             if not isinstance(handler, HTTPRouteHandler):
@@ -413,9 +457,124 @@ def complete_document(openapi: OpenAPI, app: Litestar) -> None:
             raw = raw | {"examples": examples}
         schemas[name] = _RawSchema(raw=raw)
     openapi.components.schemas = schemas
+    events = app.state.get(EVENT_WEBHOOKS_STATE)
+    if isinstance(events, EventWebhooks):
+        add_event_webhooks(openapi, events)
     add_links(openapi)
     add_idempotency_headers(openapi, app)
     add_project_header(openapi)
+    mark_binary_bodies(openapi)
+
+
+BINARY_MEDIA_TYPES = ("*/*", "application/octet-stream")
+
+
+def mark_binary_bodies(openapi: OpenAPI) -> None:
+    """Responses of raw bytes (a recording's file) say ``format: binary``: Litestar writes them as plain
+    strings, which client generators then decode as text."""
+    for operation in _operations(openapi).values():
+        for response in (operation.responses or {}).values():
+            content = getattr(response, "content", None) or {}
+            for media_type, body in content.items():
+                schema = body.schema
+                if (
+                    media_type in BINARY_MEDIA_TYPES
+                    and isinstance(schema, Schema)
+                    and schema.type is not None
+                ):
+                    schema.format = OpenAPIFormat.BINARY
+
+
+# --- events: the payload schemas and the `webhooks` section -----------------------------------------------
+
+
+def event_components(events: EventWebhooks) -> dict[str, dict[str, Any]]:
+    """Each type's ``data`` struct (and the structs inside it) as msgspec writes its JSON Schema.
+
+    ``additionalProperties: false`` is dropped: emit refuses unknown fields (roomsvc.events.payloads), but a
+    field added later must stay a compatible change for clients generated from an older document.
+    """
+    for event_type, struct in events.payloads.items():
+        if struct.__name__ != events.component_name(event_type):
+            raise ValueError(f"{event_type}: its struct must be named {events.component_name(event_type)}")
+    _, components = msgspec.json.schema_components(list(events.payloads.values()), ref_template=REF_TEMPLATE)
+    return {
+        name: {key: value for key, value in schema.items() if key != "additionalProperties"}
+        for name, schema in components.items()
+    }
+
+
+def _envelope(event_type: str, data_component: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "title": f"{data_component.removesuffix('Data')}Event",
+        "required": ["id", "type", "room", "occurred_at", "data"],
+        "properties": {
+            "id": {"type": "string", "description": "Unique and stable: a redelivery has the same id."},
+            "type": {"type": "string", "const": event_type, "enum": [event_type]},
+            "room": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "The room's name."},
+            "occurred_at": {"type": "string", "format": "date-time"},
+            "data": {"$ref": REF_TEMPLATE.format(name=data_component)},
+        },
+    }
+
+
+def add_event_webhooks(openapi: OpenAPI, events: EventWebhooks) -> None:
+    """The payload components, one ``webhooks`` entry per event type, and ``EventOut.data`` pointing there."""
+    schemas = openapi.components.schemas if openapi.components.schemas is not None else {}
+    for name, raw in event_components(events).items():
+        if name in schemas:
+            raise ValueError(f"event payload component {name!r} clashes with another schema")
+        schemas[name] = _RawSchema(raw=raw)
+    openapi.components.schemas = schemas
+    headers = [
+        Parameter(
+            name=name,
+            param_in=ParamType.HEADER,
+            required=True,
+            schema=Schema(type=OpenAPIType.STRING, pattern=pattern),
+            description=description,
+        )
+        for name, (pattern, description) in events.headers.items()
+    ]
+    webhooks: dict[str, Any] = dict(openapi.webhooks or {})
+    for event_type in events.payloads:
+        component = events.component_name(event_type)
+        webhooks[event_type] = PathItem(
+            post=Operation(
+                operation_id=f"Event{component.removesuffix('Data')}",
+                summary=f"`{event_type}` delivered to a subscription's URL",
+                description=(
+                    "roomsvc POSTs the event envelope, signed, to every subscription that wants this type "
+                    "(docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else "
+                    "is retried with backoff. The same event can arrive more than once: de-duplicate by "
+                    "`id`. The SSE stream and `GET /v1/events` carry the same envelope."
+                ),
+                tags=["Events"],
+                parameters=list(headers),
+                request_body=RequestBody(
+                    required=True,
+                    content={
+                        "application/json": OpenAPIMediaType(
+                            schema=_RawSchema(raw=_envelope(event_type, component))
+                        )
+                    },
+                ),
+                responses={
+                    "2XX": OpenAPIResponse(description="Acknowledged: the delivery is done."),
+                    "default": OpenAPIResponse(description="Not acknowledged: retried later."),
+                },
+            )
+        )
+    openapi.webhooks = webhooks
+    event_out = schemas.get("EventOut")
+    properties = event_out.properties if isinstance(event_out, Schema) else None
+    data = (properties or {}).get("data")
+    if isinstance(data, Schema):
+        data.description = (
+            "The type's payload: the component named after `type` (`seat_request.created` → "
+            "`SeatRequestCreatedData`), also the `data` of each entry in `webhooks`."
+        )
 
 
 def add_project_header(openapi: OpenAPI) -> None:

@@ -22,6 +22,7 @@ ROOM_WRITE: dict[str, Any] = {"scopes": ("rooms:write",), "rate_bucket": "rooms:
 MODERATE: dict[str, Any] = {"scopes": ("moderation",)}
 EVENTS: dict[str, Any] = {"scopes": ("events",)}
 DETECTION: dict[str, Any] = {"scopes": ("detection",)}
+RECORDING: dict[str, Any] = {"scopes": ("recording",)}
 ADMIN: dict[str, Any] = {"scopes": ("admin",)}
 # What belongs to no project (the detection model registry): operators only.
 PLATFORM: dict[str, Any] = {"scopes": ("platform",)}

@@ -3,8 +3,8 @@
 Project A is the default project (the dev credential); project B is created here with a credential of its
 own holding every project scope. Every route of the OpenAPI document is called with B's credential
 against A's objects (a room with participants, a real call, an invitation, a seat request, a ban, a
-subscription, an event): each answers 404 exactly as for a missing object (403 where the route belongs to
-no project, or only to the detection worker), never a 2xx, and no listing of B shows anything of A's.
+subscription, an event, a recording): each answers 404 exactly as for a missing object (403 where the route
+belongs to no project, or only to the worker), never a 2xx, and no listing of B shows anything of A's.
 """
 
 from __future__ import annotations
@@ -62,6 +62,9 @@ BODIES: dict[tuple[str, str], Any] = {
     ("delete", "/v1/event-subscriptions/{subscription_id}"): None,
     ("post", "/v1/event-subscriptions/{subscription_id}/rotate-secret"): None,
     ("post", "/v1/events/{event_id}/redeliver"): {},
+    ("post", "/v1/rooms/{room}/recordings"): {"kind": "tracks"},
+    ("post", "/v1/recordings/{recording_id}/stop"): None,
+    ("delete", "/v1/recordings/{recording_id}"): None,
 }
 # Routes that create in the caller's own project, or list it: checked below for what they show.
 OWN_PROJECT = {
@@ -71,8 +74,10 @@ OWN_PROJECT = {
     ("get", "/v1/calls"),
     ("get", "/v1/events"),
     ("get", "/v1/detections"),
+    ("get", "/v1/recordings"),
     ("get", "/v1/event-subscriptions"),
     ("get", "/v1/events/stream"),
+    ("get", "/v1/me"),
 }
 # The detection model registry belongs to no project: anyone with `detection` reads it; only `platform`
 # callers change it. The worker's own routes answer 403 to every other credential before any lookup.
@@ -83,6 +88,10 @@ FORBIDDEN = {
     ("post", "/v1/rooms/{room}/detections"),
     ("post", "/v1/rooms/{room}/detection/report"),
     ("get", "/v1/rooms/{room}/detection/config"),
+    *(
+        ("post", f"/v1/recordings/{{recording_id}}/worker/{report}")
+        for report in ("started", "file-opened", "heartbeat", "file-finished", "finished", "failed")
+    ),
 }
 
 
@@ -135,6 +144,8 @@ async def objects_of_a(
     assert invitation.status_code == 201, invitation.text
     request = await api.post(f"/v1/rooms/{room_name}/seat-requests", json={"identity": "bob"})
     assert request.status_code == 201, request.text
+    recording = await api.post(f"/v1/rooms/{room_name}/recordings", json={"kind": "room_audio"})
+    assert recording.status_code == 201, recording.text
     subscription = await api.post(
         "/v1/event-subscriptions", json={"url": "http://127.0.0.1:9/a-hook", "event_types": ["room.*"]}
     )
@@ -157,6 +168,7 @@ async def objects_of_a(
             "subscription_id": subscription.json()["id"],
             "event_id": events[0]["id"],
             "call_id": call_id,
+            "recording_id": recording.json()["id"],
             "index": "0",
             "model_id": str(models[0]["id"]) if models else "1",
         }
@@ -208,13 +220,17 @@ async def test_listings_and_event_feed_show_nothing_of_another_project(
         ("/v1/events", {}),
         ("/v1/events", {"room": room}),
         ("/v1/detections", {}),
+        ("/v1/recordings", {}),
+        ("/v1/recordings", {"room": room}),
         ("/v1/event-subscriptions", {}),
     ):
         response = await project_b.get(path, params=params)
         assert response.status_code == 200, (path, response.text)
         text = response.text
-        for key in ("room", "call_id", "event_id", "subscription_id"):
+        for key in ("room", "call_id", "event_id", "subscription_id", "recording_id"):
             assert objects_of_a[key] not in text, (path, params, key)
+    me = (await project_b.get("/v1/me")).json()
+    assert me["project"].startswith("b-") and me["credential_id"] != "cred_dev"
     # A's own view still has them: the filter is by project, not a broken query.
     assert any(r["name"] == room for r in (await api.get("/v1/rooms", params={"limit": 100})).json()["items"])
     # Resuming B's stream from A's event is refused as an unknown id, not served from A's place in the feed.

@@ -71,8 +71,13 @@ async def _emit_backlog(factory: Any, prefix: str) -> dict[str, list[str]]:
         for n in range(PER_ROOM):
             for r in range(ROOMS):
                 room = f"{prefix}-{r}"
+                data = {"room_sid": None, "creator": "o", "call_type": "video", "max_participants": 0}
                 event = await emit(
-                    session, EventType.ROOM_UPDATED, room=room, project_id=DEFAULT_PROJECT_ID, data={"n": n}
+                    session,
+                    EventType.ROOM_UPDATED,
+                    room=room,
+                    project_id=DEFAULT_PROJECT_ID,
+                    data=data | {"metadata": str(n)},  # a room.updated as the API writes it
                 )
                 order.setdefault(room, []).append(event.public_id)
     return order

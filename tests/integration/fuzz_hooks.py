@@ -28,16 +28,21 @@ stage, seat someone and kick from that seat; whether a run does is chance (and t
 so some operations reached a 2xx in one run and not in the next. The first ``FIXTURE_CASES`` positive
 cases of the fuzzing phase of each operation in ``_PREPARED`` are aimed at state prepared for them by plain API calls (a
 fresh room holding what the operation consumes: a seated identity, a pending seat request or
-invitation, a joined or banned participant, detection on, a call): their path parameters name it, and
-the body fields that name other state (``actor``: the caller then acts itself; the seated identity; a
-seat) are set to match it. Everything else in those cases stays as generated, and every later case is
-untouched. The preparing requests carry an ``X-Request-Id`` starting ``fuzz-fixture-``, and the test
-leaves them out of its table of what the fuzzer reached. ``ROOMSVC_FUZZ_URL`` and
-``ROOMSVC_FUZZ_TOKEN`` (set by the test) say where and as whom.
+invitation, a joined or banned participant, detection on, a call, a recording whose recorder opened a
+file, a ready recording with a real file in storage): their path parameters name it, and the body
+fields and query parameters that name other state (``actor``: the caller then acts itself; the seated
+identity; a seat; the opened file's ``key``; the stored file's id) are set to match it. The stored file
+is written through ``roomsvc.recordings.storage`` with the fuzzed API's storage settings (the test
+passes ``ROOMSVC_RECORDING_DIR`` as an absolute path), then reported opened, finished (its size and
+sha256) and the recording finished, as the recorder does. Everything else in those cases stays as
+generated, and every later case is untouched. The preparing requests carry an ``X-Request-Id``
+starting ``fuzz-fixture-``, and the test leaves them out of its table of what the fuzzer reached.
+``ROOMSVC_FUZZ_URL`` and ``ROOMSVC_FUZZ_TOKEN`` (set by the test) say where and as whom.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 import os
@@ -50,6 +55,10 @@ from typing import Any
 
 import httpx
 import schemathesis
+
+from roomsvc.config import load_settings
+from roomsvc.errors import AppError
+from roomsvc.recordings.storage import StorageError, StoredObject, create_storage
 
 _counter = itertools.count()
 _UNIQUE = {
@@ -65,6 +74,13 @@ _SUBSCRIBER = "http://127.0.0.1:9"
 
 
 _INGEST = ("POST", "/v1/rooms/{room}/detections")
+# The recorder's file reports name a key under the recording's own prefix (`<project>/<recording id>/`),
+# which the document cannot state per recording: the hook puts the generated key under it.
+_FILE_REPORTS = {
+    ("POST", "/v1/recordings/{recording_id}/worker/file-opened"),
+    ("POST", "/v1/recordings/{recording_id}/worker/file-finished"),
+}
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._=-]*(/[A-Za-z0-9][A-Za-z0-9._=-]*)*")
 _PROJECT = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
 _SID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _models: dict[str, list[int]] = defaultdict(list)  # kind → ids of registered models, as learned
@@ -141,6 +157,17 @@ def _scored_windows(case: Any) -> None:
             window["track_sid"] = sid[: 64 - len(scope)] + scope
 
 
+def _recording_key(case: Any) -> None:
+    key = case.body.get("key")
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
+        return
+    prefix = f"default/{(case.path_parameters or {}).get('recording_id', '')}/"
+    if key.startswith(prefix):
+        return  # aimed at a prepared file (`_opened_file`): already the recording's own key
+    key = re.sub(r"\.{2,}", ".", key).removesuffix(".part")
+    case.body["key"] = (prefix + key)[:512] if key else prefix + "f"
+
+
 def _unique_idempotency_key(case: Any) -> None:
     headers = case.headers or {}
     for name, value in list(headers.items()):
@@ -159,7 +186,9 @@ OWNER, SEATED, MEMBER, ASKER, GUEST = "fz-owner", "fz-seated", "fz-member", "fz-
 _RUN = uuid.uuid4().hex[:8]
 _aimed: Counter[tuple[str, str]] = Counter()
 _client: httpx.Client | None = None
-Target = tuple[dict[str, Any], dict[str, Any]]  # path parameters, body fields
+# Path parameters, body fields, and optionally query parameters (set only where the case has them).
+Target = tuple[dict[str, Any], dict[str, Any]] | tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
+_OGG = "audio/ogg"
 
 
 def _call(method: str, path: str, body: Any = None) -> Any:
@@ -233,6 +262,52 @@ def _detecting() -> Target:
     return {"room": _room(detection={"enabled": True})}, {}
 
 
+def _recording() -> Target:
+    return {"recording_id": _call("POST", f"/v1/rooms/{_room()}/recordings", {"kind": "tracks"})["id"]}, {}
+
+
+def _opening(name: str) -> tuple[str, str, str]:
+    """A recording whose recorder started and opened one file: (recording id, its worker path, the key)."""
+    recording = _call("POST", f"/v1/rooms/{_room()}/recordings", {"kind": "tracks"})
+    worker, key = f"/v1/recordings/{recording['id']}/worker", f"{recording['key_prefix']}/{name}"
+    _call("POST", f"{worker}/started", {"agent_identity": "fuzz-recorder"})
+    _call("POST", f"{worker}/file-opened", {"key": key, "kind": "mix", "content_type": _OGG})
+    return recording["id"], worker, key
+
+
+def _opened_file() -> Target:
+    """``file-finished``: the key reported is one the recorder opened (any size and hash finish it)."""
+    recording_id, _, key = _opening("fuzz-finish.ogg")
+    return {"recording_id": recording_id}, {"key": key}
+
+
+def _store(key: str, data: bytes) -> StoredObject:
+    """Write ``data`` under ``key`` through the storage the fuzzed API reads (the same settings:
+    ROOMSVC_RECORDING_STORAGE, and ROOMSVC_RECORDING_DIR made absolute by the test, since this process
+    runs in artifacts/)."""
+
+    async def write() -> StoredObject:
+        storage = create_storage(load_settings().recording_storage)
+        try:
+            writer = await storage.open_writer(key, _OGG)
+            await writer.write(data)
+            return await writer.close()
+        finally:
+            await storage.aclose()
+
+    return asyncio.run(write())
+
+
+def _ready_file() -> Target:
+    """``GET …/file``: a ready recording with one real stored file, reported as the recorder does."""
+    recording_id, worker, key = _opening("fuzz-download.ogg")
+    stored = _store(key, b"OggS" + os.urandom(256))
+    finished = {"key": key, "size": stored.size, "sha256": stored.sha256, "location": stored.location}
+    file = _call("POST", f"{worker}/file-finished", finished)
+    _call("POST", f"{worker}/finished", {})
+    return {"recording_id": recording_id}, {}, {"file": file["id"]}
+
+
 _MEMBER_OPS = ("kick", "mute", "unmute", "role", "moderation")
 _PREPARED: dict[tuple[str, str], Callable[[], Target]] = {
     ("POST", "/v1/rooms/{room}/seats/{index}/take"): _seat(None),
@@ -268,6 +343,20 @@ _PREPARED: dict[tuple[str, str], Callable[[], Target]] = {
     ("DELETE", "/v1/rooms/{room}/detection"): _detecting,
     ("POST", "/v1/rooms/{room}/detection/report"): _detecting,
     ("POST", "/v1/rooms/{room}/detections"): _detecting,
+    **{
+        ("POST", f"/v1/recordings/{{recording_id}}/{report}"): _recording
+        for report in (
+            "stop",
+            "worker/started",
+            "worker/file-opened",
+            "worker/heartbeat",
+            "worker/finished",
+            "worker/failed",
+        )
+    },
+    ("GET", "/v1/recordings/{recording_id}"): _recording,
+    ("POST", "/v1/recordings/{recording_id}/worker/file-finished"): _opened_file,
+    ("GET", "/v1/recordings/{recording_id}/file"): _ready_file,
     ("GET", "/v1/calls/{call_id}"): _call_id,
     ("GET", "/v1/calls/{call_id}/participants"): _call_id,
     ("GET", "/v1/calls/{call_id}/tracks"): _call_id,
@@ -291,11 +380,15 @@ def _aim_at_prepared_state(key: tuple[str, str], case: Any) -> None:
         return
     _aimed[key] += 1
     try:
-        path, body = prepare()
-    except (httpx.HTTPError, KeyError, IndexError, TypeError) as exc:
+        path, body, *query = prepare()
+    except (httpx.HTTPError, KeyError, IndexError, TypeError, OSError, StorageError, AppError) as exc:
         print(f"fuzz_hooks: could not prepare {key}: {exc!r}", file=sys.stderr)
         return
     case.path_parameters = (case.path_parameters or {}) | path
+    if query and isinstance(case.query, dict):
+        for field, value in query[0].items():
+            if field in case.query:
+                case.query[field] = value
     if isinstance(case.body, dict):
         for field, value in body.items():
             if field in case.body or value is not None:
@@ -311,6 +404,9 @@ def before_call(context: Any, case: Any, kwargs: Any) -> None:
     _unique_idempotency_key(case)
     if key == _INGEST and isinstance(case.body, dict):
         _scored_windows(case)
+        return
+    if key in _FILE_REPORTS and isinstance(case.body, dict):
+        _recording_key(case)
         return
     if key == ("POST", "/v1/event-subscriptions") and isinstance(case.body, dict):
         url = case.body.get("url")

@@ -103,7 +103,13 @@ async def test_late_commit_of_a_low_id_is_streamed_listed_and_resumed(
                 EventType.ROOM_UPDATED,
                 room=room_name,
                 project_id=DEFAULT_PROJECT_ID,
-                data={"late": True},
+                data={  # a room.updated as the API writes it (emit checks data against its schema)
+                    "room_sid": None,
+                    "creator": "o",
+                    "call_type": "video",
+                    "max_participants": 0,
+                    "metadata": "late",
+                },
             )
             late_id, late_public_id = late.id, late.public_id
 
@@ -145,7 +151,7 @@ async def test_late_commit_of_a_low_id_is_streamed_listed_and_resumed(
     assert reader.ids == owed[: len(reader.ids)]
     assert set(reader.ids) == set(owed)
     assert len(reader.ids) == len(set(reader.ids)), "an event streamed twice"
-    assert json.loads(reader.events[reader.ids.index(late_public_id)]["data"])["data"]["late"] is True
+    assert json.loads(reader.events[reader.ids.index(late_public_id)]["data"])["data"]["metadata"] == "late"
 
     # Resuming from any event misses nothing after it.
     for resume_from in (reader.ids[0], reader.ids[WRITES // 2]):

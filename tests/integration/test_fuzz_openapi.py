@@ -175,7 +175,7 @@ def table(ops: list[tuple[str, str]], statuses: dict[tuple[str, str], Counter[in
 
 
 @pytest.mark.timeout(900)  # the release budget runs for minutes (pyproject's default is for one test)
-def test_api_conforms_to_its_openapi_document(fuzz_server: str, platform_token: str) -> None:
+def test_api_conforms_to_its_openapi_document(fuzz_server: str, platform_token: str, settings: Any) -> None:
     """The schemathesis CLI (its pytest plugin does not load under pytest 9) with a fixed seed."""
     profile, budget = _profile()
     report = ARTIFACTS / "schemathesis.txt"
@@ -224,6 +224,10 @@ def test_api_conforms_to_its_openapi_document(fuzz_server: str, platform_token: 
         # Where and as whom fuzz_hooks prepares the state its first cases of some operations aim at.
         "ROOMSVC_FUZZ_URL": fuzz_server,
         "ROOMSVC_FUZZ_TOKEN": token,
+        # fuzz_hooks stores a real recording file for `GET …/file` through the storage the fuzzed API
+        # reads: the same settings, but the hooks run in artifacts/, so a relative local directory (the
+        # default `.run/recordings`) is made absolute here, as the API process (started here) resolves it.
+        "ROOMSVC_RECORDING_DIR": str(Path(settings.recording_storage.directory).absolute()),
     }
     result = subprocess.run(
         command,

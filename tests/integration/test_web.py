@@ -91,3 +91,20 @@ async def test_demo_backend_joins_through_the_api_and_keeps_caller_secrets(
             select(Event).where(Event.room_name == room_name, Event.type == "room.created")
         )
         assert [msgspec.json.decode(e.data).get("request_id") for e in rows.scalars()] == [request_id]
+
+
+async def test_console_is_served_without_the_demo_and_loads_only_its_own_assets(make_client: Any) -> None:
+    async with make_client(ROOMSVC_DEMO_ENABLED="false") as client:
+        del client.headers["Authorization"]  # the page is static: the browser fetches it without a token
+        page = await client.get("/console")
+        assert page.status_code == 200, page.text
+        assert page.headers["content-type"].startswith("text/html")
+        assets = ASSET.findall(page.text)
+        assert sorted(assets) == ["/console/assets/console.css", "/console/assets/console.js"], assets
+        for asset in assets:
+            response = await client.get(asset)
+            assert response.status_code == 200, asset
+            assert len(response.content) > 2_000, asset
+        assert "http://" not in page.text and "https://" not in page.text  # no CDN
+        # The data behind it is not static: without the operator's token the API refuses.
+        assert (await client.get("/v1/me")).status_code == 401

@@ -46,6 +46,8 @@ def test_groups_are_the_settings_objects() -> None:
         "observability",
         "edge",
         "retention",
+        "recording_storage",
+        "recording",
     }
 
 

@@ -27,7 +27,7 @@ ERRORS_DOC = ROOT / "docs" / "errors.md"
 EVENTS_DOC = ROOT / "docs" / "events.md"
 
 # Routes that are not part of the documented API surface: the OpenAPI UI and the static asset mounts.
-UNDOCUMENTED_PREFIXES = ("/schema", "/static/", "/demo/assets")
+UNDOCUMENTED_PREFIXES = ("/schema", "/static/", "/demo/assets", "/console/assets")
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 

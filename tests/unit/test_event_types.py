@@ -8,9 +8,17 @@ from roomsvc.events.types import EventType, prefixes, unknown_filters, wants
 
 
 def test_prefixes_are_the_part_before_the_dot_of_some_member() -> None:
-    assert {"room", "participant", "track", "seat", "seat_request", "egress", "ingress", "detection"} == (
-        prefixes()
-    )
+    assert {
+        "room",
+        "participant",
+        "track",
+        "seat",
+        "seat_request",
+        "egress",
+        "ingress",
+        "detection",
+        "recording",
+    } == prefixes()
 
 
 @pytest.mark.parametrize(

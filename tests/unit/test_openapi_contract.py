@@ -383,3 +383,12 @@ def test_the_largest_batch_of_scored_windows_fits_the_routes_body_limit(
         if isinstance(handler, HTTPRouteHandler) and "POST" in handler.http_methods
     }
     assert limits == {MAX_BATCH_BYTES} and size < MAX_BATCH_BYTES
+
+
+def test_operation_ids_are_unique_and_named_after_tag_and_handler(document: dict[str, Any]) -> None:
+    """The generated clients name their functions after these: unique, stable, readable."""
+    ids = [op["operationId"] for (_, _), op in operations(document).items()]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    by_route = {(m, p): op["operationId"] for (m, p), op in operations(document).items()}
+    assert by_route[("POST", "/v1/rooms/{room}/participants/{identity}/kick")] == "moderation_kick"
+    assert by_route[("POST", "/v1/rooms/{room}/seats/{index}/kick")] == "seats_kick"

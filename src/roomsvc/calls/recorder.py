@@ -29,6 +29,7 @@ from roomsvc.events import service as events
 from roomsvc.events.types import EventType
 from roomsvc.moderation import permissions
 from roomsvc.participants.models import Participant
+from roomsvc.recordings import service as recording_service
 from roomsvc.rooms.models import Room
 from roomsvc.seats import service as seat_service
 from roomsvc.types import iso
@@ -117,6 +118,7 @@ async def room_finished(
             occurred_at=at,
             data={"room_sid": sid, "reason": room.end_reason},
         )
+        await recording_service.on_room_ended(session, room)  # running recordings stop with the room
 
 
 async def participant_joined(

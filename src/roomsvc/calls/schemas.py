@@ -27,7 +27,7 @@ class ParticipantSessionOut(msgspec.Struct):
     repaired: bool
 
 
-class TrackOut(msgspec.Struct):
+class CallTrackOut(msgspec.Struct):
     sid: str
     participant_sid: str
     identity: str
@@ -43,7 +43,7 @@ class CallDetail(CallOut):
     when set, continue them through ``/v1/calls/{call_id}/participants`` and ``…/tracks``."""
 
     participants: list[ParticipantSessionOut]
-    tracks: list[TrackOut]
+    tracks: list[CallTrackOut]
     participants_next_cursor: str | None = None
     tracks_next_cursor: str | None = None
 
@@ -54,7 +54,7 @@ class ParticipantSessionPage(msgspec.Struct):
 
 
 class TrackPage(msgspec.Struct):
-    items: list[TrackOut]
+    items: list[CallTrackOut]
     next_cursor: str | None
 
 

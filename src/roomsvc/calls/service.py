@@ -12,9 +12,9 @@ from roomsvc.calls.models import ParticipantSession, RoomSession, Track
 from roomsvc.calls.schemas import (
     CallDetail,
     CallPage,
+    CallTrackOut,
     ParticipantSessionOut,
     ParticipantSessionPage,
-    TrackOut,
     TrackPage,
 )
 from roomsvc.db import newest_first, oldest_first
@@ -82,7 +82,7 @@ async def _sessions(session: AsyncSession, rs: RoomSession, page: Page) -> Parti
 async def _tracks(session: AsyncSession, rs: RoomSession, page: Page) -> TrackPage:
     query = select(Track).where(Track.room_session_id == rs.id)
     rows, next_cursor = await oldest_first(session, query, Track.id, page)
-    return TrackPage(items=[to_struct(TrackOut, t) for t in rows], next_cursor=next_cursor)
+    return TrackPage(items=[to_struct(CallTrackOut, t) for t in rows], next_cursor=next_cursor)
 
 
 async def get_call(session: AsyncSession, project_id: int, call_id: str) -> CallDetail:

@@ -25,7 +25,16 @@ from roomsvc.errors import BadRequest, Conflict, NotFound
 
 # `admin` is every other scope within the credential's project; `platform` (operators) lifts the
 # project boundary for the scopes it comes with: such a caller names the project of each request.
-ALL_SCOPES = ("rooms:read", "rooms:write", "moderation", "detection", "events", "admin", "platform")
+ALL_SCOPES = (
+    "rooms:read",
+    "rooms:write",
+    "moderation",
+    "detection",
+    "recording",
+    "events",
+    "admin",
+    "platform",
+)
 PROJECT_SCOPES = tuple(s for s in ALL_SCOPES if s != "platform")
 
 
@@ -149,6 +158,40 @@ async def upsert_credential(
     existing.secret_ciphertext = seal_secret(master_key, secret, public_id)
     existing.revoked_at = None
     return existing
+
+
+CONSOLE_CREDENTIAL_PREFIX = "cred_console_"
+
+
+class ConsoleCredentialRevoked(Exception):
+    """The project's console credential was revoked: ``roomsvc console-token --reset`` issues a new one."""
+
+
+async def console_credential(
+    session: AsyncSession, *, master_key: str, project: str, reset: bool = False
+) -> tuple[CallerCredential, str]:
+    """The project's console credential (``cred_console_<project>``, every project scope) and its secret,
+    created on first use. ``reset`` gives it a new secret (every console token minted before stops
+    working) and lifts a revocation; without it a revoked one raises :class:`ConsoleCredentialRevoked`.
+    """
+    await require_project(session, project)
+    public_id = CONSOLE_CREDENTIAL_PREFIX + project
+    existing = await get_by_public_id(session, public_id)
+    if existing is None or reset:
+        secret = secrets.token_urlsafe(32)
+        credential = await upsert_credential(
+            session,
+            master_key=master_key,
+            public_id=public_id,
+            secret=secret,
+            name=f"console ({project})",
+            scopes=PROJECT_SCOPES,
+            project=project,
+        )
+        return credential, secret
+    if existing.revoked_at is not None:
+        raise ConsoleCredentialRevoked(public_id)
+    return existing, open_secret(master_key, existing.secret_ciphertext, public_id)
 
 
 async def get_by_public_id(session: AsyncSession, public_id: str) -> CallerCredential | None:

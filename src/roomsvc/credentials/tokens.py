@@ -11,8 +11,24 @@ import jwt
 
 
 def mint_caller_token(
-    *, credential_id: str, secret: str, audience: str, scopes: list[str], ttl: int = 300
+    *,
+    credential_id: str,
+    secret: str,
+    audience: str,
+    scopes: list[str],
+    ttl: int = 300,
+    operator: str | None = None,
 ) -> str:
+    """``operator`` (claim ``sub``) names the person using the token, e.g. in the console: moderation the
+    caller does itself is recorded with it as the actor."""
     now = int(time.time())
-    claims = {"iss": credential_id, "aud": audience, "iat": now, "exp": now + ttl, "scope": " ".join(scopes)}
+    claims: dict[str, object] = {
+        "iss": credential_id,
+        "aud": audience,
+        "iat": now,
+        "exp": now + ttl,
+        "scope": " ".join(scopes),
+    }
+    if operator is not None:
+        claims["sub"] = operator
     return jwt.encode(claims, secret, algorithm="HS256", headers={"kid": credential_id})

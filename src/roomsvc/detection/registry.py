@@ -11,6 +11,7 @@ A leaf shared with the agent process (:mod:`roomsvc.agent`): the standard librar
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -44,6 +45,60 @@ class ModelCard:
     @property
     def uri(self) -> str:
         return BUILTIN_PREFIX + self.file
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The rates a card declares for its model on held-out data (its ``eval.speaker_split_shipped_model``)."""
+
+    eer: float | None
+    false_alarm_rate_at_suspicious: float | None
+    detection_rate_at_suspicious: float | None
+    false_alarm_rate_at_alert: float | None
+    detection_rate_at_alert: float | None
+    genuine_windows: int | None
+    synthetic_windows: int | None
+    note: str
+
+
+def _rate(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _count(value: Any) -> int | None:
+    return int(value) if isinstance(value, int) else None
+
+
+def validation_of(data: dict[str, Any]) -> Validation | None:
+    """What a card's ``eval`` section says the shipped model achieves; None when it declares nothing."""
+    evaluation = data.get("eval")
+    held_out = evaluation.get("speaker_split_shipped_model") if isinstance(evaluation, dict) else None
+    if not isinstance(held_out, dict):
+        return None
+    suspicious = held_out.get("at_suspicious_threshold") or {}
+    alert = held_out.get("at_alert_threshold") or {}
+    return Validation(
+        eer=_rate(held_out.get("eer")),
+        false_alarm_rate_at_suspicious=_rate(suspicious.get("genuine_false_alarm_rate")),
+        detection_rate_at_suspicious=_rate(suspicious.get("synthetic_detection_rate")),
+        false_alarm_rate_at_alert=_rate(alert.get("genuine_false_alarm_rate")),
+        detection_rate_at_alert=_rate(alert.get("synthetic_detection_rate")),
+        genuine_windows=_count(held_out.get("n_genuine_windows")),
+        synthetic_windows=_count(held_out.get("n_synthetic_windows")),
+        note=str(evaluation.get("note") or "")[:512] if isinstance(evaluation, dict) else "",
+    )
+
+
+@functools.cache
+def builtin_validation(uri: str, sha256: str) -> Validation | None:
+    """The validated rates of a shipped model file (``builtin:<file>`` with the card's sha256), or None:
+    an operator's own model, or a builtin row whose file changed, declares none we can vouch for."""
+    for path in sorted(BUILTIN_DIR.glob("*.json")):
+        data: dict[str, Any] = json.loads(path.read_text())
+        same_file = BUILTIN_PREFIX + str(data.get("file")) == uri
+        if same_file and str(data.get("sha256")).lower() == sha256.lower():
+            return validation_of(data)
+    return None
 
 
 def _card(path: Path) -> ModelCard:

@@ -74,6 +74,19 @@ class ModelIdentity(msgspec.Struct):
     uri: str
 
 
+class ModelValidation(msgspec.Struct):
+    """Rates the model's card declares on held-out data (shipped models only; rates are 0-1)."""
+
+    eer: float | None
+    false_alarm_rate_at_suspicious: float | None
+    detection_rate_at_suspicious: float | None
+    false_alarm_rate_at_alert: float | None
+    detection_rate_at_alert: float | None
+    genuine_windows: int | None
+    synthetic_windows: int | None
+    note: str
+
+
 class ModelOut(ModelIdentity):
     thresholds: Thresholds
     sample_rate: int | None
@@ -84,6 +97,10 @@ class ModelOut(ModelIdentity):
     description: str
     created_by: str
     created_at: dt.datetime
+    validation: Annotated[
+        ModelValidation | None,
+        msgspec.Meta(description="what the shipped model's card declares; null: not validated"),
+    ] = None
 
 
 class ModelList(msgspec.Struct):

@@ -49,7 +49,7 @@ class SubscriptionController(Controller):
         summary="Subscribe a URL to events; the signing secret is shown once",
         status_code=201,
     )
-    async def create(
+    async def create_subscription(
         self,
         request: Request[Caller, Any, Any],
         data: Annotated[SubscriptionCreate, examples.SUBSCRIBE],
@@ -85,7 +85,7 @@ class SubscriptionController(Controller):
         summary="Delete; pending deliveries are cancelled",
         status_code=200,
     )
-    async def remove(
+    async def delete_subscription(
         self, subscription_id: str, db_session: AsyncSession, project_id: int
     ) -> SubscriptionOut:
         return await service.delete(db_session, project_id, subscription_id)
@@ -96,7 +96,7 @@ class SubscriptionController(Controller):
         summary="New signing secret, shown once",
         status_code=200,
     )
-    async def rotate(
+    async def rotate_subscription_secret(
         self, subscription_id: str, db_session: AsyncSession, settings: Settings, project_id: int
     ) -> SubscriptionOut:
         return await service.rotate_secret(
@@ -113,13 +113,13 @@ class SubscriptionController(Controller):
         summary="Re-enable a disabled subscription",
         status_code=200,
     )
-    async def enable(
+    async def enable_subscription(
         self, subscription_id: str, db_session: AsyncSession, project_id: int
     ) -> SubscriptionOut:
         return await service.enable(db_session, project_id, subscription_id)
 
     @get("/{subscription_id:str}/deliveries", opt=EVENTS, summary="Deliveries with every attempt")
-    async def deliveries(
+    async def list_deliveries(
         self, subscription_id: str, db_session: AsyncSession, project_id: int, page: Page
     ) -> DeliveryPage:
         return await service.deliveries(db_session, project_id, subscription_id, page)

@@ -44,6 +44,23 @@ from roomsvc.events.destinations import DestinationPolicy, RefusedDestination, U
 SIGNATURE_HEADER = "Roomsvc-Signature"
 TIMESTAMP_HEADER = "Roomsvc-Timestamp"
 EVENT_ID_HEADER = "Roomsvc-Event-Id"
+# The headers :func:`send` sets besides Content-Type, as the OpenAPI document's ``webhooks`` states them:
+# name → (pattern of the value, description).
+HEADERS_DOCUMENTED: dict[str, tuple[str, str]] = {
+    SIGNATURE_HEADER: (
+        r"^v1=[0-9a-f]{64}$",
+        "`v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a "
+        "full stop, and the raw body bytes. Check it before trusting the body (docs/events.md).",
+    ),
+    TIMESTAMP_HEADER: (
+        r"^[0-9]+$",
+        "Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values "
+        "more than 5 minutes from your clock.",
+    ),
+    EVENT_ID_HEADER: (r"^evt_[0-9a-f]+$", "The event's `id`: a redelivery carries the same one."),
+    "User-Agent": (r"^roomsvc/", "`roomsvc/<version>`"),
+    "Accept-Encoding": (r"^identity$", "`identity`: the answer's body is discarded (at most 4 KB is read)."),
+}
 RESPONSE_READ_LIMIT = 4096  # bytes of an answer read (then discarded); the status code is the answer
 
 # What an attempt's ``error`` may hold (docs/events.md#delivery lists them).

@@ -4,7 +4,10 @@
 (:class:`roomsvc.events.types.EventType`). It inserts the event and one pending delivery per
 subscription (active, or disabled: sent once enabled again) that wants its type, in the caller's
 transaction — so an event exists if and only if the change it describes was committed, and delivery
-(``events/delivery.py``) can never miss it.
+(``events/delivery.py``) can never miss it. Its ``data`` is checked against the type's struct in
+:mod:`roomsvc.events.payloads` (the schema the OpenAPI document publishes): a mismatch raises in dev and
+tests, and in production is logged and counted while the event is still recorded
+(:func:`set_strict_payloads`).
 """
 
 from __future__ import annotations
@@ -18,13 +21,35 @@ import structlog
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc import metrics
 from roomsvc.db import utcnow
+from roomsvc.events import payloads
 from roomsvc.events.models import Event, EventDelivery, EventSubscription
 from roomsvc.events.types import EventType, wants
 from roomsvc.logging import current_request_id
 
 log = structlog.get_logger("roomsvc.events")
 _encoder = msgspec.json.Encoder()
+_strict_payloads = True
+
+
+def set_strict_payloads(strict: bool) -> bool:
+    """Whether a ``data`` that does not match its payload struct raises (dev, tests: the default) or is
+    logged as ``event.payload_mismatch`` and counted (production). The API's lifespan and ``roomsvc jobs``
+    set it from ROOMSVC_ENV; returns the previous value, for the lifespan to restore."""
+    global _strict_payloads
+    previous, _strict_payloads = _strict_payloads, strict
+    return previous
+
+
+def check_payload(event_type: EventType, encoded: bytes) -> None:
+    try:
+        payloads.check(event_type, encoded)
+    except payloads.PayloadMismatch as exc:
+        if _strict_payloads:
+            raise
+        metrics.EVENT_PAYLOAD_MISMATCHES.labels(str(event_type)).inc()
+        log.error("event.payload_mismatch", event_type=str(event_type), error=exc.error)
 
 
 async def emit(
@@ -43,13 +68,15 @@ async def emit(
         # The API request that caused it (also on its log lines and X-Request-ID): one id from the
         # caller's request through LiveKit calls to the event. Absent for webhook-driven events.
         data = {**data, "request_id": request_id}
+    encoded = _encoder.encode(data)
+    check_payload(event_type, encoded)
     event = Event(
         public_id="evt_" + secrets.token_hex(12),
         project_id=project_id,
         type=str(event_type),
         room_name=room,
         occurred_at=occurred_at or utcnow(),
-        data=_encoder.encode(data).decode(),
+        data=encoded.decode(),
     )
     session.add(event)
     await session.flush()

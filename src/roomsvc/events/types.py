@@ -48,6 +48,11 @@ class EventType(StrEnum):
     DETECTION_STARTED = "detection.started"
     DETECTION_STATE_CHANGED = "detection.state_changed"
     DETECTION_ALERT = "detection.alert"
+    # recordings
+    RECORDING_STARTED = "recording.started"
+    RECORDING_STOPPED = "recording.stopped"
+    RECORDING_READY = "recording.ready"
+    RECORDING_FAILED = "recording.failed"
 
 
 ALL = "*"

@@ -84,7 +84,7 @@ async def list_bans(session: AsyncSession, room: Room) -> list[Ban]:
 async def lift_ban(
     session: AsyncSession, room: Room, identity: str, *, caller: Caller, actor: str | None, reason: str = ""
 ) -> Ban:
-    await permissions.authorize(session, room, caller, actor, target=None, action="lift bans")
+    actor = await permissions.authorize(session, room, caller, actor, target=None, action="lift bans")
     ban = await permissions.active_ban(session, room.id, identity)
     if ban is None:
         raise NotFound(f"{identity!r} is not banned from room {room.name!r}.", code="ban-not-found")

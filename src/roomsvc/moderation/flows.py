@@ -27,7 +27,7 @@ async def kick(
 ) -> Ban:
     """Ban ``identity`` (until now + ``ban_seconds``, or for good), free its seat and remove it now."""
     session, gateway, room, caller = act.session, act.livekit, act.room, act.caller
-    await permissions.authorize(session, room, caller, actor, target=identity, action="kick")
+    actor = await permissions.authorize(session, room, caller, actor, target=identity, action="kick")
     if identity == room.owner:
         raise Forbidden(
             "The room's owner cannot be kicked; transfer ownership first.", code="insufficient-rank"

@@ -45,7 +45,7 @@ async def mute(
 ) -> dict[str, dt.datetime | None]:
     """Mute ``sources`` of ``identity`` (None duration: until unmuted); returns the active mutes."""
     session, gateway, room, caller = act.session, act.livekit, act.room, act.caller
-    await permissions.authorize(session, room, caller, actor, target=identity, action="mute")
+    actor = await permissions.authorize(session, room, caller, actor, target=identity, action="mute")
     unknown = [s for s in sources if s not in permissions.SOURCES]
     if unknown or not sources:
         raise BadRequest(f"`sources` must be some of {', '.join(permissions.SOURCES)}", field="sources")
@@ -80,7 +80,7 @@ async def unmute(
     act: RoomAction, identity: str, *, sources: Sequence[str] | None, actor: str | None, reason: str = ""
 ) -> dict[str, dt.datetime | None]:
     session, gateway, room, caller = act.session, act.livekit, act.room, act.caller
-    await permissions.authorize(session, room, caller, actor, target=identity, action="unmute")
+    actor = await permissions.authorize(session, room, caller, actor, target=identity, action="unmute")
     query = delete(Mute).where(Mute.room_id == room.id, Mute.identity == identity)
     if sources:
         query = query.where(Mute.source.in_(list(sources)))

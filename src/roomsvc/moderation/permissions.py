@@ -239,10 +239,12 @@ async def join_context(
 # Who may act ---------------------------------------------------------------------------------------
 async def authorize(
     session: AsyncSession, room: Room, caller: Caller, actor: str | None, *, target: str | None, action: str
-) -> None:
+) -> str | None:
     """The actor must be the room's owner or an admin; an admin cannot act on the owner or another admin.
 
     With no actor, the caller itself acts and needs the ``admin`` scope (:data:`SYSTEM_CALLER` has it).
+    Returns the actor to record: ``actor``, or with none the operator the caller token names (its `sub`,
+    e.g. a console token from ``roomsvc console-token``), or None.
     """
     if actor is None:
         if not caller.is_admin:
@@ -250,14 +252,14 @@ async def authorize(
                 f"{action} needs `actor` (the identity acting), or a caller token with the admin scope.",
                 code="actor-required",
             )
-        return
+        return caller.operator
     actor_role = await role_of(session, room, actor)
     if actor_role not in ("owner", "admin"):
         raise Forbidden(
             f"{actor!r} may not {action}: only the room's owner or an admin may.", code="not-a-moderator"
         )
     if target is None:
-        return
+        return actor
     if target == actor:
         raise Forbidden(f"{actor!r} may not {action} themselves.", code="cannot-target-self")
     target_role = await role_of(session, room, target) or "member"
@@ -266,3 +268,4 @@ async def authorize(
             f"An admin may not {action} the owner or another admin ({target!r} is {target_role}).",
             code="insufficient-rank",
         )
+    return actor

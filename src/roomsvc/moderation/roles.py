@@ -19,7 +19,9 @@ from roomsvc.rooms.service import RoomAction
 
 async def set_role(act: RoomAction, identity: str, role: str, *, actor: str | None) -> str:
     session, gateway, room, caller = act.session, act.livekit, act.room, act.caller
-    await permissions.authorize(session, room, caller, actor, target=identity, action="change the role of")
+    actor = await permissions.authorize(
+        session, room, caller, actor, target=identity, action="change the role of"
+    )
     if identity == room.owner:
         raise Forbidden("The owner's role changes only by transferring ownership.", code="insufficient-rank")
     current = await permissions.role_of(session, room, identity)

@@ -39,6 +39,8 @@ class Room(IdMixin, Base):
     invite_on: Mapped[bool] = mapped_column(Boolean, default=False)
     # The owner-only opt-in to a join token with LiveKit's roomAdmin (docs/api.md, "The token model").
     client_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # `off`, `room_audio` or `tracks`: a recording of that kind starts when the first participant joins.
+    auto_record: Mapped[str] = mapped_column(String(16), default="off")
     max_participants: Mapped[int] = mapped_column(Integer, default=0)
     empty_timeout: Mapped[int] = mapped_column(Integer, default=300)
     departure_timeout: Mapped[int] = mapped_column(Integer, default=20)

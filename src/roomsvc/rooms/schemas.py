@@ -11,6 +11,11 @@ CallType = Literal["audio", "video"]
 PublicStatus = Literal["created", "active", "ended"]
 SeatMode = Literal["free", "apply"]
 Policy = Literal["notify", "mute", "kick"]
+AutoRecord = Literal["off", "room_audio", "tracks"]
+AUTO_RECORD_DOC = (
+    "`room_audio` or `tracks`: a recording of that kind starts when the first participant joins (once per"
+    " LiveKit room session; docs/recording.md); `off` (the default) records only on request"
+)
 
 
 class DetectionSpec(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -51,6 +56,7 @@ class RoomCreate(msgspec.Struct, forbid_unknown_fields=True):
     ] = 0
     seat_mode: SeatMode = "apply"
     detection: DetectionSpec | None = None
+    auto_record: Annotated[AutoRecord, msgspec.Meta(description=AUTO_RECORD_DOC)] = "off"
 
 
 class RoomUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -60,6 +66,10 @@ class RoomUpdate(msgspec.Struct, forbid_unknown_fields=True):
         Annotated[
             bool, msgspec.Meta(description="see RoomCreate.client_admin; applies to tokens minted after")
         ]
+        | msgspec.UnsetType
+    ) = msgspec.UNSET
+    auto_record: (
+        Annotated[AutoRecord, msgspec.Meta(description="see RoomCreate.auto_record; from the next start")]
         | msgspec.UnsetType
     ) = msgspec.UNSET
     status: Literal["ended"] | msgspec.UnsetType = msgspec.UNSET
@@ -89,6 +99,7 @@ class RoomOut(msgspec.Struct):
     metadata: str
     seats: int
     seat_mode: SeatMode
+    auto_record: AutoRecord
     livekit_sid: str | None
     created_at: dt.datetime
     updated_at: dt.datetime

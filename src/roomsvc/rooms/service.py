@@ -31,6 +31,7 @@ from roomsvc.errors import Conflict, LiveKitUnavailable, NotFound
 from roomsvc.events import service as events
 from roomsvc.events.types import EventType
 from roomsvc.livekit import LiveKitGateway
+from roomsvc.recordings import service as recording_service
 from roomsvc.rooms.mappers import event_data
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.schemas import RoomCreate, RoomUpdate
@@ -58,6 +59,8 @@ def spec_hash(data: RoomCreate, metadata: str) -> str:
     spec = msgspec.structs.asdict(data) | {"metadata": metadata}
     if not data.client_admin:  # added later: rooms made before it keep their digest
         del spec["client_admin"]
+    if data.auto_record == "off":  # likewise
+        del spec["auto_record"]
     return hashlib.sha256(msgspec.json.encode(spec, order="sorted")).hexdigest()
 
 
@@ -129,6 +132,7 @@ async def insert_pending(
             seat_mode=data.seat_mode,
             invite_on=data.invite_on,
             client_admin=data.client_admin,
+            auto_record=data.auto_record,
             max_participants=data.max_participants,
             empty_timeout=data.empty_timeout,
             departure_timeout=data.departure_timeout,
@@ -218,6 +222,8 @@ async def update_room(session: AsyncSession, gateway: LiveKitGateway, room: Room
         room.max_participants = data.max_participants
     if data.client_admin is not msgspec.UNSET:
         room.client_admin = data.client_admin
+    if data.auto_record is not msgspec.UNSET:
+        room.auto_record = data.auto_record
     if data.metadata is not msgspec.UNSET:
         metadata = metadata_text(data.metadata)
         if metadata != room.room_metadata:
@@ -241,6 +247,7 @@ async def end_room(session: AsyncSession, gateway: LiveKitGateway, room: Room, r
     room.end_reason = reason
     room.updated_at = room.ended_at
     await session.flush()
+    await recording_service.on_room_ended(session, room)  # running recordings stop with the room
     await events.emit(
         session,
         EventType.ROOM_ENDED,

@@ -112,7 +112,7 @@ async def take(act: RoomAction, index: int, identity: str, *, actor: str | None)
                 "as an owner/admin (`actor`).",
                 code="seat-approval-required",
             )
-        await permissions.authorize(
+        actor = await permissions.authorize(
             session, room, caller, actor, target=None, action="place someone on a seat"
         )
     await permissions.ensure_not_banned(session, room, identity)
@@ -143,7 +143,9 @@ async def kick_from_seat(act: RoomAction, index: int, *, actor: str | None, reas
     if seat.identity is None:
         raise Conflict(f"Seat {index} is empty.", code="seat-empty")
     occupant = seat.identity
-    await permissions.authorize(session, room, caller, actor, target=occupant, action="remove from a seat")
+    actor = await permissions.authorize(
+        session, room, caller, actor, target=occupant, action="remove from a seat"
+    )
     seat.identity = None
     await session.flush()
     connected = await permissions.apply_live(session, gateway, room, occupant)
@@ -157,7 +159,9 @@ async def kick_from_seat(act: RoomAction, index: int, *, actor: str | None, reas
 async def set_locked(act: RoomAction, index: int, locked: bool, *, actor: str | None) -> Seat:
     session, room, caller = act.session, act.room, act.caller
     seat = await _seat(session, room, index)
-    await permissions.authorize(session, room, caller, actor, target=None, action="lock or unlock seats")
+    actor = await permissions.authorize(
+        session, room, caller, actor, target=None, action="lock or unlock seats"
+    )
     if locked and seat.identity is not None:
         raise Conflict(
             f"Seat {index} is occupied by {seat.identity!r}; remove them first.", code="seat-occupied"
@@ -252,7 +256,9 @@ def _decide(request: SeatRequest, status: str, by: str | None, reason: str = "")
 async def approve(act: RoomAction, request_id: str, *, actor: str | None, seat: int | None) -> SeatRequest:
     session, gateway, room, caller = act.session, act.livekit, act.room, act.caller
     request = await _pending_request(session, room, request_id)
-    await permissions.authorize(session, room, caller, actor, target=None, action="approve seat requests")
+    actor = await permissions.authorize(
+        session, room, caller, actor, target=None, action="approve seat requests"
+    )
     index = await _free_seat_index(session, room, seat if seat is not None else request.preferred_seat)
     await _occupy(session, room, index, request.identity)
     _decide(request, "approved", actor or caller.credential_id)
@@ -269,7 +275,9 @@ async def approve(act: RoomAction, request_id: str, *, actor: str | None, seat: 
 async def reject(act: RoomAction, request_id: str, *, actor: str | None, reason: str) -> SeatRequest:
     session, room, caller = act.session, act.room, act.caller
     request = await _pending_request(session, room, request_id)
-    await permissions.authorize(session, room, caller, actor, target=None, action="reject seat requests")
+    actor = await permissions.authorize(
+        session, room, caller, actor, target=None, action="reject seat requests"
+    )
     _decide(request, "rejected", actor or caller.credential_id, reason)
     await audit.record(
         session,

@@ -19,6 +19,8 @@ from roomsvc.events import service as events
 from roomsvc.events.types import EventType
 from roomsvc.livekit import Permission
 from roomsvc.moderation.enforcement import Enforcement
+from roomsvc.recordings import reports as recording_reports
+from roomsvc.recordings import service as recording_service
 from roomsvc.rooms.models import Room
 
 TRACK_KINDS = {"AUDIO": "audio", "VIDEO": "video", "DATA": "data"}
@@ -148,6 +150,7 @@ async def apply(
                 enforcements.append(Enforcement(room.id, fact.identity, permission_of(participant)))
             # our agent may be gone: roomsvc jobs checks and re-dispatches
             await detection_service.note_participant_joined(session, room, detection)
+            await recording_service.auto_start(session, room)  # the room's auto_record; jobs dispatch it
         return "applied"
     if kind in ("participant_left", "participant_connection_aborted"):
         reason = (
@@ -222,6 +225,8 @@ async def _media(
         if rank >= existing.status_rank:
             existing.status, existing.status_rank = status, rank
             existing.info = _encoder.encode(info).decode()
+    if media == "egress":
+        await recording_reports.egress_updated(session, info)  # a recording's egress (the pass-through)
     if room is not None:
         await events.emit(
             session,

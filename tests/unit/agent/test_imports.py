@@ -52,6 +52,7 @@ def offending(modules: list[str]) -> list[str]:
 def test_the_agent_process_loads_no_database_web_framework_or_api_service() -> None:
     modules = loaded_by("roomsvc.logging", "livekit.agents", "livekit.rtc")
     assert "roomsvc.agent.worker" in modules and "roomsvc.agent.session" in modules
+    assert "roomsvc.agent.recorder" in modules and "roomsvc.agent.recording" in modules
     assert "livekit.agents" in modules
     assert offending(modules) == []
 

@@ -1,0 +1,205 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.me import Me
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    roomsvc_project: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(roomsvc_project, Unset):
+        headers["Roomsvc-Project"] = roomsvc_project
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/me",
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Me | Problem | None:
+    if response.status_code == 200:
+        response_200 = Me.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 502:
+        response_502 = Problem.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Me | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    roomsvc_project: str | Unset = UNSET,
+) -> Response[Me | Problem]:
+    """The caller this token proves: credential, project, scopes, operator, expiry
+
+     Any valid caller token may ask (no scope needed). `project` is the project the request acts in (for
+    a `platform` credential, the one `Roomsvc-Project` names, or null). `operator` is the token's `sub`
+    (set by `roomsvc console-token`), recorded as the actor of moderation the caller does itself.
+
+    Args:
+        roomsvc_project (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Me | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        roomsvc_project=roomsvc_project,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    roomsvc_project: str | Unset = UNSET,
+) -> Me | Problem | None:
+    """The caller this token proves: credential, project, scopes, operator, expiry
+
+     Any valid caller token may ask (no scope needed). `project` is the project the request acts in (for
+    a `platform` credential, the one `Roomsvc-Project` names, or null). `operator` is the token's `sub`
+    (set by `roomsvc console-token`), recorded as the actor of moderation the caller does itself.
+
+    Args:
+        roomsvc_project (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Me | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        roomsvc_project=roomsvc_project,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    roomsvc_project: str | Unset = UNSET,
+) -> Response[Me | Problem]:
+    """The caller this token proves: credential, project, scopes, operator, expiry
+
+     Any valid caller token may ask (no scope needed). `project` is the project the request acts in (for
+    a `platform` credential, the one `Roomsvc-Project` names, or null). `operator` is the token's `sub`
+    (set by `roomsvc console-token`), recorded as the actor of moderation the caller does itself.
+
+    Args:
+        roomsvc_project (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Me | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        roomsvc_project=roomsvc_project,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    roomsvc_project: str | Unset = UNSET,
+) -> Me | Problem | None:
+    """The caller this token proves: credential, project, scopes, operator, expiry
+
+     Any valid caller token may ask (no scope needed). `project` is the project the request acts in (for
+    a `platform` credential, the one `Roomsvc-Project` names, or null). `operator` is the token's `sub`
+    (set by `roomsvc console-token`), recorded as the actor of moderation the caller does itself.
+
+    Args:
+        roomsvc_project (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Me | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            roomsvc_project=roomsvc_project,
+        )
+    ).parsed

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class DetectionListDetectionsKindType1(StrEnum):
+    AUDIO = "audio"
+    VIDEO = "video"
+
+    def __str__(self) -> str:
+        return str(self.value)

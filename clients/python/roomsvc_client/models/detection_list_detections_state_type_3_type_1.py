@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class DetectionListDetectionsStateType3Type1(StrEnum):
+    ALERT = "alert"
+    CLEAR = "clear"
+    SUSPICIOUS = "suspicious"
+
+    def __str__(self) -> str:
+        return str(self.value)

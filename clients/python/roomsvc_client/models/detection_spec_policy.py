@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class DetectionSpecPolicy(StrEnum):
+    KICK = "kick"
+    MUTE = "mute"
+    NOTIFY = "notify"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,40 @@
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    DETECTION_ALERT = "detection.alert"
+    DETECTION_STARTED = "detection.started"
+    DETECTION_STATE_CHANGED = "detection.state_changed"
+    EGRESS_UPDATED = "egress.updated"
+    INGRESS_UPDATED = "ingress.updated"
+    PARTICIPANT_BAN_LIFTED = "participant.ban_lifted"
+    PARTICIPANT_JOINED = "participant.joined"
+    PARTICIPANT_KICKED = "participant.kicked"
+    PARTICIPANT_LEFT = "participant.left"
+    PARTICIPANT_MUTED = "participant.muted"
+    PARTICIPANT_ROLE_CHANGED = "participant.role_changed"
+    PARTICIPANT_UNMUTED = "participant.unmuted"
+    RECORDING_FAILED = "recording.failed"
+    RECORDING_READY = "recording.ready"
+    RECORDING_STARTED = "recording.started"
+    RECORDING_STOPPED = "recording.stopped"
+    ROOM_CREATED = "room.created"
+    ROOM_ENDED = "room.ended"
+    ROOM_OWNER_CHANGED = "room.owner_changed"
+    ROOM_STARTED = "room.started"
+    ROOM_UPDATED = "room.updated"
+    SEAT_KICKED = "seat.kicked"
+    SEAT_LEFT = "seat.left"
+    SEAT_LOCKED = "seat.locked"
+    SEAT_REQUEST_APPROVED = "seat_request.approved"
+    SEAT_REQUEST_CANCELLED = "seat_request.cancelled"
+    SEAT_REQUEST_CREATED = "seat_request.created"
+    SEAT_REQUEST_REJECTED = "seat_request.rejected"
+    SEAT_TAKEN = "seat.taken"
+    SEAT_UNLOCKED = "seat.unlocked"
+    SEAT_VACATED = "seat.vacated"
+    TRACK_PUBLISHED = "track.published"
+    TRACK_UNPUBLISHED = "track.unpublished"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class JoinRequestRoleType0(StrEnum):
+    ADMIN = "admin"
+    AUDIENCE = "audience"
+    MEMBER = "member"
+    OWNER = "owner"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.mute_params_sources_item import MuteParamsSourcesItem
+
+T = TypeVar("T", bound="MuteParams")
+
+
+@_attrs_define
+class MuteParams:
+    """
+    Attributes:
+        applied_live (bool):
+        expires_at (datetime.datetime | None):
+        sources (list[MuteParamsSourcesItem]):
+    """
+
+    applied_live: bool
+    expires_at: datetime.datetime | None
+    sources: list[MuteParamsSourcesItem]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        applied_live = self.applied_live
+
+        expires_at: None | str
+        if isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
+        sources = []
+        for sources_item_data in self.sources:
+            sources_item = sources_item_data.value
+            sources.append(sources_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "applied_live": applied_live,
+                "expires_at": expires_at,
+                "sources": sources,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        applied_live = d.pop("applied_live")
+
+        def _parse_expires_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at"))
+
+        sources = []
+        _sources = d.pop("sources")
+        for sources_item_data in _sources:
+            sources_item = MuteParamsSourcesItem(sources_item_data)
+
+            sources.append(sources_item)
+
+        mute_params = cls(
+            applied_live=applied_live,
+            expires_at=expires_at,
+            sources=sources,
+        )
+
+        mute_params.additional_properties = d
+        return mute_params
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

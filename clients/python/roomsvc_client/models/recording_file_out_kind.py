@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class RecordingFileOutKind(StrEnum):
+    AUDIO = "audio"
+    MIX = "mix"
+    VIDEO = "video"
+
+    def __str__(self) -> str:
+        return str(self.value)

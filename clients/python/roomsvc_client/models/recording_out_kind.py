@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class RecordingOutKind(StrEnum):
+    ROOM_AUDIO = "room_audio"
+    TRACKS = "tracks"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class RecordingStartedDataBackend(StrEnum):
+    AGENT = "agent"
+    EGRESS = "egress"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class RoomCreateAutoRecord(StrEnum):
+    OFF = "off"
+    ROOM_AUDIO = "room_audio"
+    TRACKS = "tracks"
+
+    def __str__(self) -> str:
+        return str(self.value)

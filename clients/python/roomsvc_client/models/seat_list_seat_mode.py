@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class SeatListSeatMode(StrEnum):
+    APPLY = "apply"
+    FREE = "free"
+
+    def __str__(self) -> str:
+        return str(self.value)

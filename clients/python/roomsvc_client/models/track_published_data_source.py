@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class TrackPublishedDataSource(StrEnum):
+    CAMERA = "camera"
+    MICROPHONE = "microphone"
+    SCREEN_SHARE = "screen_share"
+    SCREEN_SHARE_AUDIO = "screen_share_audio"
+    UNKNOWN = "unknown"
+
+    def __str__(self) -> str:
+        return str(self.value)
