@@ -157,11 +157,27 @@ def _scored_windows(case: Any) -> None:
             window["track_sid"] = sid[: 64 - len(scope)] + scope
 
 
+_KEY_PREFIXES: dict[str, str] = {}
+
+
+def _key_prefix_of(recording_id: str) -> str:
+    """The recording's own `key_prefix` (a created recording may carry a generated `storage.prefix`, so it
+    is read, not guessed); `default/<id>` for an id that names no recording (the answer is then a 404)."""
+    if not re.fullmatch(r"rec_[0-9a-f]{1,64}", recording_id):
+        return f"default/{recording_id}"
+    if recording_id not in _KEY_PREFIXES:
+        try:
+            _KEY_PREFIXES[recording_id] = _call("GET", f"/v1/recordings/{recording_id}")["key_prefix"]
+        except (httpx.HTTPError, KeyError, TypeError):  # no such recording (404): its answer is a 404 too
+            return f"default/{recording_id}"
+    return _KEY_PREFIXES[recording_id]
+
+
 def _recording_key(case: Any) -> None:
     key = case.body.get("key")
     if not isinstance(key, str) or not _KEY.fullmatch(key):
         return
-    prefix = f"default/{(case.path_parameters or {}).get('recording_id', '')}/"
+    prefix = _key_prefix_of((case.path_parameters or {}).get("recording_id", "")) + "/"
     if key.startswith(prefix):
         return  # aimed at a prepared file (`_opened_file`): already the recording's own key
     key = re.sub(r"\.{2,}", ".", key).removesuffix(".part")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -164,3 +165,23 @@ async def test_a_time_before_year_one_in_utc_is_400_naming_the_field(api: Any, p
     response = await api.get(path)
     assert response.status_code == 400, response.text
     assert response.json()["field"] == field
+
+
+async def test_rooms_are_searched_by_name_prefix(api: Any) -> None:
+    """`name_prefix` is a prefix match on the server, across pages; `_` matches only itself."""
+    tag = uuid.uuid4().hex[:8]
+    names = [f"s_{tag}-{i}" for i in range(3)] + [f"sx{tag}-0"]
+    for name in names:
+        assert (await api.post("/v1/rooms", json={"name": name, "creator": "olivia"})).status_code == 201
+    found: list[str] = []
+    cursor = None
+    while True:
+        params = {"name_prefix": f"s_{tag}", "limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = (await api.get("/v1/rooms", params=params)).json()
+        found += [r["name"] for r in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(found) == names[:3]  # not sx…: `_` is not a wildcard
+    body = problem(await api.get("/v1/rooms", params={"name_prefix": "no spaces"}), 400, "validation-failed")
+    assert "name_prefix" in str(body)

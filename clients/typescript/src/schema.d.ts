@@ -7236,6 +7236,8 @@ export interface operations {
                 source_channel_id?: string | null;
                 created_after?: string | null;
                 created_before?: string | null;
+                /** @description only rooms whose name starts with this (case-sensitive) */
+                name_prefix?: string | null;
             };
             header?: {
                 /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc import examples
@@ -57,10 +58,18 @@ class RoomController(Controller):
         source_channel_id: str | None = None,
         created_after: dt.datetime | None = None,
         created_before: dt.datetime | None = None,
+        name_prefix: Annotated[
+            str | None,
+            Parameter(
+                pattern=r"^[A-Za-z0-9._-]{1,128}$",
+                description="only rooms whose name starts with this (case-sensitive)",
+            ),
+        ] = None,
     ) -> RoomPage:
         rows, next_cursor = await service.list_rooms(
             db_session,
             project_id=project_id,
+            name_prefix=name_prefix,
             status=status,
             creator=creator,
             source_channel_id=source_channel_id,

@@ -196,8 +196,12 @@ async def list_rooms(
     created_after: dt.datetime | None,
     created_before: dt.datetime | None,
     page: Page,
+    name_prefix: str | None = None,
 ) -> tuple[list[Room], str | None]:
     query = select(Room).where(Room.project_id == project_id, Room.status != "creating")
+    if name_prefix:
+        # `_` is a LIKE wildcard and a legal name character: escaped (autoescape), so it matches itself.
+        query = query.where(Room.name.startswith(name_prefix, autoescape=True))
     if status:
         query = query.where(Room.status == status)
     if creator:

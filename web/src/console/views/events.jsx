@@ -2,7 +2,7 @@
 // Authorization header), filtered by type, after the latest events from GET /v1/events; and each event
 // subscription with its delivery success rate, its last failures and a redeliver button.
 import { useEffect, useState } from "preact/hooks";
-import { enc, get, post, streamEvents } from "../api.js";
+import { all, enc, get, post, streamEvents } from "../api.js";
 import { Badge, Empty, Loading, ProblemBox, clock, detailOf, usePoll, when } from "../ui.jsx";
 
 const TYPES = [
@@ -117,14 +117,19 @@ function Feed() {
   );
 }
 
-async function loadSubscriptions() {
-  const list = await get("/v1/event-subscriptions", { limit: 50 });
+const SUBSCRIPTIONS_SHOWN = 20;
+
+// Every subscription (the API lists them oldest first), newest first; deliveries are read only for the
+// `shown` newest, so a project with hundreds of subscriptions costs `shown` requests per refresh.
+async function loadSubscriptions(shown) {
+  const everything = (await all("/v1/event-subscriptions")).reverse();
+  const list = { items: everything.slice(0, shown), total: everything.length };
   const deliveries = await Promise.all(
     list.items.map((s) =>
       get(`/v1/event-subscriptions/${enc(s.id)}/deliveries`, { limit: 100 }).catch((error) => ({ error: detailOf(error) })),
     ),
   );
-  return list.items.map((s, i) => {
+  const items = list.items.map((s, i) => {
     const page = deliveries[i];
     if (page.error) return { ...s, error: page.error };
     const settled = page.items.filter((d) => d.status === "delivered" || d.status === "failed");
@@ -139,10 +144,12 @@ async function loadSubscriptions() {
       failures: failures.slice(0, 5),
     };
   });
+  return { items, total: list.total };
 }
 
 function Subscriptions() {
-  const subs = usePoll(loadSubscriptions, [], 10000);
+  const [shown, setShown] = useState(SUBSCRIPTIONS_SHOWN);
+  const subs = usePoll(() => loadSubscriptions(shown), [shown], 10000);
   const [message, setMessage] = useState(null);
   const [error, setError] = useState(null);
   async function redeliver(sub, delivery) {
@@ -168,10 +175,10 @@ function Subscriptions() {
       )}
       {subs.loading && <Loading what="subscriptions" />}
       {subs.data &&
-        (subs.data.length === 0 ? (
+        (subs.data.items.length === 0 ? (
           <Empty>No event subscriptions in this project.</Empty>
         ) : (
-          subs.data.map((s) => (
+          subs.data.items.map((s) => (
             <div class="subscription" data-subscription={s.id}>
               <div class="subscription-head">
                 <code>{s.url}</code> <Badge value={s.status} />
@@ -223,6 +230,14 @@ function Subscriptions() {
             </div>
           ))
         ))}
+      {subs.data && subs.data.total > subs.data.items.length && (
+        <p class="muted">
+          Newest {subs.data.items.length} of {subs.data.total} subscriptions.{" "}
+          <button type="button" class="small" id="more-subscriptions" onClick={() => setShown(shown + SUBSCRIPTIONS_SHOWN)}>
+            Show more
+          </button>
+        </p>
+      )}
     </div>
   );
 }

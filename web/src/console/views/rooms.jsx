@@ -1,6 +1,7 @@
-// Rooms: the project's rooms newest first, filtered by status and searched by name, with the number of
-// participants connected now (from LiveKit, through GET /v1/rooms/{room}/participants). Refreshes itself.
-import { useState } from "preact/hooks";
+// Rooms: the project's rooms newest first, filtered by status and searched by name prefix (on the server:
+// GET /v1/rooms?name_prefix=), with the number of participants connected now (from LiveKit, through
+// GET /v1/rooms/{room}/participants). Refreshes itself.
+import { useEffect, useState } from "preact/hooks";
 import { enc, get } from "../api.js";
 import { Badge, Empty, Loading, ProblemBox, usePoll, when } from "../ui.jsx";
 
@@ -20,14 +21,23 @@ async function liveCount(room) {
 export function RoomsView() {
   const [status, setStatus] = useState("");
   const [search, setSearch] = useState("");
+  const [prefix, setPrefix] = useState("");
   const [pages, setPages] = useState(1);
+  // The query follows the box once typing pauses, not on every key.
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      setPrefix(search.trim());
+      setPages(1);
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [search]);
   const rooms = usePoll(
     async () => {
       const items = [];
       let cursor;
       let more = null;
       for (let n = 0; n < pages; n += 1) {
-        const page = await get("/v1/rooms", { status, limit: 50, cursor });
+        const page = await get("/v1/rooms", { status, name_prefix: prefix || undefined, limit: 50, cursor });
         items.push(...page.items);
         cursor = page.next_cursor;
         more = cursor;
@@ -36,11 +46,10 @@ export function RoomsView() {
       const counts = await Promise.all(items.map(liveCount));
       return { items: items.map((room, i) => ({ ...room, live: counts[i] })), more };
     },
-    [status, pages],
+    [status, prefix, pages],
     REFRESH_MS,
   );
-  const needle = search.trim().toLowerCase();
-  const shown = (rooms.data?.items ?? []).filter((r) => !needle || r.name.toLowerCase().includes(needle));
+  const shown = rooms.data?.items ?? [];
   const liveTotal = shown.reduce((sum, r) => sum + (typeof r.live === "number" ? r.live : 0), 0);
   return (
     <section>
@@ -65,7 +74,7 @@ export function RoomsView() {
           <input
             id="room-search"
             type="search"
-            placeholder="Search by name"
+            placeholder="Name starts with…"
             value={search}
             onInput={(e) => setSearch(e.currentTarget.value)}
           />

@@ -27,6 +27,7 @@ def _get_kwargs(
     source_channel_id: None | str | Unset = UNSET,
     created_after: datetime.datetime | None | Unset = UNSET,
     created_before: datetime.datetime | None | Unset = UNSET,
+    name_prefix: None | str | Unset = UNSET,
     roomsvc_project: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -88,6 +89,13 @@ def _get_kwargs(
     else:
         json_created_before = created_before
     params["created_before"] = json_created_before
+
+    json_name_prefix: None | str | Unset
+    if isinstance(name_prefix, Unset):
+        json_name_prefix = UNSET
+    else:
+        json_name_prefix = name_prefix
+    params["name_prefix"] = json_name_prefix
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -171,6 +179,7 @@ def sync_detailed(
     source_channel_id: None | str | Unset = UNSET,
     created_after: datetime.datetime | None | Unset = UNSET,
     created_before: datetime.datetime | None | Unset = UNSET,
+    name_prefix: None | str | Unset = UNSET,
     roomsvc_project: str | Unset = UNSET,
 ) -> Response[Problem | RoomPage]:
     """List rooms, newest first
@@ -184,6 +193,7 @@ def sync_detailed(
         source_channel_id (None | str | Unset):
         created_after (datetime.datetime | None | Unset):
         created_before (datetime.datetime | None | Unset):
+        name_prefix (None | str | Unset): only rooms whose name starts with this (case-sensitive)
         roomsvc_project (str | Unset):
 
     Raises:
@@ -202,6 +212,7 @@ def sync_detailed(
         source_channel_id=source_channel_id,
         created_after=created_after,
         created_before=created_before,
+        name_prefix=name_prefix,
         roomsvc_project=roomsvc_project,
     )
 
@@ -226,6 +237,7 @@ def sync(
     source_channel_id: None | str | Unset = UNSET,
     created_after: datetime.datetime | None | Unset = UNSET,
     created_before: datetime.datetime | None | Unset = UNSET,
+    name_prefix: None | str | Unset = UNSET,
     roomsvc_project: str | Unset = UNSET,
 ) -> Problem | RoomPage | None:
     """List rooms, newest first
@@ -239,6 +251,7 @@ def sync(
         source_channel_id (None | str | Unset):
         created_after (datetime.datetime | None | Unset):
         created_before (datetime.datetime | None | Unset):
+        name_prefix (None | str | Unset): only rooms whose name starts with this (case-sensitive)
         roomsvc_project (str | Unset):
 
     Raises:
@@ -258,6 +271,7 @@ def sync(
         source_channel_id=source_channel_id,
         created_after=created_after,
         created_before=created_before,
+        name_prefix=name_prefix,
         roomsvc_project=roomsvc_project,
     ).parsed
 
@@ -276,6 +290,7 @@ async def asyncio_detailed(
     source_channel_id: None | str | Unset = UNSET,
     created_after: datetime.datetime | None | Unset = UNSET,
     created_before: datetime.datetime | None | Unset = UNSET,
+    name_prefix: None | str | Unset = UNSET,
     roomsvc_project: str | Unset = UNSET,
 ) -> Response[Problem | RoomPage]:
     """List rooms, newest first
@@ -289,6 +304,7 @@ async def asyncio_detailed(
         source_channel_id (None | str | Unset):
         created_after (datetime.datetime | None | Unset):
         created_before (datetime.datetime | None | Unset):
+        name_prefix (None | str | Unset): only rooms whose name starts with this (case-sensitive)
         roomsvc_project (str | Unset):
 
     Raises:
@@ -307,6 +323,7 @@ async def asyncio_detailed(
         source_channel_id=source_channel_id,
         created_after=created_after,
         created_before=created_before,
+        name_prefix=name_prefix,
         roomsvc_project=roomsvc_project,
     )
 
@@ -329,6 +346,7 @@ async def asyncio(
     source_channel_id: None | str | Unset = UNSET,
     created_after: datetime.datetime | None | Unset = UNSET,
     created_before: datetime.datetime | None | Unset = UNSET,
+    name_prefix: None | str | Unset = UNSET,
     roomsvc_project: str | Unset = UNSET,
 ) -> Problem | RoomPage | None:
     """List rooms, newest first
@@ -342,6 +360,7 @@ async def asyncio(
         source_channel_id (None | str | Unset):
         created_after (datetime.datetime | None | Unset):
         created_before (datetime.datetime | None | Unset):
+        name_prefix (None | str | Unset): only rooms whose name starts with this (case-sensitive)
         roomsvc_project (str | Unset):
 
     Raises:
@@ -362,6 +381,7 @@ async def asyncio(
             source_channel_id=source_channel_id,
             created_after=created_after,
             created_before=created_before,
+            name_prefix=name_prefix,
             roomsvc_project=roomsvc_project,
         )
     ).parsed
