@@ -44,8 +44,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.auth import Caller
 from roomsvc.config import Settings
-from roomsvc.errors import PROBLEM_MEDIA_TYPE, AppError, BadRequest, NotFound, problem_body
+from roomsvc.errors import PROBLEM_MEDIA_TYPE, AppError, Conflict, NotFound, problem_body
 from roomsvc.livekit import LiveKitGateway
+from roomsvc.openapi import Problem
 from roomsvc.recordings import reports, service
 from roomsvc.recordings.mappers import file_out, recording_out
 from roomsvc.recordings.models import Recording, RecordingFile
@@ -208,7 +209,16 @@ class RecordingController(Controller):
                 data_container=None, description="`redirect=true` on S3: `Location` is a presigned URL."
             ),
             416: ResponseSpec(
-                data_container=None, description="The `Range` starts past the end of the file."
+                data_container=Problem,
+                media_type=PROBLEM_MEDIA_TYPE,
+                generate_examples=False,
+                description="The `Range` starts past the end of the file.",
+            ),
+            409: ResponseSpec(
+                data_container=Problem,
+                media_type=PROBLEM_MEDIA_TYPE,
+                generate_examples=False,
+                description="`recording-has-several-files`: no `file` named and the recording has several.",
             ),
         },
     )
@@ -384,8 +394,11 @@ def _choose(recording: Recording, files: list[RecordingFile], file_id: str | Non
     mixes = [f for f in usable if f.kind == "mix"]
     if len(mixes) == 1:
         return mixes[0]
-    raise BadRequest(
-        f"Recording {recording.public_id} has {len(usable)} files; name one with `file` (its `files[].id`).",
+    # 409, not 400: the request is well-formed; what it asks for depends on the recording's files.
+    raise Conflict(
+        f"Recording {recording.public_id} has {len(usable)} files; name one with `file` (its `files[].id`): "
+        + ", ".join(f.public_id for f in usable),
+        code="recording-has-several-files",
         field="file",
     )
 

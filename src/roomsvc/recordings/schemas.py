@@ -49,6 +49,9 @@ KeyPrefix = Annotated[
 ]
 
 
+MAX_DURATION_S = 31 * 86_400
+
+
 class StorageTarget(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Where in the configured storage the files go: keys are ``<project>/<prefix>/<recording id>/…``."""
 
@@ -167,7 +170,8 @@ class FileFinished(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     key: StorageKey
     size: Annotated[int, msgspec.Meta(ge=0)]
     sha256: Sha256
-    duration_s: Annotated[float, msgspec.Meta(ge=0)] | None = None
+    # At most 31 days: MariaDB's FLOAT holds ~3.4e38, and no recording lasts longer than a month.
+    duration_s: Annotated[float, msgspec.Meta(ge=0, le=MAX_DURATION_S)] | None = None
     partial: bool = False
     location: Annotated[str, msgspec.Meta(max_length=1024)] | None = None
 

@@ -82,8 +82,14 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 416:
-        response_416 = cast(Any, None)
+        response_416 = Problem.from_dict(response.json())
+
         return response_416
 
     if response.status_code == 429:
