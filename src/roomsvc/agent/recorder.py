@@ -16,16 +16,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import functools
 import logging
-import signal
 import ssl
 from typing import TYPE_CHECKING
 
 import structlog
 
+from roomsvc.agent.serving import serve
 from roomsvc.config import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -146,34 +144,17 @@ def build_server(settings: Settings) -> AgentServer:
 
 
 async def run_recorder(settings: Settings) -> None:
-    """Run until SIGTERM/SIGINT, then drain (running recordings finish their files) and stop."""
+    """Run until SIGTERM/SIGINT, then close: each running recording finishes its files, then stop."""
     from roomsvc.logging import configure_logging
 
     configure_logging(settings.log_level, settings.log_json)
-    server = build_server(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    running = asyncio.create_task(server.run(devmode=False), name="recorder-server")
-    waiter = asyncio.create_task(stop.wait())
-    log.info(
-        "recorder.started",
+    # No drain: a recording does not end by itself. Closing the server shuts every job down, and a
+    # job's shutdown finishes its files (up to SHUTDOWN_TIMEOUT) before its process exits.
+    await serve(
+        build_server(settings),
+        name="recorder",
+        drain=False,
         agent=settings.recording.agent_name,
         api=settings.detection.worker_api_url,
         storage=settings.recording_storage.backend,
     )
-    done, _ = await asyncio.wait({running, waiter}, return_when=asyncio.FIRST_COMPLETED)
-    if running in done:  # the server gave up (e.g. LiveKit unreachable after its retries)
-        waiter.cancel()
-        await server.aclose()
-        running.result()
-        return
-    log.info("recorder.stopping")
-    # No drain: a recording does not end by itself. Closing the server shuts every job down, and a
-    # job's shutdown finishes its files (up to SHUTDOWN_TIMEOUT) before its process exits.
-    await server.aclose()
-    running.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await running
-    log.info("recorder.stopped")

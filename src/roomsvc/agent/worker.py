@@ -19,11 +19,11 @@ import contextlib
 import functools
 import importlib
 import logging
-import signal
 from typing import TYPE_CHECKING
 
 import structlog
 
+from roomsvc.agent.serving import serve
 from roomsvc.config import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -172,25 +172,10 @@ async def run_worker(settings: Settings) -> None:
     from roomsvc.logging import configure_logging
 
     configure_logging(settings.log_level, settings.log_json)
-    server = build_server(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    running = asyncio.create_task(server.run(devmode=False), name="agent-server")
-    waiter = asyncio.create_task(stop.wait())
-    log.info("worker.started", agent=settings.detection.agent_name, api=settings.detection.worker_api_url)
-    done, _ = await asyncio.wait({running, waiter}, return_when=asyncio.FIRST_COMPLETED)
-    if running in done:  # the server gave up (e.g. LiveKit unreachable after its retries)
-        waiter.cancel()
-        await server.aclose()
-        running.result()
-        return
-    log.info("worker.stopping")
-    with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
-        await server.drain()
-    await server.aclose()
-    running.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await running
-    log.info("worker.stopped")
+    await serve(
+        build_server(settings),
+        name="worker",
+        drain=True,
+        agent=settings.detection.agent_name,
+        api=settings.detection.worker_api_url,
+    )
