@@ -8,6 +8,7 @@ client per job, created inside the job's event loop.
 
 from __future__ import annotations
 
+import ssl
 import time
 from typing import Any, TypeVar
 
@@ -34,7 +35,15 @@ class ApiUnavailable(Exception):
     """Transport error or 5xx: worth retrying later."""
 
 
-class WorkerApi:
+class ServiceApi:
+    """An authenticated client of the API for an agent: a short-lived caller token of the worker credential
+    with ``SCOPES`` (re-minted a minute before it expires), the project in ``Roomsvc-Project``, and answers
+    mapped to :class:`ApiUnavailable` (transport, 5xx, 429: retry later) or :class:`ApiRejected` (other
+    4xx). :meth:`_refuse` lets a subclass turn its own "stop now" answers into its own exception first.
+    """
+
+    SCOPES: tuple[str, ...] = ()
+
     def __init__(
         self,
         base_url: str,
@@ -45,6 +54,7 @@ class WorkerApi:
         project: str,
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        verify: ssl.SSLContext | bool = True,
     ) -> None:
         self._credential_id = credential_id
         self._secret = secret
@@ -52,7 +62,7 @@ class WorkerApi:
         self._project = project  # the room's project: the worker's credential serves every project
         self._token = ""
         self._token_expires = 0.0
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport, verify=verify)
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -64,11 +74,14 @@ class WorkerApi:
                 credential_id=self._credential_id,
                 secret=self._secret,
                 audience=self._audience,
-                scopes=["detection", "platform"],
+                scopes=list(self.SCOPES),
                 ttl=TOKEN_TTL,
             )
             self._token_expires = now + TOKEN_TTL
         return f"Bearer {self._token}"
+
+    def _refuse(self, response: httpx.Response) -> None:
+        """Raise the subclass's own exception for an answer that means "stop"; the default raises none."""
 
     async def _call(self, method: str, path: str, body: Any = None) -> httpx.Response:
         content = msgspec.json.encode(body) if body is not None else None
@@ -79,15 +92,22 @@ class WorkerApi:
             response = await self._http.request(method, path, content=content, headers=headers)
         except httpx.HTTPError as exc:
             raise ApiUnavailable(f"{method} {path}: {type(exc).__name__}") from None
-        if response.status_code == 409 and _code(response) in ("detection-stopped", "room-ended"):
-            raise DetectionStopped(_code(response))
-        if response.status_code == 404 and _code(response) == "room-not-found":
-            raise DetectionStopped("room-not-found")
+        self._refuse(response)
         if response.status_code >= 500 or response.status_code == 429:
             raise ApiUnavailable(f"{method} {path}: HTTP {response.status_code}")
         if response.status_code >= 400:
             raise ApiRejected(f"{method} {path}: HTTP {response.status_code} {response.text[:300]}")
         return response
+
+
+class WorkerApi(ServiceApi):
+    SCOPES = ("detection", "platform")
+
+    def _refuse(self, response: httpx.Response) -> None:
+        if response.status_code == 409 and _code(response) in ("detection-stopped", "room-ended"):
+            raise DetectionStopped(_code(response))
+        if response.status_code == 404 and _code(response) == "room-not-found":
+            raise DetectionStopped("room-not-found")
 
     async def config(self, room: str) -> WorkerConfig:
         response = await self._call("GET", f"/v1/rooms/{room}/detection/config")

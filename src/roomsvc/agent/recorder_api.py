@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import ssl
-import time
 from typing import Any
 
 import httpx
 import msgspec
 
-from roomsvc.agent.client import PROJECT_HEADER, TOKEN_TTL, ApiRejected, ApiUnavailable
-from roomsvc.credentials.tokens import mint_caller_token
+from roomsvc.agent.client import ApiUnavailable, ServiceApi, _code
 from roomsvc.recordings.schemas import (
     FileFinished,
     FileOpened,
@@ -56,63 +53,18 @@ class RecordingView(msgspec.Struct):
         return self.state in FINAL_STATES
 
 
-class RecorderApi:
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        recording_id: str,
-        credential_id: str,
-        secret: str,
-        audience: str,
-        project: str,
-        timeout: float = 10.0,
-        transport: httpx.AsyncBaseTransport | None = None,
-        verify: ssl.SSLContext | bool = True,
-    ) -> None:
+class RecorderApi(ServiceApi):
+    SCOPES = ("recording", "platform")
+
+    def __init__(self, base_url: str, *, recording_id: str, **options: Any) -> None:
+        super().__init__(base_url, **options)
         self.recording_id = recording_id
-        self._credential_id = credential_id
-        self._secret = secret
-        self._audience = audience
-        self._project = project
-        self._token = ""
-        self._token_expires = 0.0
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport, verify=verify)
 
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    def _authorization(self) -> str:
-        now = time.monotonic()
-        if now > self._token_expires - 60:
-            self._token = mint_caller_token(
-                credential_id=self._credential_id,
-                secret=self._secret,
-                audience=self._audience,
-                scopes=["recording", "platform"],
-                ttl=TOKEN_TTL,
-            )
-            self._token_expires = now + TOKEN_TTL
-        return f"Bearer {self._token}"
-
-    async def _call(self, method: str, path: str, body: Any = None) -> httpx.Response:
-        content = msgspec.json.encode(body) if body is not None else None
-        headers = {"Authorization": self._authorization(), PROJECT_HEADER: self._project}
-        if content is not None:
-            headers["Content-Type"] = "application/json"
-        try:
-            response = await self._http.request(method, path, content=content, headers=headers)
-        except httpx.HTTPError as exc:
-            raise ApiUnavailable(f"{method} {path}: {type(exc).__name__}") from None
+    def _refuse(self, response: httpx.Response) -> None:
         if response.status_code == 404 and _code(response) == "recording-not-found":
             raise RecordingGone("recording-not-found")
         if response.status_code == 409 and _code(response) == "recording-finished":
             raise RecordingGone("recording-finished")
-        if response.status_code >= 500 or response.status_code == 429:
-            raise ApiUnavailable(f"{method} {path}: HTTP {response.status_code}")
-        if response.status_code >= 400:
-            raise ApiRejected(f"{method} {path}: HTTP {response.status_code} {response.text[:300]}")
-        return response
 
     async def _worker(self, step: str, body: Any, *, attempts: int = 4) -> httpx.Response:
         """POST a report, retried while the API is away (every report is idempotent)."""
@@ -152,10 +104,3 @@ class RecorderApi:
     async def failed(self, reason: str) -> RecordingView:
         response = await self._worker("failed", RecorderFailed(reason=reason[:512]))
         return msgspec.json.decode(response.content, type=RecordingView)
-
-
-def _code(response: httpx.Response) -> str:
-    try:
-        return str(response.json().get("code", ""))
-    except ValueError:
-        return ""
