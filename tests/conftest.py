@@ -165,6 +165,19 @@ def recorder_process(api_server: str, stack_env: dict[str, str]) -> Iterator[Any
     recorder.stop()
 
 
+@pytest.fixture(scope="module")
+def echo_agent(api_server: str, stack_env: dict[str, str]) -> Iterator[Any]:
+    """tests/agents/echo_agent.py: a tiny real agent registered with LiveKit as `roomsvc-test-echo`, for
+    one test module (tests.stack.RecorderProcess runs it: `python -m tests.agents.echo_agent`)."""
+    from tests.stack import RecorderProcess
+
+    env = stack_env | {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), stack_env.get("PYTHONPATH")]))}
+    agent = RecorderProcess(env, module="tests.agents.echo_agent", log_name="echo-agent")
+    agent.start()
+    yield agent
+    agent.stop()
+
+
 @pytest.fixture
 def recorder(recorder_process: Any) -> Any:
     """The module's recorder, started again if a test before this one killed it."""

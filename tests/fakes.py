@@ -33,6 +33,7 @@ from roomsvc.errors import LiveKitError, LiveKitUnavailable
 from roomsvc.livekit import (
     EgressInfo,
     Grants,
+    LiveKitDispatch,
     LiveKitGateway,
     LiveKitNotFound,
     LiveKitParticipant,
@@ -56,6 +57,7 @@ TWIRP_METHODS = {
     "create_dispatch": "CreateDispatch",
     "delete_dispatch": "DeleteDispatch",
     "list_dispatch_details": "ListDispatch",
+    "list_dispatch_states": "ListDispatch",
     "start_room_composite_egress": "StartRoomCompositeEgress",
     "start_track_egress": "StartTrackEgress",
     "stop_egress": "StopEgress",
@@ -91,6 +93,7 @@ class SentData:
     payload: bytes
     topic: str
     destination_identities: tuple[str, ...]
+    reliable: bool = True
 
 
 @dataclass(frozen=True)
@@ -379,11 +382,17 @@ class FakeLiveKitGateway:
         return changed
 
     async def send_data(
-        self, room: str, payload: bytes, *, topic: str, destination_identities: Sequence[str] = ()
+        self,
+        room: str,
+        payload: bytes,
+        *,
+        topic: str,
+        destination_identities: Sequence[str] = (),
+        reliable: bool = True,
     ) -> None:
         self._enter("send_data")
         self._require_room(room)
-        self.sent.append(SentData(room, payload, topic, tuple(destination_identities)))
+        self.sent.append(SentData(room, payload, topic, tuple(destination_identities), reliable))
 
     async def list_dispatches(self, room: str) -> list[tuple[str, str]]:
         self._enter("list_dispatches")
@@ -403,6 +412,15 @@ class FakeLiveKitGateway:
     async def list_dispatch_details(self, room: str) -> list[tuple[str, str, str]]:
         self._enter("list_dispatch_details")
         return [(d.id, d.agent_name, d.metadata) for d in self.dispatches.values() if d.room == room]
+
+    async def list_dispatch_states(self, room: str) -> list[LiveKitDispatch]:
+        """LiveKit's dispatches of ``room``; the fake runs no agent, so no dispatch has a job."""
+        self._enter("list_dispatch_states")
+        return [
+            LiveKitDispatch(id=d.id, agent_name=d.agent_name, metadata=d.metadata, jobs=())
+            for d in self.dispatches.values()
+            if d.room == room
+        ]
 
     async def start_room_composite_egress(
         self, room: str, *, filepath: str, s3: S3Output, audio_only: bool

@@ -163,12 +163,17 @@ RECORDER_ENV = {
 
 
 class RecorderProcess:
-    """`roomsvc recorder` in a session of its own, so a test can SIGKILL it with its job processes."""
+    """`roomsvc recorder` in a session of its own, so a test can SIGKILL it with its job processes.
 
-    def __init__(self, env: dict[str, str]) -> None:
+    Any other livekit-agents server runs the same way: ``module`` names what ``python -m`` runs (the
+    tests' echo agent: ``tests.agents.echo_agent``), ``log_name`` its log under artifacts/."""
+
+    def __init__(self, env: dict[str, str], *, module: str = "roomsvc", log_name: str = "recorder") -> None:
         self.env = env
         ARTIFACTS.mkdir(exist_ok=True)
-        self.log_path = ARTIFACTS / "recorder.log"
+        self.log_path = ARTIFACTS / f"{log_name}.log"
+        self.args = [sys.executable, "-m", module] + (["recorder"] if module == "roomsvc" else [])
+        self.name = log_name
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -179,7 +184,7 @@ class RecorderProcess:
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "roomsvc", "recorder"],
+                self.args,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -188,13 +193,13 @@ class RecorderProcess:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"roomsvc recorder exited; see {self.log_path}")
+                raise RuntimeError(f"{self.name} exited; see {self.log_path}")
             with self.log_path.open("rb") as log:
                 log.seek(offset)
                 if b"registered worker" in log.read():
                     return
             time.sleep(0.2)
-        raise RuntimeError(f"roomsvc recorder did not register with LiveKit; see {self.log_path}")
+        raise RuntimeError(f"{self.name} did not register with LiveKit; see {self.log_path}")
 
     def kill9(self) -> None:
         """The host dies: the recorder and its job processes, at once."""

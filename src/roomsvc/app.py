@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from roomsvc import __version__, idempotency, metrics
+from roomsvc.agents.controller import AgentController, RoomAgentController
 from roomsvc.auth import CallerAuthMiddleware, CredentialStore
 from roomsvc.callers.controller import CallerController
 from roomsvc.calls.controller import CallController
@@ -45,6 +46,7 @@ from roomsvc.health.metrics import metrics_handler
 from roomsvc.invitations.controller import InvitationController, RoomInvitationController
 from roomsvc.jobs import api_jobs
 from roomsvc.livekit import LiveKitGateway
+from roomsvc.lobby.controller import JoinRequestController
 from roomsvc.logging import configure_logging, current_request_id
 from roomsvc.middleware import RequestContextMiddleware
 from roomsvc.moderation.controller import ModerationController
@@ -53,9 +55,10 @@ from roomsvc.participants.controller import ParticipantController
 from roomsvc.ratelimit import ClientLimiter, RateLimiter
 from roomsvc.recordings.controller import RecordingController, RoomRecordingController
 from roomsvc.recordings.storage import create_storage
-from roomsvc.rooms.controller import RoomController
+from roomsvc.rooms.controller import RoomController, RoomMessageController
 from roomsvc.scheduler import Scheduler
 from roomsvc.seats.controller import SeatController
+from roomsvc.usage.controller import UsageController
 from roomsvc.web import console_page, openapi_render_plugins, static_routers
 from roomsvc.webhooks.controller import webhook_handler
 
@@ -223,12 +226,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RoomInvitationController,
             InvitationController,
             CallController,
+            UsageController,
             ModerationController,
             SeatController,
+            RoomMessageController,
+            JoinRequestController,
             RoomDetectionController,
             DetectionController,
             RoomRecordingController,
             RecordingController,
+            RoomAgentController,
+            AgentController,
             SubscriptionController,
             EventController,
             CallerController,

@@ -62,6 +62,15 @@ class TokenSettings:
 
 
 @dataclass(frozen=True)
+class LobbySettings:
+    """The waiting room (docs/api.md, "Waiting room"): how long a join request waits, and how long a
+    denial holds."""
+
+    request_ttl: int
+    deny_cooldown: int
+
+
+@dataclass(frozen=True)
 class CallerAuthSettings:
     audience: str
     max_ttl: int
@@ -84,6 +93,7 @@ class JobSettings:
     disable_after: int
     lease: float
     poll_interval: float
+    room_closing_notice: float
 
 
 @dataclass(frozen=True)
@@ -186,6 +196,7 @@ class Settings:
     redis: RedisSettings = field(repr=False)  # its URL may hold a password
     livekit: LiveKitSettings
     tokens: TokenSettings
+    lobby: LobbySettings
     caller_auth: CallerAuthSettings
     rate_limits: Mapping[str, RateLimit]
     jobs: JobSettings
@@ -565,6 +576,20 @@ SETTINGS: tuple[Setting, ...] = (
         parse=Int(minimum=30),
     ),
     Setting(
+        "ROOMSVC_JOIN_REQUEST_TTL",
+        "300",
+        "Seconds a lobby room's join request waits for an owner or admin before it expires.",
+        target="lobby.request_ttl",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_JOIN_REQUEST_DENY_COOLDOWN",
+        "300",
+        "Seconds after a denied join request during which that identity's joins get 403 (0: none).",
+        target="lobby.deny_cooldown",
+        parse=Int(),
+    ),
+    Setting(
         "ROOMSVC_CALLER_AUDIENCE",
         "roomsvc",
         "Required `aud` claim of caller JWTs.",
@@ -732,6 +757,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds the jobs process sleeps when it finds nothing to do.",
         target="jobs.poll_interval",
         parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_ROOM_CLOSING_NOTICE_SECONDS",
+        "60",
+        "Seconds before a room's end (`closes_at`, or `max_duration` reached) that connected clients get the "
+        "`room.closing` notice; 0 sends none.",
+        target="jobs.room_closing_notice",
+        parse=Float(allow_zero=True),
     ),
     Setting(
         "ROOMSVC_RETENTION_EVENTS_DAYS",

@@ -45,6 +45,10 @@ MUTE = body(
     {"actor": "alice", "sources": ["microphone"], "duration": "1h", "reason": "noise"},
 )
 SEAT_REQUEST = body("Ask for seat 2", {"identity": "erin", "seat": 2})
+MESSAGE = body(
+    "A JSON message to everyone in the room, reliable",
+    {"topic": "chat.system", "json": {"text": "The meeting ends in 5 minutes"}},
+)
 SUBSCRIBE = body(
     "Receive room and participant events",
     {

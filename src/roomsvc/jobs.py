@@ -4,8 +4,11 @@ Every periodic task is a row below: a body in ``<domain>/jobs.py``, how often it
 transaction. ``roomsvc.scheduler`` runs them (the loop, session and transaction, logging, backoff,
 metrics); docs/architecture.md#background-jobs draws the same table — keep the two in step.
 
-- ``roomsvc jobs`` (:func:`jobs_table`): the webhook sweeper, the event delivery relay, mute expiry,
-  detection re-dispatch, recording dispatch and the stale-recording sweeper, retention
+- ``roomsvc jobs`` (:func:`jobs_table`): the webhook sweeper, the event delivery relay, mute and
+  room-control expiry,
+  join-request and seat-invitation expiry, the room closer (scheduled rooms' end and its notice),
+  detection and agent re-dispatch, recording dispatch and the
+  stale-recording sweeper, retention
   (:func:`retention_jobs`) and the reconciler; plus their Prometheus ``/metrics`` on
   ``ROOMSVC_JOBS_METRICS_PORT`` (roomsvc.metrics);
 - each API process (:func:`api_jobs`): the webhook applier, woken by intake; the event feed (the one
@@ -27,6 +30,7 @@ import structlog
 from prometheus_client import start_http_server
 
 from roomsvc import idempotency, metrics
+from roomsvc.agents import jobs as agents_jobs
 from roomsvc.calls import jobs as calls_jobs
 from roomsvc.config import Settings
 from roomsvc.db import create_engine, create_session_factory
@@ -36,11 +40,14 @@ from roomsvc.events import service as events_service
 from roomsvc.events.feed import POLL_SECONDS as FEED_POLL_SECONDS
 from roomsvc.events.feed import EventFeed
 from roomsvc.livekit import LiveKitGateway
+from roomsvc.lobby import jobs as lobby_jobs
 from roomsvc.logging import configure_logging
 from roomsvc.moderation import jobs as moderation_jobs
 from roomsvc.recordings import jobs as recordings_jobs
 from roomsvc.recordings.storage import RecordingStorage, create_storage
+from roomsvc.rooms import jobs as rooms_jobs
 from roomsvc.scheduler import Job, Scheduler
+from roomsvc.seats import jobs as seats_jobs
 from roomsvc.webhooks import jobs as webhooks_jobs
 
 log = structlog.get_logger("roomsvc.jobs")
@@ -80,8 +87,33 @@ def jobs_table(
             every=min(1.0, poll * 2),
         ),
         Job.in_transaction(
+            "room-closer",
+            partial(rooms_jobs.close_due, gateway=gateway, notice_seconds=settings.jobs.room_closing_notice),
+            every=min(1.0, poll * 2),
+        ),
+        Job.in_transaction(
+            "seat-invitation-expiry",
+            partial(seats_jobs.expire_invitations, gateway=gateway),
+            every=min(1.0, poll * 2),
+        ),
+        Job.in_transaction(
+            "room-controls-expiry",
+            partial(moderation_jobs.expire_room_controls, gateway=gateway),
+            every=min(1.0, poll * 2),
+        ),
+        Job.in_transaction(
+            "join-request-expiry",
+            partial(lobby_jobs.expire_requests, gateway=gateway),
+            every=min(1.0, poll * 2),
+        ),
+        Job.in_transaction(
             "detection-redispatch",
             partial(detection_jobs.redispatch_due, gateway=gateway, settings=settings.detection),
+            every=max(poll, 0.5),
+        ),
+        Job.in_transaction(
+            "agent-redispatch",
+            partial(agents_jobs.redispatch_due, gateway=gateway),
             every=max(poll, 0.5),
         ),
         Job.in_transaction(

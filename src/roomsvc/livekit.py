@@ -192,6 +192,25 @@ class LiveKitParticipant:
 
 
 @dataclass(frozen=True)
+class LiveKitAgentJob:
+    """One job of an agent dispatch: ``status`` is LiveKit's without the prefix (``pending``,
+    ``running``, ``success``, ``failed``, ``cancelled``); ``identity`` the agent's participant."""
+
+    id: str
+    status: str
+    identity: str
+    error: str
+
+
+@dataclass(frozen=True)
+class LiveKitDispatch:
+    id: str
+    agent_name: str
+    metadata: str
+    jobs: tuple[LiveKitAgentJob, ...]
+
+
+@dataclass(frozen=True)
 class S3Output:
     """Where LiveKit Egress writes a file: an S3-compatible bucket (the recordings' ROOMSVC_S3_*)."""
 
@@ -509,12 +528,22 @@ class LiveKitGateway:
         return _participant(p)
 
     async def send_data(
-        self, room: str, payload: bytes, *, topic: str, destination_identities: Sequence[str] = ()
+        self,
+        room: str,
+        payload: bytes,
+        *,
+        topic: str,
+        destination_identities: Sequence[str] = (),
+        reliable: bool = True,
     ) -> None:
+        """A data packet from the server (it has no sender participant) to ``destination_identities``, or
+        to everyone when empty. Mind that LiveKit answers SendData for a room it does not have only after
+        its 3 s routing timeout, with 503 (v1.13): callers that may hit an idle room list its participants
+        first (``roomsvc.notices.service``)."""
         request = lkapi.SendDataRequest(
             room=room,
             data=payload,
-            kind=lkapi.DataPacket.Kind.RELIABLE,
+            kind=lkapi.DataPacket.Kind.RELIABLE if reliable else lkapi.DataPacket.Kind.LOSSY,
             topic=topic,
             destination_identities=list(destination_identities),
         )
@@ -542,6 +571,27 @@ class LiveKitGateway:
         """(dispatch id, agent name, metadata) of every dispatch LiveKit holds for ``room``."""
         items = await self._call("ListDispatch", lambda: self.client.agent_dispatch.list_dispatch(room))
         return [(d.id, d.agent_name, d.metadata) for d in items]
+
+    async def list_dispatch_states(self, room: str) -> list[LiveKitDispatch]:
+        """Every dispatch LiveKit holds for ``room``, with its jobs' state."""
+        items = await self._call("ListDispatch", lambda: self.client.agent_dispatch.list_dispatch(room))
+        return [
+            LiveKitDispatch(
+                id=d.id,
+                agent_name=d.agent_name,
+                metadata=d.metadata,
+                jobs=tuple(
+                    LiveKitAgentJob(
+                        id=j.id,
+                        status=lkapi.JobStatus.Name(j.state.status).removeprefix("JS_").lower(),
+                        identity=j.state.participant_identity,
+                        error=j.state.error,
+                    )
+                    for j in d.state.jobs
+                ),
+            )
+            for d in items
+        ]
 
     # Egress (LiveKit Egress run elsewhere; the recordings' pass-through backend) ------------------
     async def start_room_composite_egress(

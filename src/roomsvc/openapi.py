@@ -184,6 +184,13 @@ CONDITIONS: dict[str, dict[str, Any]] = {
             {"properties": {"kind": {"const": "video"}, "window_samples": {"type": "null"}}},
         ]
     },
+    # A message's payload is `json` or `text`, exactly one of them.
+    "MessageIn": {
+        "oneOf": [
+            {"required": ["json"], "not": {"required": ["text"]}},
+            {"required": ["text"], "not": {"required": ["json"]}},
+        ]
+    },
 }
 
 

@@ -23,6 +23,7 @@ MODERATE: dict[str, Any] = {"scopes": ("moderation",)}
 EVENTS: dict[str, Any] = {"scopes": ("events",)}
 DETECTION: dict[str, Any] = {"scopes": ("detection",)}
 RECORDING: dict[str, Any] = {"scopes": ("recording",)}
+AGENTS: dict[str, Any] = {"scopes": ("agents",)}
 ADMIN: dict[str, Any] = {"scopes": ("admin",)}
 # What belongs to no project (the detection model registry): operators only.
 PLATFORM: dict[str, Any] = {"scopes": ("platform",)}

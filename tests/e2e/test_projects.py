@@ -42,16 +42,28 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/v1/rooms/{room}/participants/{identity}/mute"): {"actor": "alice", "sources": ["microphone"]},
     ("post", "/v1/rooms/{room}/participants/{identity}/role"): {"role": "audience", "actor": "alice"},
     ("post", "/v1/rooms/{room}/owner"): {"identity": "bob", "actor": "alice"},
+    ("patch", "/v1/rooms/{room}/controls"): {"actor": "alice", "audio_disabled": True},
+    ("post", "/v1/rooms/{room}/messages"): {"topic": "chat", "text": "probe"},
     ("post", "/v1/rooms/{room}/participants/{identity}/unmute"): {"actor": "alice"},
     ("post", "/v1/rooms/{room}/seat-requests/{request_id}/approve"): {"actor": "alice"},
     ("post", "/v1/rooms/{room}/seat-requests/{request_id}/reject"): {"actor": "alice"},
     ("post", "/v1/rooms/{room}/seat-requests/{request_id}/cancel"): None,
     ("post", "/v1/rooms/{room}/seat-requests"): {"identity": "bob"},
+    ("post", "/v1/rooms/{room}/join-requests/{request_id}/admit"): {"actor": "alice"},
+    ("post", "/v1/rooms/{room}/join-requests/{request_id}/deny"): {"actor": "alice"},
     ("post", "/v1/rooms/{room}/seats/{index}/kick"): {"actor": "alice"},
     ("post", "/v1/rooms/{room}/seats/{index}/leave"): {"identity": "bob"},
     ("post", "/v1/rooms/{room}/seats/{index}/lock"): {"actor": "alice"},
     ("post", "/v1/rooms/{room}/seats/{index}/unlock"): {"actor": "alice"},
     ("post", "/v1/rooms/{room}/seats/{index}/take"): {"identity": "bob"},
+    ("post", "/v1/rooms/{room}/seats/{index}/mic-lock"): {"actor": "alice"},
+    ("post", "/v1/rooms/{room}/seats/{index}/mic-unlock"): {"actor": "alice"},
+    ("post", "/v1/rooms/{room}/seats/{index}/camera-lock"): {"actor": "alice"},
+    ("post", "/v1/rooms/{room}/seats/{index}/camera-unlock"): {"actor": "alice"},
+    ("post", "/v1/rooms/{room}/seats/{index}/move"): {"to": 1, "actor": "alice"},
+    ("post", "/v1/rooms/{room}/seats/{index}/swap"): {"with": 1, "actor": "alice"},
+    ("post", "/v1/rooms/{room}/seat-requests/{request_id}/accept"): None,
+    ("post", "/v1/rooms/{room}/seat-requests/{request_id}/decline"): {"reason": "probe"},
     ("post", "/v1/rooms/{room}/detections"): {"job_id": "j", "room_sid": "RM_x", "windows": []},
     ("post", "/v1/rooms/{room}/detection/report"): {"job_id": "j", "agent_identity": "a", "room_sid": "RM_x"},
     ("post", "/v1/rooms/{room}/detection"): {},
@@ -65,6 +77,9 @@ BODIES: dict[tuple[str, str], Any] = {
     ("post", "/v1/rooms/{room}/recordings"): {"kind": "tracks"},
     ("post", "/v1/recordings/{recording_id}/stop"): None,
     ("delete", "/v1/recordings/{recording_id}"): None,
+    ("post", "/v1/rooms/{room}/agents"): {"agent_name": "{agent}"},
+    ("delete", "/v1/rooms/{room}/agents/{dispatch_id}"): None,
+    ("delete", "/v1/agents/{name}"): None,
 }
 # Routes that create in the caller's own project, or list it: checked below for what they show.
 OWN_PROJECT = {
@@ -72,12 +87,15 @@ OWN_PROJECT = {
     ("post", "/v1/event-subscriptions"),
     ("get", "/v1/rooms"),
     ("get", "/v1/calls"),
+    ("get", "/v1/usage"),
     ("get", "/v1/events"),
     ("get", "/v1/detections"),
     ("get", "/v1/recordings"),
     ("get", "/v1/event-subscriptions"),
     ("get", "/v1/events/stream"),
     ("get", "/v1/me"),
+    ("post", "/v1/agents"),
+    ("get", "/v1/agents"),
 }
 # The detection model registry belongs to no project: anyone with `detection` reads it; only `platform`
 # callers change it. The worker's own routes answer 403 to every other credential before any lookup.
@@ -146,6 +164,10 @@ async def objects_of_a(
     assert request.status_code == 201, request.text
     recording = await api.post(f"/v1/rooms/{room_name}/recordings", json={"kind": "room_audio"})
     assert recording.status_code == 201, recording.text
+    agent = f"a-agent-{uuid.uuid4().hex[:10]}"
+    assert (await api.post("/v1/agents", json={"name": agent})).status_code == 201
+    dispatch = await api.post(f"/v1/rooms/{room_name}/agents", json={"agent_name": agent})
+    assert dispatch.status_code == 201, dispatch.text
     subscription = await api.post(
         "/v1/event-subscriptions", json={"url": "http://127.0.0.1:9/a-hook", "event_types": ["room.*"]}
     )
@@ -169,6 +191,8 @@ async def objects_of_a(
             "event_id": events[0]["id"],
             "call_id": call_id,
             "recording_id": recording.json()["id"],
+            "name": agent,
+            "dispatch_id": dispatch.json()["id"],
             "index": "0",
             "model_id": str(models[0]["id"]) if models else "1",
         }
@@ -195,6 +219,8 @@ async def test_every_route_refuses_another_projects_objects(
             continue
         url = path.format(**objects_of_a)
         body = BODIES.get((method, path))
+        if isinstance(body, dict) and body.get("agent_name") == "{agent}":
+            body = body | {"agent_name": objects_of_a["name"]}  # A's registered agent, in A's room
         response = await project_b.request(method.upper(), url, json=body)
         outcomes[(method, path)] = response.status_code
         if (method, path) in GLOBAL_READS:
@@ -217,6 +243,7 @@ async def test_listings_and_event_feed_show_nothing_of_another_project(
         ("/v1/rooms", {}),
         ("/v1/calls", {}),
         ("/v1/calls", {"room": room}),
+        ("/v1/usage", {"group_by": "room"}),
         ("/v1/events", {}),
         ("/v1/events", {"room": room}),
         ("/v1/detections", {}),

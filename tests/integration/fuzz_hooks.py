@@ -184,6 +184,21 @@ def _recording_key(case: Any) -> None:
     case.body["key"] = (prefix + key)[:512] if key else prefix + "f"
 
 
+_OTHER_SEAT = {
+    ("POST", "/v1/rooms/{room}/seats/{index}/move"): "to",
+    ("POST", "/v1/rooms/{room}/seats/{index}/swap"): "with",
+}
+
+
+def _another_seat(case: Any, field: str) -> None:
+    """A move's ``to`` (a swap's ``with``) must name another seat than the path's ``index``: a rule between
+    a body field and a path parameter that JSON Schema cannot state (equal ones are a 400 tested in
+    tests/integration/test_seat_controls_api.py). An equal valid pair gets the neighbouring seat."""
+    index, other = (case.path_parameters or {}).get("index"), case.body.get(field)
+    if isinstance(index, int) and isinstance(other, int) and not isinstance(other, bool) and index == other:
+        case.body[field] = index + 1 if index < 63 else index - 1
+
+
 def _unique_idempotency_key(case: Any) -> None:
     headers = case.headers or {}
     for name, value in list(headers.items()):
@@ -265,6 +280,19 @@ def _seat_request() -> Target:
     return {"room": room, "request_id": request["id"]}, {"actor": None, "seat": None}
 
 
+def _stage_invitation() -> Target:
+    room = _stage(mode="apply")
+    body = {"identity": ASKER, "kind": "invitation"}
+    request = _call("POST", f"/v1/rooms/{room}/seat-requests", body)
+    return {"room": room, "request_id": request["id"]}, {}
+
+
+def _two_seated() -> Target:
+    room = _stage(SEATED)
+    _call("POST", f"/v1/rooms/{room}/seats/1/take", {"identity": MEMBER})
+    return {"room": room, "index": 0}, {"actor": None, "with": 1}
+
+
 def _invitation() -> Target:
     room = _room()
     items = _call("POST", f"/v1/rooms/{room}/invitations", {"identities": [GUEST]})["items"]
@@ -339,6 +367,14 @@ _PREPARED: dict[tuple[str, str], Callable[[], Target]] = {
     ("POST", "/v1/rooms/{room}/seats/{index}/kick"): _seat(SEATED),
     ("POST", "/v1/rooms/{room}/seats/{index}/lock"): _seat(None),
     ("POST", "/v1/rooms/{room}/seats/{index}/unlock"): _seat(None),
+    **{
+        ("POST", f"/v1/rooms/{{room}}/seats/{{index}}/{verb}"): _seat(SEATED)
+        for verb in ("mic-lock", "mic-unlock", "camera-lock", "camera-unlock")
+    },
+    ("POST", "/v1/rooms/{room}/seats/{index}/move"): _seat(SEATED, to=1),
+    ("POST", "/v1/rooms/{room}/seats/{index}/swap"): _two_seated,
+    ("POST", "/v1/rooms/{room}/seat-requests/{request_id}/accept"): _stage_invitation,
+    ("POST", "/v1/rooms/{room}/seat-requests/{request_id}/decline"): _stage_invitation,
     ("POST", "/v1/rooms/{room}/seat-requests"): lambda: ({"room": _stage(mode="apply")}, {}),
     **{
         ("POST", f"/v1/rooms/{{room}}/seat-requests/{{request_id}}/{verb}"): _seat_request
@@ -435,6 +471,9 @@ def before_call(context: Any, case: Any, kwargs: Any) -> None:
         return
     if key in _FILE_REPORTS and isinstance(case.body, dict):
         _recording_key(case)
+        return
+    if key in _OTHER_SEAT and isinstance(case.body, dict):
+        _another_seat(case, _OTHER_SEAT[key])
         return
     if key == ("POST", "/v1/event-subscriptions") and isinstance(case.body, dict):
         url = case.body.get("url")

@@ -36,7 +36,13 @@ async def test_stage_gates_publishing(api: Any, settings: Any, room_name: str) -
     seats = (await api.get(f"/v1/rooms/{room_name}/seats")).json()
     assert seats["seat_mode"] == "free" and [s["identity"] for s in seats["items"]] == [None, None]
     taken = await api.post(f"/v1/rooms/{room_name}/seats/1/take", json={"identity": "aud"})
-    assert taken.status_code == 200 and taken.json() == {"index": 1, "identity": "aud", "locked": False}
+    assert taken.status_code == 200 and taken.json() == {
+        "index": 1,
+        "identity": "aud",
+        "locked": False,
+        "mic_locked": False,
+        "camera_locked": False,
+    }
     assert _publish(await _token(api, room_name, "aud", "audience"), settings) is True
     problem(
         await api.post(f"/v1/rooms/{room_name}/seats/1/take", json={"identity": "mem"}), 409, "seat-taken"

@@ -40,6 +40,7 @@ def test_groups_are_the_settings_objects() -> None:
         "redis",
         "livekit",
         "tokens",
+        "lobby",
         "caller_auth",
         "jobs",
         "detection",

@@ -64,6 +64,27 @@ SAMPLES: dict[EventType, dict[str, Any]] = {
         "reason": "",
         "params": {"previous_owner": "alice"},
     },
+    EventType.ROOM_LOCKED: {"actor": "ops@example.com", "target": None, "reason": "", "params": {}},
+    EventType.ROOM_UNLOCKED: {"actor": None, "target": None, "reason": "", "params": {}},
+    EventType.ROOM_CONTROLS_CHANGED: {
+        "actor": None,
+        "target": None,
+        "reason": "controls expired",
+        "params": {
+            "changed": ["audio"],
+            "applied_live": 2,
+            "controls": {
+                "audio_disabled": False,
+                "audio_disabled_until": None,
+                "video_disabled": False,
+                "video_disabled_until": None,
+                "screen_share_disabled": True,
+                "screen_share_disabled_until": "2026-12-03T10:10:00Z",
+                "data_disabled": False,
+                "data_disabled_until": None,
+            },
+        },
+    },
     EventType.PARTICIPANT_JOINED: {
         "identity": "bob",
         "participant_sid": "PA_1",
@@ -156,6 +177,90 @@ SAMPLES: dict[EventType, dict[str, Any]] = {
         "reason": "",
         "params": {"request_id": "sreq_1"},
     },
+    EventType.JOIN_REQUEST_CREATED: {
+        "actor": "bob",
+        "target": "bob",
+        "reason": "",
+        "params": {"request_id": "jreq_1", "name": "Bob", "expires_at": "2026-12-03T09:05:00Z"},
+    },
+    EventType.JOIN_REQUEST_ADMITTED: {
+        "actor": "alice",
+        "target": "bob",
+        "reason": "",
+        "params": {"request_id": "jreq_1"},
+    },
+    EventType.JOIN_REQUEST_DENIED: {
+        "actor": None,
+        "target": "bob",
+        "reason": "not booked",
+        "params": {"request_id": "jreq_1"},
+    },
+    EventType.JOIN_REQUEST_EXPIRED: {
+        "actor": None,
+        "target": "bob",
+        "reason": "expired",
+        "params": {"request_id": "jreq_1"},
+    },
+    EventType.SEAT_MIC_LOCKED: {
+        "actor": "alice",
+        "target": "bob",
+        "reason": "noise",
+        "params": {"seat": 1, "applied_live": True},
+    },
+    EventType.SEAT_MIC_UNLOCKED: {
+        "actor": None,
+        "target": None,
+        "reason": "",
+        "params": {"seat": 1, "applied_live": False},
+    },
+    EventType.SEAT_CAMERA_LOCKED: {
+        "actor": "alice",
+        "target": None,
+        "reason": "",
+        "params": {"seat": 0, "applied_live": False},
+    },
+    EventType.SEAT_CAMERA_UNLOCKED: {
+        "actor": "alice",
+        "target": "bob",
+        "reason": "",
+        "params": {"seat": 0, "applied_live": True},
+    },
+    EventType.SEAT_MOVED: {
+        "actor": "alice",
+        "target": "bob",
+        "reason": "",
+        "params": {"from": 0, "to": 2, "applied_live": True},
+    },
+    EventType.SEAT_SWAPPED: {
+        "actor": "alice",
+        "target": "bob",
+        "reason": "",
+        "params": {"from": 0, "to": 1, "other": "carol", "applied_live": True, "other_applied_live": False},
+    },
+    EventType.SEAT_REQUEST_INVITED: {
+        "actor": "alice",
+        "target": "bob",
+        "reason": "",
+        "params": {"request_id": "sreq_2", "preferred_seat": 1, "expires_at": "2026-12-03T09:05:00Z"},
+    },
+    EventType.SEAT_REQUEST_ACCEPTED: {
+        "actor": "bob",
+        "target": "bob",
+        "reason": "",
+        "params": {"request_id": "sreq_2", "seat": 1, "applied_live": True},
+    },
+    EventType.SEAT_REQUEST_DECLINED: {
+        "actor": "bob",
+        "target": "bob",
+        "reason": "busy",
+        "params": {"request_id": "sreq_2"},
+    },
+    EventType.SEAT_REQUEST_EXPIRED: {
+        "actor": None,
+        "target": "bob",
+        "reason": "invitation expired",
+        "params": {"request_id": "sreq_2"},
+    },
     EventType.EGRESS_UPDATED: {"egress_id": "EG_1", "status": "egress_active", "event": "egress_updated"},
     EventType.INGRESS_UPDATED: {
         "ingress_id": "IN_1",
@@ -224,6 +329,13 @@ SAMPLES: dict[EventType, dict[str, Any]] = {
         ],
     },
     EventType.RECORDING_FAILED: RECORDING | {"reason": "recorder lost"},
+    EventType.AGENT_DISPATCHED: {
+        "dispatch_id": "adp_1",
+        "agent_name": "acme-translator",
+        "livekit_dispatch_id": "AD_1",
+        "redispatch": False,
+    },
+    EventType.AGENT_REMOVED: {"dispatch_id": "adp_1", "agent_name": "acme-translator", "reason": "requested"},
 }
 
 

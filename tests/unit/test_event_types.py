@@ -14,10 +14,12 @@ def test_prefixes_are_the_part_before_the_dot_of_some_member() -> None:
         "track",
         "seat",
         "seat_request",
+        "join_request",
         "egress",
         "ingress",
         "detection",
         "recording",
+        "agent",
     } == prefixes()
 
 

@@ -67,6 +67,8 @@ const join = unwrap(
     body: { identity: "bob", name: "Bob", role: "member", ttl: 600 },
   }),
 );
+// A room with `lobby: true` answers 202 with a join request instead (no token until admitted).
+if (!("token" in join)) throw new Error(`bob waits in the lobby: join request ${join.id}`);
 console.log(`join token for ${join.identity} (${join.role}), publishes ${join.grants.can_publish_sources}`);
 console.log(`for bob's client: ${JSON.stringify({ url: join.url, token: join.token })}`);
 

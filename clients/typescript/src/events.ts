@@ -14,6 +14,9 @@ export const EVENT_TYPES = [
   "room.started",
   "room.ended",
   "room.owner_changed",
+  "room.locked",
+  "room.unlocked",
+  "room.controls_changed",
   "participant.joined",
   "participant.left",
   "participant.kicked",
@@ -29,10 +32,24 @@ export const EVENT_TYPES = [
   "seat.locked",
   "seat.unlocked",
   "seat.vacated",
+  "seat.mic_locked",
+  "seat.mic_unlocked",
+  "seat.camera_locked",
+  "seat.camera_unlocked",
+  "seat.moved",
+  "seat.swapped",
   "seat_request.created",
   "seat_request.approved",
   "seat_request.rejected",
   "seat_request.cancelled",
+  "join_request.created",
+  "join_request.admitted",
+  "join_request.denied",
+  "join_request.expired",
+  "seat_request.invited",
+  "seat_request.accepted",
+  "seat_request.declined",
+  "seat_request.expired",
   "egress.updated",
   "ingress.updated",
   "detection.started",
@@ -42,6 +59,8 @@ export const EVENT_TYPES = [
   "recording.stopped",
   "recording.ready",
   "recording.failed",
+  "agent.dispatched",
+  "agent.removed",
 ] as const;
 
 /** An event's `type`. */
@@ -57,6 +76,9 @@ export interface EventPayloads {
   "room.started": Schemas["RoomStartedData"];
   "room.ended": Schemas["RoomEndedData"];
   "room.owner_changed": Schemas["RoomOwnerChangedData"];
+  "room.locked": Schemas["RoomLockedData"];
+  "room.unlocked": Schemas["RoomUnlockedData"];
+  "room.controls_changed": Schemas["RoomControlsChangedData"];
   "participant.joined": Schemas["ParticipantJoinedData"];
   "participant.left": Schemas["ParticipantLeftData"];
   "participant.kicked": Schemas["ParticipantKickedData"];
@@ -72,10 +94,24 @@ export interface EventPayloads {
   "seat.locked": Schemas["SeatLockedData"];
   "seat.unlocked": Schemas["SeatUnlockedData"];
   "seat.vacated": Schemas["SeatVacatedData"];
+  "seat.mic_locked": Schemas["SeatMicLockedData"];
+  "seat.mic_unlocked": Schemas["SeatMicUnlockedData"];
+  "seat.camera_locked": Schemas["SeatCameraLockedData"];
+  "seat.camera_unlocked": Schemas["SeatCameraUnlockedData"];
+  "seat.moved": Schemas["SeatMovedData"];
+  "seat.swapped": Schemas["SeatSwappedData"];
   "seat_request.created": Schemas["SeatRequestCreatedData"];
   "seat_request.approved": Schemas["SeatRequestApprovedData"];
   "seat_request.rejected": Schemas["SeatRequestRejectedData"];
   "seat_request.cancelled": Schemas["SeatRequestCancelledData"];
+  "join_request.created": Schemas["JoinRequestCreatedData"];
+  "join_request.admitted": Schemas["JoinRequestAdmittedData"];
+  "join_request.denied": Schemas["JoinRequestDeniedData"];
+  "join_request.expired": Schemas["JoinRequestExpiredData"];
+  "seat_request.invited": Schemas["SeatRequestInvitedData"];
+  "seat_request.accepted": Schemas["SeatRequestAcceptedData"];
+  "seat_request.declined": Schemas["SeatRequestDeclinedData"];
+  "seat_request.expired": Schemas["SeatRequestExpiredData"];
   "egress.updated": Schemas["EgressUpdatedData"];
   "ingress.updated": Schemas["IngressUpdatedData"];
   "detection.started": Schemas["DetectionStartedData"];
@@ -85,6 +121,8 @@ export interface EventPayloads {
   "recording.stopped": Schemas["RecordingStoppedData"];
   "recording.ready": Schemas["RecordingReadyData"];
   "recording.failed": Schemas["RecordingFailedData"];
+  "agent.dispatched": Schemas["AgentDispatchedData"];
+  "agent.removed": Schemas["AgentRemovedData"];
 }
 
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

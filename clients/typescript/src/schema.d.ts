@@ -38,6 +38,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agent names this project registered, oldest first */
+        get: operations["agents_list_agents"];
+        put?: never;
+        /** Register an agent name for this project */
+        post: operations["agents_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One registered agent name */
+        get: operations["agents_get_agent"];
+        put?: never;
+        post?: never;
+        /** Unregister an agent name (409 agent-in-use while it is dispatched in a room) */
+        delete: operations["agents_unregister"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/calls": {
         parameters: {
             query?: never;
@@ -588,8 +624,44 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update metadata (live), max_participants or end the room */
+        /** Update metadata (live), max_participants, the schedule; lock, reopen or end the room */
         patch: operations["rooms_update"];
+        trace?: never;
+    };
+    "/v1/rooms/{room}/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The room's agent dispatches, newest first, with LiveKit's state */
+        get: operations["agents_list_dispatches"];
+        put?: never;
+        /** Dispatch a registered agent into the room (409 agent-already-dispatched names the one already there) */
+        post: operations["agents_dispatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{room}/agents/{dispatch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agent dispatch, with LiveKit's state */
+        get: operations["agents_get_dispatch"];
+        put?: never;
+        post?: never;
+        /** Remove an agent from the room: its dispatch is deleted and the agent leaves (idempotent) */
+        delete: operations["agents_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/rooms/{room}/audit": {
@@ -658,6 +730,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{room}/controls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The room-wide controls in force */
+        get: operations["moderation_get_controls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Switch room-wide controls for members and audience (optionally timed), applied live */
+        patch: operations["moderation_set_controls"];
         trace?: never;
     };
     "/v1/rooms/{room}/detection": {
@@ -783,6 +873,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rooms/{room}/join-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Join requests (knocks) in the order they were made (filter by status) */
+        get: operations["lobby_list_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{room}/join-requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One join request: poll it until it is decided */
+        get: operations["lobby_get_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{room}/join-requests/{request_id}/admit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Admit (owner/admin `actor`): the identity's next join returns a token */
+        post: operations["lobby_admit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{room}/join-requests/{request_id}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deny (owner/admin `actor`): the identity's joins get 403 for a while */
+        post: operations["lobby_deny"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{room}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a data message into the room: a topic, JSON or text (≤ 15 KB), to everyone or to some */
+        post: operations["messages_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rooms/{room}/owner": {
         parameters: {
             query?: never;
@@ -810,7 +985,7 @@ export interface paths {
         /** Our participant records, oldest first, merged with who is in the room now (LiveKit) */
         get: operations["participants_list_participants"];
         put?: never;
-        /** Join: returns a LiveKit token whose grants follow the role */
+        /** Join: a LiveKit token whose grants follow the role (in a lobby room, maybe a join request) */
         post: operations["participants_join"];
         delete?: never;
         options?: never;
@@ -949,8 +1124,25 @@ export interface paths {
         /** Seat requests in queue order (filter by status) */
         get: operations["seats_list_requests"];
         put?: never;
-        /** Ask for a seat (optionally a preferred one) */
+        /** Ask for a seat (optionally a preferred one), or invite someone onto the stage */
         post: operations["seats_create_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{room}/seat-requests/{request_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The invited identity accepts an invitation and takes its seat */
+        post: operations["seats_accept"];
         delete?: never;
         options?: never;
         head?: never;
@@ -983,8 +1175,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The requester cancels */
+        /** The requester cancels (or the inviter withdraws an invitation) */
         post: operations["seats_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{room}/seat-requests/{request_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The invited identity declines an invitation */
+        post: operations["seats_decline"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1019,6 +1228,40 @@ export interface paths {
         get: operations["seats_seats"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{room}/seats/{index}/camera-lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lock the seat's camera: whoever sits there cannot publish it (occupant stays) */
+        post: operations["seats_camera_lock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{room}/seats/{index}/camera-unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unlock the camera */
+        post: operations["seats_camera_unlock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1076,6 +1319,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rooms/{room}/seats/{index}/mic-lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lock the seat's microphone: whoever sits there cannot publish it (occupant stays) */
+        post: operations["seats_mic_lock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{room}/seats/{index}/mic-unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unlock the microphone */
+        post: operations["seats_mic_unlock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{room}/seats/{index}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the occupant to another, free seat (owner/admin) */
+        post: operations["seats_move"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rooms/{room}/seats/{index}/swap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Swap the occupants of two seats (owner/admin) */
+        post: operations["seats_swap"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rooms/{room}/seats/{index}/take": {
         parameters: {
             query?: never;
@@ -1110,6 +1421,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Participant-minutes, room-minutes and peak concurrency per day, room or project
+         * @description Computed from the call records over the half-open range `[from, to)`, at most 366 days (`to` defaults to now, `from` to 30 days before `to`). `group_by=day` lists every UTC day of the range (sessions that cross midnight are split), `room` the rooms with a call or a session in it, `project` the project (a `platform` caller naming no project in `Roomsvc-Project` gets one item per project). Sessions still open count up to `as_of`. `totals` covers the whole range on every page. docs/api.md, "Usage".
+         */
+        get: operations["usage_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/livekit": {
         parameters: {
             query?: never;
@@ -1129,6 +1460,46 @@ export interface paths {
     };
 }
 export interface webhooks {
+    "agent.dispatched": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `agent.dispatched` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventAgentDispatched"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "agent.removed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `agent.removed` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventAgentRemoved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "detection.alert": {
         parameters: {
             query?: never;
@@ -1223,6 +1594,86 @@ export interface webhooks {
          * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
          */
         post: operations["EventIngressUpdated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "join_request.admitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `join_request.admitted` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventJoinRequestAdmitted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "join_request.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `join_request.created` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventJoinRequestCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "join_request.denied": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `join_request.denied` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventJoinRequestDenied"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "join_request.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `join_request.expired` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventJoinRequestExpired"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1449,6 +1900,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "room.controls_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `room.controls_changed` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventRoomControlsChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "room.created": {
         parameters: {
             query?: never;
@@ -1483,6 +1954,26 @@ export interface webhooks {
          * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
          */
         post: operations["EventRoomEnded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "room.locked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `room.locked` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventRoomLocked"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1529,6 +2020,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "room.unlocked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `room.unlocked` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventRoomUnlocked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "room.updated": {
         parameters: {
             query?: never;
@@ -1543,6 +2054,46 @@ export interface webhooks {
          * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
          */
         post: operations["EventRoomUpdated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "seat.camera_locked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `seat.camera_locked` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventSeatCameraLocked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "seat.camera_unlocked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `seat.camera_unlocked` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventSeatCameraUnlocked"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1609,6 +2160,86 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "seat.mic_locked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `seat.mic_locked` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventSeatMicLocked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "seat.mic_unlocked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `seat.mic_unlocked` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventSeatMicUnlocked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "seat.moved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `seat.moved` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventSeatMoved"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "seat.swapped": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `seat.swapped` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventSeatSwapped"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "seat.taken": {
         parameters: {
             query?: never;
@@ -1669,6 +2300,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "seat_request.accepted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `seat_request.accepted` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventSeatRequestAccepted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "seat_request.approved": {
         parameters: {
             query?: never;
@@ -1723,6 +2374,66 @@ export interface webhooks {
          * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
          */
         post: operations["EventSeatRequestCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "seat_request.declined": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `seat_request.declined` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventSeatRequestDeclined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "seat_request.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `seat_request.expired` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventSeatRequestExpired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "seat_request.invited": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `seat_request.invited` delivered to a subscription's URL
+         * @description roomsvc POSTs the event envelope, signed, to every subscription that wants this type (docs/events.md). Any 2xx within ROOMSVC_EVENT_TIMEOUT acknowledges it; anything else is retried with backoff. The same event can arrive more than once: de-duplicate by `id`. The SSE stream and `GET /v1/events` carry the same envelope.
+         */
+        post: operations["EventSeatRequestInvited"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1792,6 +2503,59 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        /** AgentCreate */
+        AgentCreate: {
+            /** @default  */
+            description?: string;
+            /**
+             * @description the name the agent's worker registers with LiveKit (`agent_name`): letters, digits, `-` and `_`, at most 64
+             * @example acme-translator
+             */
+            name: string;
+        };
+        /** AgentDispatchedData */
+        AgentDispatchedData: {
+            agent_name: string;
+            /** @description roomsvc's id of the dispatch (`adp_…`) */
+            dispatch_id: string;
+            /** @description LiveKit's id of this dispatch */
+            livekit_dispatch_id: string;
+            /** @description dispatched again because its agent was gone when a human joined */
+            redispatch: boolean;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+        };
+        /** AgentJobOut */
+        AgentJobOut: {
+            error: string;
+            id: string;
+            participant_identity: string;
+            /** @enum {string} */
+            status: "pending" | "running" | "success" | "failed" | "cancelled";
+        };
+        /** AgentList */
+        AgentList: {
+            items: components["schemas"]["AgentOut"][];
+            next_cursor?: string | null;
+        };
+        /** AgentOut */
+        AgentOut: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            description: string;
+            name: string;
+        };
+        /** AgentRemovedData */
+        AgentRemovedData: {
+            agent_name: string;
+            /** @description roomsvc's id of the dispatch (`adp_…`) */
+            dispatch_id: string;
+            /** @description `requested` (DELETE …/agents/{id}) */
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+        };
         /** AlertOut */
         AlertOut: {
             action: string;
@@ -1883,6 +2647,39 @@ export interface components {
             sid: string;
             source: string;
             unpublished_at: string | null;
+        };
+        /** ControlsChangeParams */
+        ControlsChangeParams: {
+            /** @description connected participants whose permissions were pushed */
+            applied_live: number;
+            /** @description the controls this change switched on, off or re-timed */
+            changed: ("audio" | "data" | "screen_share" | "video")[];
+            controls: components["schemas"]["RoomControlsState"];
+        };
+        /**
+         * ControlsUpdate
+         * @description Switch room-wide controls on (true) or off (false); a control left out keeps its state.
+         *
+         *         ``duration`` or ``until`` (not both) time the controls this request switches on; without either they
+         *         last until switched off. Switching a control on again re-times it.
+         */
+        ControlsUpdate: {
+            /** @default null */
+            actor?: string | null;
+            /** @default null */
+            audio_disabled?: boolean | null;
+            /** @default null */
+            data_disabled?: boolean | null;
+            /** @default null */
+            duration?: number | null;
+            /** @default  */
+            reason?: string;
+            /** @default null */
+            screen_share_disabled?: boolean | null;
+            /** @default null */
+            until?: string | null;
+            /** @default null */
+            video_disabled?: boolean | null;
         };
         /** DeliveryOut */
         DeliveryOut: {
@@ -2071,6 +2868,46 @@ export interface components {
             participants: components["schemas"]["ParticipantSummary"][];
             room: string;
         };
+        /** DispatchCreate */
+        DispatchCreate: {
+            /**
+             * @description the name the agent's worker registers with LiveKit (`agent_name`): letters, digits, `-` and `_`, at most 64
+             * @example acme-translator
+             */
+            agent_name: string;
+            /**
+             * @description a string, or any JSON value (stored JSON-encoded); at most 16384 bytes of UTF-8 once encoded, which the server counts (400 naming the field) and JSON Schema cannot
+             * @default null
+             */
+            metadata?: unknown;
+        };
+        /** DispatchList */
+        DispatchList: {
+            items: components["schemas"]["DispatchOut"][];
+            /** @default true */
+            livekit_available?: boolean;
+            next_cursor?: string | null;
+        };
+        /** DispatchOut */
+        DispatchOut: {
+            agent_name: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            dispatch_count: number;
+            dispatched_at: string | null;
+            id: string;
+            livekit?: components["schemas"]["LiveKitDispatchOut"] | null;
+            metadata: string;
+            /** @enum {string} */
+            owner: "api" | "detection";
+            remove_reason: string | null;
+            removed_at: string | null;
+            room: string;
+            room_sid: string | null;
+            /** @enum {string} */
+            state: "active" | "removed";
+        };
         /** EgressUpdatedData */
         EgressUpdatedData: {
             egress_id: string;
@@ -2099,7 +2936,7 @@ export interface components {
          * EventType
          * @enum {string}
          */
-        EventType: "room.created" | "room.updated" | "room.started" | "room.ended" | "room.owner_changed" | "participant.joined" | "participant.left" | "participant.kicked" | "participant.ban_lifted" | "participant.muted" | "participant.unmuted" | "participant.role_changed" | "track.published" | "track.unpublished" | "seat.taken" | "seat.left" | "seat.kicked" | "seat.locked" | "seat.unlocked" | "seat.vacated" | "seat_request.created" | "seat_request.approved" | "seat_request.rejected" | "seat_request.cancelled" | "egress.updated" | "ingress.updated" | "detection.started" | "detection.state_changed" | "detection.alert" | "recording.started" | "recording.stopped" | "recording.ready" | "recording.failed";
+        EventType: "room.created" | "room.updated" | "room.started" | "room.ended" | "room.owner_changed" | "room.locked" | "room.unlocked" | "room.controls_changed" | "participant.joined" | "participant.left" | "participant.kicked" | "participant.ban_lifted" | "participant.muted" | "participant.unmuted" | "participant.role_changed" | "track.published" | "track.unpublished" | "seat.taken" | "seat.left" | "seat.kicked" | "seat.locked" | "seat.unlocked" | "seat.vacated" | "seat.mic_locked" | "seat.mic_unlocked" | "seat.camera_locked" | "seat.camera_unlocked" | "seat.moved" | "seat.swapped" | "seat_request.created" | "seat_request.approved" | "seat_request.rejected" | "seat_request.cancelled" | "join_request.created" | "join_request.admitted" | "join_request.denied" | "join_request.expired" | "seat_request.invited" | "seat_request.accepted" | "seat_request.declined" | "seat_request.expired" | "egress.updated" | "ingress.updated" | "detection.started" | "detection.state_changed" | "detection.alert" | "recording.started" | "recording.stopped" | "recording.ready" | "recording.failed" | "agent.dispatched" | "agent.removed";
         /** FileFinished */
         FileFinished: {
             /** @default null */
@@ -2182,6 +3019,11 @@ export interface components {
              * @default null
              */
             ttl?: number | null;
+        };
+        /** InvitationAnswer */
+        InvitationAnswer: {
+            /** @default  */
+            reason?: string;
         };
         /**
          * InvitationCreate
@@ -2270,6 +3112,98 @@ export interface components {
              */
             ttl?: number | null;
         };
+        /** JoinRequestAdmittedData */
+        JoinRequestAdmittedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["JoinRequestParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            target: string;
+        };
+        /**
+         * JoinRequestCreatedData
+         * @description An identity knocked: ``actor`` and ``target`` are the identity.
+         */
+        JoinRequestCreatedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["JoinRequestCreatedParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            target: string;
+        };
+        /** JoinRequestCreatedParams */
+        JoinRequestCreatedParams: {
+            /** @description RFC 3339: when the request expires unanswered */
+            expires_at: string;
+            /** @description the display name the join asked for */
+            name: string;
+            request_id: string;
+        };
+        /** JoinRequestDecision */
+        JoinRequestDecision: {
+            /** @default null */
+            actor?: string | null;
+            /** @default  */
+            reason?: string;
+        };
+        /** JoinRequestDeniedData */
+        JoinRequestDeniedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["JoinRequestParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            target: string;
+        };
+        /**
+         * JoinRequestExpiredData
+         * @description Nobody answered in time (``ROOMSVC_JOIN_REQUEST_TTL``); ``actor`` is null.
+         */
+        JoinRequestExpiredData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["JoinRequestParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            target: string;
+        };
+        /** JoinRequestList */
+        JoinRequestList: {
+            items: components["schemas"]["JoinRequestOut"][];
+            next_cursor?: string | null;
+        };
+        /** JoinRequestOut */
+        JoinRequestOut: {
+            /** Format: date-time */
+            created_at: string;
+            decided_at: string | null;
+            /** @description the actor (or caller credential) that admitted or denied */
+            decided_by: string | null;
+            /**
+             * Format: date-time
+             * @description unanswered by then, it expires
+             */
+            expires_at: string;
+            id: string;
+            identity: string;
+            /** @description the display name the join asked for */
+            name: string;
+            /** @description the reason a denial gave */
+            reason: string;
+            room: string;
+            /** @enum {string} */
+            status: "pending" | "admitted" | "denied" | "expired";
+        };
+        /** JoinRequestParams */
+        JoinRequestParams: {
+            request_id: string;
+        };
         /** JoinResponse */
         JoinResponse: {
             /** Format: date-time */
@@ -2318,6 +3252,11 @@ export interface components {
              */
             identity: string;
         };
+        /** LiveKitDispatchOut */
+        LiveKitDispatchOut: {
+            dispatch_id: string;
+            jobs: components["schemas"]["AgentJobOut"][];
+        };
         /** Me */
         Me: {
             credential_id: string;
@@ -2325,6 +3264,45 @@ export interface components {
             operator: string | null;
             project: string | null;
             scopes: string[];
+        };
+        /**
+         * MessageIn
+         * @example {
+         *       "json": {
+         *         "text": "The meeting ends in 5 minutes"
+         *       },
+         *       "topic": "chat.system"
+         *     }
+         */
+        MessageIn: {
+            /** @default null */
+            identities?: string[] | null;
+            /** @description the payload as any JSON value (sent JSON-encoded); give this or `text`. At most 15360 bytes once encoded, which the server counts (413 naming the field) */
+            json?: unknown;
+            /**
+             * @description true: reliable, ordered (default); false: lossy, may be dropped
+             * @default true
+             */
+            reliable?: boolean;
+            /** @description the payload as text (sent UTF-8); give this or `json`. At most 15360 bytes of UTF-8, which the server counts (413 naming the field) */
+            text?: string;
+            /**
+             * @description 1-128 characters from A-Z a-z 0-9 . _ : / -; topics starting with `roomsvc.` are roomsvc's own (400 topic-reserved)
+             * @example chat
+             */
+            topic: string;
+        } & (unknown | unknown);
+        /** MessageOut */
+        MessageOut: {
+            bytes: number;
+            everyone: boolean;
+            /** @enum {string} */
+            format: "json" | "text";
+            recipients: string[];
+            reliable: boolean;
+            /** Format: date-time */
+            sent_at: string;
+            topic: string;
         };
         /**
          * ModelCreate
@@ -2824,6 +3802,50 @@ export interface components {
             /** @enum {unknown} */
             to: "admin" | "audience" | "member" | "owner";
         };
+        /** RoomControls */
+        RoomControls: {
+            audio_disabled: boolean;
+            /** @description when the control ends by itself; null: until switched off */
+            audio_disabled_until: string | null;
+            data_disabled: boolean;
+            /** @description when the control ends by itself; null: until switched off */
+            data_disabled_until: string | null;
+            screen_share_disabled: boolean;
+            /** @description when the control ends by itself; null: until switched off */
+            screen_share_disabled_until: string | null;
+            video_disabled: boolean;
+            /** @description when the control ends by itself; null: until switched off */
+            video_disabled_until: string | null;
+        };
+        /** RoomControlsChangedData */
+        RoomControlsChangedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["ControlsChangeParams"];
+            /** @description the reason given; `controls expired` at expiry */
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            target: null;
+        };
+        /**
+         * RoomControlsState
+         * @description A room's four controls (what members and audience may not do), as ``GET …/controls`` shows them.
+         */
+        RoomControlsState: {
+            audio_disabled: boolean;
+            /** @description when the control ends by itself; null: until switched off */
+            audio_disabled_until: string | null;
+            data_disabled: boolean;
+            /** @description when the control ends by itself; null: until switched off */
+            data_disabled_until: string | null;
+            screen_share_disabled: boolean;
+            /** @description when the control ends by itself; null: until switched off */
+            screen_share_disabled_until: string | null;
+            video_disabled: boolean;
+            /** @description when the control ends by itself; null: until switched off */
+            video_disabled_until: string | null;
+        };
         /**
          * RoomCreate
          * @example {
@@ -2861,6 +3883,8 @@ export interface components {
              * @default false
              */
             client_admin?: boolean;
+            /** @default null */
+            closes_at?: string | null;
             /**
              * @description 1-128 characters from A-Z a-z 0-9 . _ @ : + -
              * @example alice
@@ -2874,6 +3898,13 @@ export interface components {
             empty_timeout?: number;
             /** @default false */
             invite_on?: boolean;
+            /**
+             * @description a waiting room: a join by an identity not yet admitted answers 202 with a join request that the owner or an admin admits or denies (docs/api.md, 'Waiting room'); off by default
+             * @default false
+             */
+            lobby?: boolean;
+            /** @default null */
+            max_duration?: number | null;
             /** @default 0 */
             max_participants?: number;
             /**
@@ -2886,6 +3917,8 @@ export interface components {
              * @example standup-42
              */
             name: string;
+            /** @default null */
+            opens_at?: string | null;
             /**
              * @default apply
              * @enum {unknown}
@@ -2913,7 +3946,8 @@ export interface components {
             repaired?: boolean;
             /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
             request_id?: string;
-            room_sid: string;
+            /** @description null for a scheduled room: its first join creates the LiveKit room */
+            room_sid: string | null;
         };
         /** RoomEnd */
         RoomEnd: {
@@ -2927,6 +3961,16 @@ export interface components {
             request_id?: string;
             room_sid: string | null;
         };
+        /** RoomLockedData */
+        RoomLockedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["NoParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            target: null;
+        };
         /** RoomOut */
         RoomOut: {
             /** @enum {string} */
@@ -2934,6 +3978,8 @@ export interface components {
             /** @enum {string} */
             call_type: "audio" | "video";
             client_admin: boolean;
+            closes_at: string | null;
+            controls: components["schemas"]["RoomControls"];
             /** Format: date-time */
             created_at: string;
             creator: string;
@@ -2941,11 +3987,17 @@ export interface components {
             empty_timeout: number;
             end_reason: string | null;
             ended_at: string | null;
+            /** @description when roomsvc jobs ends the room: `closes_at`, or earlier once a session with `max_duration` runs */
+            ends_at: string | null;
             invite_on: boolean;
+            /** @description the current LiveKit session; null while LiveKit has none */
             livekit_sid: string | null;
+            lobby: boolean;
+            max_duration: number | null;
             max_participants: number;
             metadata: string;
             name: string;
+            opens_at: string | null;
             owner: string;
             /** @enum {string} */
             seat_mode: "free" | "apply";
@@ -2953,7 +4005,7 @@ export interface components {
             source_channel_id: string | null;
             source_channel_type: string | null;
             /** @enum {string} */
-            status: "created" | "active" | "ended";
+            status: "created" | "active" | "locked" | "ended";
             /** Format: date-time */
             updated_at: string;
         };
@@ -2980,6 +4032,16 @@ export interface components {
             /** Format: date-time */
             started_at: string;
         };
+        /** RoomUnlockedData */
+        RoomUnlockedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["NoParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            target: null;
+        };
         /**
          * RoomUpdate
          * @example {
@@ -2997,13 +4059,21 @@ export interface components {
             auto_record?: "off" | "room_audio" | "tracks";
             /** @description see RoomCreate.client_admin; applies to tokens minted after */
             client_admin?: boolean;
+            closes_at?: string | null;
             /** @description used with `status: ended`, ignored otherwise */
             end_reason?: string;
+            /** @description see RoomCreate.lobby; applies to the joins after */
+            lobby?: boolean;
+            max_duration?: number | null;
             max_participants?: number;
             /** @description a string, or any JSON value (stored JSON-encoded); at most 16384 bytes of UTF-8 once encoded, which the server counts (400 naming the field) and JSON Schema cannot */
             metadata?: unknown;
-            /** @enum {unknown} */
-            status?: "ended";
+            opens_at?: string | null;
+            /**
+             * @description `ended` ends the room; `locked` closes it to new joins (connected participants stay), `open` reopens it
+             * @enum {unknown}
+             */
+            status?: "ended" | "locked" | "open";
         };
         /** RoomUpdatedData */
         RoomUpdatedData: {
@@ -3024,10 +4094,43 @@ export interface components {
             /** @default  */
             reason?: string;
         };
+        /** SeatCameraLockedData */
+        SeatCameraLockedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["SeatMediaLockParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            /** @description the seat's occupant, or null (an empty seat) */
+            target: string | null;
+        };
+        /** SeatCameraUnlockedData */
+        SeatCameraUnlockedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["SeatMediaLockParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            /** @description the seat's occupant, or null (an empty seat) */
+            target: string | null;
+        };
+        /** SeatChange */
+        SeatChange: {
+            items: components["schemas"]["SeatOut"][];
+        };
         /** SeatChangeParams */
         SeatChangeParams: {
             applied_live: boolean;
             seat: number;
+        };
+        /** SeatInvitedParams */
+        SeatInvitedParams: {
+            /** @description RFC 3339: when the invitation expires */
+            expires_at: string;
+            preferred_seat: number | null;
+            request_id: string;
         };
         /** SeatKickedData */
         SeatKickedData: {
@@ -3065,15 +4168,82 @@ export interface components {
             request_id?: string;
             target: null;
         };
+        /** SeatMediaLockParams */
+        SeatMediaLockParams: {
+            /** @description the occupant's new permissions were pushed to LiveKit */
+            applied_live: boolean;
+            seat: number;
+        };
+        /** SeatMicLockedData */
+        SeatMicLockedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["SeatMediaLockParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            /** @description the seat's occupant, or null (an empty seat) */
+            target: string | null;
+        };
+        /** SeatMicUnlockedData */
+        SeatMicUnlockedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["SeatMediaLockParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            /** @description the seat's occupant, or null (an empty seat) */
+            target: string | null;
+        };
+        /** SeatMove */
+        SeatMove: {
+            /** @default null */
+            actor?: string | null;
+            /** @default  */
+            reason?: string;
+            /** @description the free seat to move the occupant to */
+            to: number;
+        };
+        /** SeatMoveParams */
+        SeatMoveParams: {
+            applied_live: boolean;
+            from: number;
+            to: number;
+        };
+        /** SeatMovedData */
+        SeatMovedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["SeatMoveParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            target: string;
+        };
         /** SeatOut */
         SeatOut: {
+            /** @description whoever sits here cannot publish the camera */
+            camera_locked: boolean;
             identity: string | null;
             index: number;
             locked: boolean;
+            /** @description whoever sits here cannot publish the microphone */
+            mic_locked: boolean;
         };
         /** SeatParams */
         SeatParams: {
             seat: number;
+        };
+        /** SeatRequestAcceptedData */
+        SeatRequestAcceptedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["SeatRequestApprovedParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            target: string;
         };
         /** SeatRequestApprovedData */
         SeatRequestApprovedData: {
@@ -3110,10 +4280,23 @@ export interface components {
          */
         SeatRequestCreate: {
             /**
+             * @description invitations: the inviting owner/admin
+             * @default null
+             */
+            actor?: string | null;
+            /** @default null */
+            expires_in?: number | null;
+            /**
              * @description 1-128 characters from A-Z a-z 0-9 . _ @ : + -
              * @example alice
              */
             identity: string;
+            /**
+             * @description `application`: the identity asks (default); `invitation`: an owner/admin (`actor`) invites the identity onto the stage, and the identity accepts or declines
+             * @default application
+             * @enum {unknown}
+             */
+            kind?: "application" | "invitation";
             /** @default null */
             seat?: number | null;
         };
@@ -3141,6 +4324,36 @@ export interface components {
             /** @default null */
             seat?: number | null;
         };
+        /** SeatRequestDeclinedData */
+        SeatRequestDeclinedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["SeatRequestParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            target: string;
+        };
+        /** SeatRequestExpiredData */
+        SeatRequestExpiredData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["SeatRequestParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            target: string;
+        };
+        /** SeatRequestInvitedData */
+        SeatRequestInvitedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["SeatInvitedParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            target: string;
+        };
         /** SeatRequestList */
         SeatRequestList: {
             items: components["schemas"]["SeatRequestOut"][];
@@ -3152,13 +4365,19 @@ export interface components {
             created_at: string;
             decided_at: string | null;
             decided_by: string | null;
+            /** @description invitations: when it expires */
+            expires_at: string | null;
             id: string;
             identity: string;
+            /** @description invitations: the inviting identity */
+            invited_by: string | null;
+            /** @enum {string} */
+            kind: "application" | "invitation";
             preferred_seat: number | null;
             reason: string;
             seat: number | null;
             /** @enum {string} */
-            status: "pending" | "approved" | "rejected" | "cancelled";
+            status: "pending" | "approved" | "rejected" | "cancelled" | "accepted" | "declined" | "expired";
         };
         /** SeatRequestParams */
         SeatRequestParams: {
@@ -3169,6 +4388,36 @@ export interface components {
             /** @description the identity that acted, or null (the system, or an admin-scope caller) */
             actor: string | null;
             params: components["schemas"]["SeatRequestParams"];
+            reason: string;
+            /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
+            request_id?: string;
+            target: string;
+        };
+        /** SeatSwap */
+        SeatSwap: {
+            /** @default null */
+            actor?: string | null;
+            /** @default  */
+            reason?: string;
+            /** @description the other occupied seat */
+            with: number;
+        };
+        /** SeatSwapParams */
+        SeatSwapParams: {
+            applied_live: boolean;
+            /** @description the target's seat before the swap */
+            from: number;
+            /** @description the identity that moved from `to` to `from` */
+            other: string;
+            other_applied_live: boolean;
+            /** @description the target's seat after the swap (the other's before) */
+            to: number;
+        };
+        /** SeatSwappedData */
+        SeatSwappedData: {
+            /** @description the identity that acted, or null (the system, or an admin-scope caller) */
+            actor: string | null;
+            params: components["schemas"]["SeatSwapParams"];
             reason: string;
             /** @description The `X-Request-ID` of the API request that caused the event; absent otherwise. */
             request_id?: string;
@@ -3373,6 +4622,35 @@ export interface components {
             /** @default null */
             sources?: ("camera" | "microphone" | "screen_share" | "screen_share_audio")[] | null;
         };
+        /** UsageFigures */
+        UsageFigures: {
+            participant_minutes: number;
+            peak_concurrency: number;
+            room_minutes: number;
+        };
+        /** UsageItem */
+        UsageItem: {
+            day: string | null;
+            participant_minutes: number;
+            peak_concurrency: number;
+            project: string | null;
+            room: string | null;
+            room_minutes: number;
+        };
+        /** UsagePage */
+        UsagePage: {
+            /** Format: date-time */
+            as_of: string;
+            /** Format: date-time */
+            from: string;
+            /** @enum {string} */
+            group_by: "day" | "room" | "project";
+            items: components["schemas"]["UsageItem"][];
+            next_cursor: string | null;
+            /** Format: date-time */
+            to: string;
+            totals: components["schemas"]["UsageFigures"];
+        };
         /** WindowBatch */
         WindowBatch: {
             job_id: string;
@@ -3509,6 +4787,425 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agents_list_agents: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                /** @description page size, 1-100 */
+                limit?: number;
+            };
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentList"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agents_register: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key with the same body returns the first response (`Idempotent-Replayed: true`); with another body, 422 `idempotency-key-reused`. Keys last 24 h. */
+                "Idempotency-Key"?: string;
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was first used for another request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agents_get_agent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agents_unregister: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
@@ -7242,7 +8939,7 @@ export interface operations {
                 cursor?: string | null;
                 /** @description page size, 1-100 */
                 limit?: number;
-                status?: "created" | "active" | "ended" | null;
+                status?: "created" | "active" | "locked" | "ended" | null;
                 creator?: string | null;
                 source_channel_id?: string | null;
                 created_after?: string | null;
@@ -7572,6 +9269,423 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoomOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agents_list_dispatches: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                /** @description page size, 1-100 */
+                limit?: number;
+                state?: "active" | "removed" | null;
+            };
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchList"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agents_dispatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DispatchCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agents_get_dispatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                dispatch_id: string;
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    agents_remove: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                dispatch_id: string;
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DispatchOut"];
                 };
             };
             /** @description Invalid input; `detail` names the field. */
@@ -8021,6 +10135,213 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    moderation_get_controls: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomControls"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    moderation_set_controls: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ControlsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomControls"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9233,6 +11554,547 @@ export interface operations {
             };
         };
     };
+    lobby_list_requests: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                /** @description page size, 1-100 */
+                limit?: number;
+                status?: "pending" | "admitted" | "denied" | "expired" | null;
+            };
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinRequestList"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lobby_get_request: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                request_id: string;
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinRequestOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lobby_admit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                request_id: string;
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JoinRequestDecision"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinRequestOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lobby_deny: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                request_id: string;
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JoinRequestDecision"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinRequestOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    messages_send: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     moderation_transfer_owner: {
         parameters: {
             query?: never;
@@ -9462,13 +12324,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Document created, URL follows */
+            /** @description Joined: the LiveKit URL and token. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["JoinResponse"];
+                };
+            };
+            /** @description The room has a lobby and the identity is not admitted yet: no token, but its pending join request (the same one on a repeated join). The `Location` header names `GET /v1/rooms/{room}/join-requests/{request_id}` to poll; once an owner or admin admits it, join again for the token. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinRequestOut"];
                 };
             };
             /** @description Invalid input; `detail` names the field. */
@@ -10609,7 +13480,7 @@ export interface operations {
                 cursor?: string | null;
                 /** @description page size, 1-100 */
                 limit?: number;
-                status?: "pending" | "approved" | "rejected" | "cancelled" | null;
+                status?: "pending" | "approved" | "rejected" | "cancelled" | "accepted" | "declined" | "expired" | null;
             };
             header?: {
                 /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
@@ -10826,6 +13697,122 @@ export interface operations {
             };
         };
     };
+    seats_accept: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                request_id: string;
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatRequestOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     seats_approve: {
         parameters: {
             query?: never;
@@ -10960,6 +13947,126 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatRequestOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    seats_decline: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                request_id: string;
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationAnswer"] | null;
+            };
+        };
         responses: {
             /** @description Request fulfilled, document follows */
             200: {
@@ -11234,6 +14341,248 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    seats_camera_lock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                /** @description seat index */
+                index: number;
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeatAction"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    seats_camera_unlock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                /** @description seat index */
+                index: number;
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeatAction"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11633,6 +14982,490 @@ export interface operations {
             };
         };
     };
+    seats_mic_lock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                /** @description seat index */
+                index: number;
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeatAction"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    seats_mic_unlock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                /** @description seat index */
+                index: number;
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeatAction"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatOut"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    seats_move: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                /** @description seat index */
+                index: number;
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeatMove"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatChange"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    seats_swap: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path: {
+                /** @description seat index */
+                index: number;
+                room: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SeatSwap"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatChange"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone (expired or used). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than ROOMSVC_MAX_BODY_BYTES. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     seats_take: {
         parameters: {
             query?: never;
@@ -11875,6 +15708,103 @@ export interface operations {
             };
         };
     };
+    usage_report: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                /** @description page size, 1-100 */
+                limit?: number;
+                /** @description start: a date (`2026-12-01`, midnight UTC) or an RFC 3339 time with its offset (`2026-12-01T09:30:00+01:00`) */
+                from?: string | null;
+                /** @description end (exclusive): a date (`2026-12-01`, midnight UTC) or an RFC 3339 time with its offset (`2026-12-01T09:30:00+01:00`) */
+                to?: string | null;
+                group_by?: "day" | "room" | "project";
+                /** @description only this room of the project */
+                room?: string | null;
+            };
+            header?: {
+                /** @description The project the request acts in. Required from `platform` credentials on project routes (400 `project-required` without it; 404 for an unknown project); a project credential may only name its own project (403 `project-mismatch`). */
+                "Roomsvc-Project"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsagePage"];
+                };
+            };
+            /** @description Invalid input; `detail` names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks a scope, or a rule forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description LiveKit answered with an unexpected error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (MySQL, Redis, LiveKit) is unavailable; see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     webhooks_receive_livekit_webhook: {
         parameters: {
             query?: never;
@@ -11939,6 +15869,112 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    EventAgentDispatched: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["AgentDispatchedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "agent.dispatched";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventAgentRemoved: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["AgentRemovedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "agent.removed";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -12187,6 +16223,218 @@ export interface operations {
                      * @enum {string}
                      */
                     type: "ingress.updated";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventJoinRequestAdmitted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["JoinRequestAdmittedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "join_request.admitted";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventJoinRequestCreated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["JoinRequestCreatedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "join_request.created";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventJoinRequestDenied: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["JoinRequestDeniedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "join_request.denied";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventJoinRequestExpired: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["JoinRequestExpiredData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "join_request.expired";
                 };
             };
         };
@@ -12790,6 +17038,59 @@ export interface operations {
             };
         };
     };
+    EventRoomControlsChanged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["RoomControlsChangedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "room.controls_changed";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     EventRoomCreated: {
         parameters: {
             query?: never;
@@ -12876,6 +17177,59 @@ export interface operations {
                      * @enum {string}
                      */
                     type: "room.ended";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventRoomLocked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["RoomLockedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "room.locked";
                 };
             };
         };
@@ -13002,6 +17356,59 @@ export interface operations {
             };
         };
     };
+    EventRoomUnlocked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["RoomUnlockedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "room.unlocked";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     EventRoomUpdated: {
         parameters: {
             query?: never;
@@ -13035,6 +17442,112 @@ export interface operations {
                      * @enum {string}
                      */
                     type: "room.updated";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventSeatCameraLocked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["SeatCameraLockedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "seat.camera_locked";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventSeatCameraUnlocked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["SeatCameraUnlockedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "seat.camera_unlocked";
                 };
             };
         };
@@ -13214,6 +17727,218 @@ export interface operations {
             };
         };
     };
+    EventSeatMicLocked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["SeatMicLockedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "seat.mic_locked";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventSeatMicUnlocked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["SeatMicUnlockedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "seat.mic_unlocked";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventSeatMoved: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["SeatMovedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "seat.moved";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventSeatSwapped: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["SeatSwappedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "seat.swapped";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     EventSeatTaken: {
         parameters: {
             query?: never;
@@ -13373,6 +18098,59 @@ export interface operations {
             };
         };
     };
+    EventSeatRequestAccepted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["SeatRequestAcceptedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "seat_request.accepted";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     EventSeatRequestApproved: {
         parameters: {
             query?: never;
@@ -13512,6 +18290,165 @@ export interface operations {
                      * @enum {string}
                      */
                     type: "seat_request.created";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventSeatRequestDeclined: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["SeatRequestDeclinedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "seat_request.declined";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventSeatRequestExpired: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["SeatRequestExpiredData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "seat_request.expired";
+                };
+            };
+        };
+        responses: {
+            /** @description Acknowledged: the delivery is done. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not acknowledged: retried later. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    EventSeatRequestInvited: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `v1=` + hex HMAC-SHA256(secret, `{timestamp}.{body}`): the `Roomsvc-Timestamp` value as sent, a full stop, and the raw body bytes. Check it before trusting the body (docs/events.md). */
+                "Roomsvc-Signature": string;
+                /** @description Unix time in seconds when this attempt was signed (each attempt has a fresh one); refuse values more than 5 minutes from your clock. */
+                "Roomsvc-Timestamp": string;
+                /** @description The event's `id`: a redelivery carries the same one. */
+                "Roomsvc-Event-Id": string;
+                /** @description `roomsvc/<version>` */
+                "User-Agent": string;
+                /** @description `identity`: the answer's body is discarded (at most 4 KB is read). */
+                "Accept-Encoding": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: components["schemas"]["SeatRequestInvitedData"];
+                    /** @description Unique and stable: a redelivery has the same id. */
+                    id: string;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @description The room's name. */
+                    room: string | null;
+                    /**
+                     * @constant
+                     * @enum {string}
+                     */
+                    type: "seat_request.invited";
                 };
             };
         };

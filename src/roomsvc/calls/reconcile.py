@@ -5,7 +5,9 @@ LiveKit drops webhooks after 5 failed attempts, when 200 are queued, or when one
 records and repairs both ways, through the same recorder the webhooks use (so a repair emits the same
 events, marked ``repaired``):
 
-- a room LiveKit no longer has → ended, its open sessions closed (``reconciled``);
+- a room LiveKit no longer has → ended, its open sessions closed (``reconciled``); a scheduled room
+  before ``closes_at`` only loses its session (the next join opens another), and one with no session
+  (``livekit_sid`` null) is not checked at all;
 - a room session or participant LiveKit has and we missed → opened;
 - an open participant session LiveKit no longer lists → closed (a later real ``participant_left``
   still replaces the inferred time);
@@ -30,7 +32,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import structlog
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc import metrics
@@ -72,7 +74,11 @@ async def reconcile(
     live = {r.name: r for r in await gateway.list_rooms(list(rooms or ()))}
     cutoff = utcnow() - dt.timedelta(seconds=grace)
     async with session_factory() as session:
-        query = select(Room.livekit_name).where(Room.status.in_(("creating", "created", "active")))
+        query = select(Room.livekit_name).where(
+            Room.status.in_(("creating", "created", "active")),
+            # A scheduled room between sessions (or before its first join) expects no LiveKit room.
+            or_(Room.status == "creating", Room.livekit_sid.is_not(None)),
+        )
         if rooms:
             query = query.where(Room.livekit_name.in_(list(rooms)))
         names = list((await session.execute(query)).scalars())
@@ -138,11 +144,13 @@ async def _reconcile_room(
         for rs in open_sessions:
             await recorder.room_finished(session, room, rs.sid, now, reason="reconciled")
             rs.repaired = True
-        if room.status != "ended":  # no session was known: end the room itself
+        if room.status != "ended" and (room.livekit_sid is not None or not room.scheduled):
+            # no session was known: end the room itself (a scheduled room: its session)
             await recorder.room_finished(
                 session, room, room.livekit_sid or f"unknown-{room.id}", now, reason="reconciled"
             )
-        report.add("rooms_ended")
+        # A scheduled room before closes_at is not ended: only its session is over (calls/recorder.py).
+        report.add("rooms_ended" if room.status == "ended" else "room_sessions_closed")
         return
 
     report.add(

@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc.agents import service as agent_service
 from roomsvc.calls.models import ParticipantSession, RoomSession, Track
 from roomsvc.db import utcnow
 from roomsvc.events import service as events
@@ -30,6 +31,7 @@ from roomsvc.events.types import EventType
 from roomsvc.moderation import permissions
 from roomsvc.participants.models import Participant
 from roomsvc.recordings import service as recording_service
+from roomsvc.rooms import service as room_service
 from roomsvc.rooms.models import Room
 from roomsvc.seats import service as seat_service
 from roomsvc.types import iso
@@ -103,9 +105,17 @@ async def room_finished(
     for identity, kind in dict.fromkeys(closed):
         await _derive(session, room, rs, identity, kind)
     rs.peak_participants = await _peak(session, rs.id)
+    if room.scheduled and (room.closes_at is None or room.closes_at > at):
+        # A scheduled room outlives its LiveKit sessions until closes_at (the room-closer job ends it):
+        # the next join opens another session, recorded as another call.
+        if room.is_open and room.livekit_sid == sid:
+            room_service.session_over(room)
+            await recording_service.on_room_ended(session, room)  # the session's recordings stop with it
+        return
     if room.status in ("created", "active") and room.livekit_sid in (None, sid):
         room.status = "ended"
         room.ended_at = at
+        room.ends_at = None
         room.end_reason = (
             "closed by LiveKit" if reason == "room_finished" else f"{reason}: LiveKit has no such room"
         )
@@ -119,6 +129,8 @@ async def room_finished(
             data={"room_sid": sid, "reason": room.end_reason},
         )
         await recording_service.on_room_ended(session, room)  # running recordings stop with the room
+    if room.status == "ended":  # however it ended (API, closes_at, LiveKit): its dispatches end with it
+        await agent_service.on_room_ended(session, room)
 
 
 async def participant_joined(

@@ -31,6 +31,7 @@ ALL_SCOPES = (
     "moderation",
     "detection",
     "recording",
+    "agents",
     "events",
     "admin",
     "platform",

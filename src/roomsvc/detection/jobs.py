@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc.agents import service as agents_service
 from roomsvc.config import DetectionSettings
 from roomsvc.db import utcnow
 from roomsvc.detection import registry
@@ -102,7 +103,7 @@ async def redispatch_due(
             run.redispatch_at = run.dispatched_at + grace  # the last dispatch may still be joining
             continue
         try:
-            await _redispatch(gateway, run, room, settings.agent_name)
+            await _redispatch(session, gateway, run, room, settings.agent_name)
         except LiveKitNotFound:
             run.redispatch_at = None  # LiveKit has no such room any more
         except LiveKitUnavailable:
@@ -110,7 +111,9 @@ async def redispatch_due(
     return handled
 
 
-async def _redispatch(gateway: LiveKitGateway, run: RoomDetection, room: Room, agent_name: str) -> None:
+async def _redispatch(
+    session: AsyncSession, gateway: LiveKitGateway, run: RoomDetection, room: Room, agent_name: str
+) -> None:
     prefix = detection_service.agent_identity_prefix(agent_name)
     present = [
         p.identity
@@ -121,11 +124,11 @@ async def _redispatch(gateway: LiveKitGateway, run: RoomDetection, room: Room, a
     if present:
         return
     # The dispatches LiveKit still holds belong to agents that are gone: replace them with a new one.
-    for dispatch_id, name in await gateway.list_dispatches(room.livekit_name):
-        if name == agent_name:
-            await gateway.delete_dispatch(room.livekit_name, dispatch_id)
-    run.dispatch_id = await gateway.create_dispatch(room.livekit_name, agent_name, metadata=room.name)
-    run.dispatched_at = utcnow()
+    row = await agents_service.redispatch_owned(
+        session, gateway, room, agent_name, owner="detection", created_by=BUILTIN_CREATOR
+    )
+    run.dispatch_id = row.livekit_dispatch_id
+    run.dispatched_at = row.dispatched_at
     run.status = "dispatched"
     log.info("detection.redispatched", room=room.name, dispatch_id=run.dispatch_id)
 

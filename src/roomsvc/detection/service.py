@@ -14,6 +14,7 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc.agents import service as agents_service
 from roomsvc.config import DetectionSettings
 from roomsvc.db import utcnow
 from roomsvc.detection import registry
@@ -183,15 +184,18 @@ def agent_identity_prefix(agent_name: str) -> str:
     return agent_name + "-"
 
 
-async def _ensure_dispatch(gateway: LiveKitGateway, run: RoomDetection, room: Room, agent_name: str) -> None:
-    """One dispatch of our agent in the room: CreateDispatch is not idempotent, so list first."""
-    ours = [d for d, name in await gateway.list_dispatches(room.livekit_name) if name == agent_name]
-    if ours:
-        run.dispatch_id = run.dispatch_id if run.dispatch_id in ours else ours[0]
-        return
-    run.dispatch_id = await gateway.create_dispatch(room.livekit_name, agent_name, metadata=room.name)
-    run.dispatched_at = utcnow()
-    log.info("detection.dispatched", room=room.name, dispatch_id=run.dispatch_id, agent=agent_name)
+async def _ensure_dispatch(
+    session: AsyncSession, gateway: LiveKitGateway, run: RoomDetection, room: Room, agent_name: str
+) -> None:
+    """One dispatch of our agent in the room, through the agents service (``agents/service.py``:
+    CreateDispatch is not idempotent, so it lists first and adopts the dispatch LiveKit holds)."""
+    row, created = await agents_service.ensure(
+        session, gateway, room, agent_name, owner="detection", created_by=BUILTIN_CREATOR
+    )
+    run.dispatch_id = row.livekit_dispatch_id
+    if created:
+        run.dispatched_at = row.dispatched_at
+        log.info("detection.dispatched", room=room.name, dispatch_id=run.dispatch_id, agent=agent_name)
 
 
 async def enable(
@@ -219,7 +223,7 @@ async def enable(
     run.redispatch_at = None
     run.updated_at = utcnow()
     await session.flush()
-    await _ensure_dispatch(gateway, run, room, agent_name)
+    await _ensure_dispatch(session, gateway, run, room, agent_name)
     await session.flush()
     return run
 
@@ -251,7 +255,7 @@ async def on_room_created(
     run = await get_run(session, room, for_update=True)
     if run is None or not run.enabled:
         return None
-    await _ensure_dispatch(gateway, run, room, settings.agent_name)
+    await _ensure_dispatch(session, gateway, run, room, settings.agent_name)
     run.updated_at = utcnow()
     await session.flush()
     return run
@@ -269,14 +273,15 @@ async def disable(
     run.stopped_at = run.stopped_at or utcnow()
     run.redispatch_at = None
     run.updated_at = utcnow()
-    if room.is_open:
-        for dispatch_id, name in await gateway.list_dispatches(room.livekit_name):
-            if name == agent_name:
-                await gateway.delete_dispatch(room.livekit_name, dispatch_id)
-        prefix = agent_identity_prefix(agent_name)
-        for participant in await gateway.list_participants(room.livekit_name):
-            if participant.kind == "agent" and participant.identity.startswith(prefix):
-                await gateway.remove_participant(room.livekit_name, participant.identity)
+    await agents_service.remove_owned(
+        session,
+        gateway,
+        room,
+        agent_name,
+        owner="detection",
+        identity_prefix=agent_identity_prefix(agent_name),
+        reason="detection_stopped",
+    )
     await session.flush()
     log.info("detection.stopped", room=room.name)
     return run

@@ -51,7 +51,10 @@ class Payload(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class RoomCreatedData(Payload):
-    room_sid: str
+    room_sid: Annotated[
+        str | None,
+        msgspec.Meta(description="null for a scheduled room: its first join creates the LiveKit room"),
+    ]
     creator: str
     call_type: Literal["audio", "video"]
     max_participants: Annotated[int, msgspec.Meta(ge=0, description="0 = no limit")]
@@ -190,6 +193,35 @@ class SeatRequestParams(msgspec.Struct, forbid_unknown_fields=True, kw_only=True
     request_id: str
 
 
+class SeatMediaLockParams(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    seat: int
+    applied_live: Annotated[
+        bool, msgspec.Meta(description="the occupant's new permissions were pushed to LiveKit")
+    ]
+
+
+class SeatMoveParams(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    from_: int = msgspec.field(name="from")
+    to: int
+    applied_live: bool
+
+
+class SeatSwapParams(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    from_: Annotated[int, msgspec.Meta(description="the target's seat before the swap")] = msgspec.field(
+        name="from"
+    )
+    to: Annotated[int, msgspec.Meta(description="the target's seat after the swap (the other's before)")]
+    other: Annotated[str, msgspec.Meta(description="the identity that moved from `to` to `from`")]
+    applied_live: bool
+    other_applied_live: bool
+
+
+class SeatInvitedParams(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    request_id: str
+    preferred_seat: int | None
+    expires_at: Annotated[str, msgspec.Meta(description="RFC 3339: when the invitation expires")]
+
+
 Actor = Annotated[
     str | None,
     msgspec.Meta(description="the identity that acted, or null (the system, or an admin-scope caller)"),
@@ -224,6 +256,53 @@ class ParticipantRoleChangedData(ModerationPayload):
 
 class RoomOwnerChangedData(ModerationPayload):
     params: OwnerChangeParams
+
+
+class RoomLockedData(Payload):
+    actor: Actor
+    target: None
+    reason: str
+    params: NoParams
+
+
+class RoomUnlockedData(RoomLockedData):
+    pass
+
+
+RoomControl = Literal["audio", "video", "screen_share", "data"]
+ControlUntil = Annotated[
+    Timestamp | None, msgspec.Meta(description="when the control ends by itself; null: until switched off")
+]
+
+
+class RoomControlsState(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A room's four controls (what members and audience may not do), as ``GET …/controls`` shows them."""
+
+    audio_disabled: bool
+    audio_disabled_until: ControlUntil
+    video_disabled: bool
+    video_disabled_until: ControlUntil
+    screen_share_disabled: bool
+    screen_share_disabled_until: ControlUntil
+    data_disabled: bool
+    data_disabled_until: ControlUntil
+
+
+class ControlsChangeParams(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    changed: Annotated[
+        list[RoomControl], msgspec.Meta(description="the controls this change switched on, off or re-timed")
+    ]
+    controls: RoomControlsState
+    applied_live: Annotated[
+        int, msgspec.Meta(ge=0, description="connected participants whose permissions were pushed")
+    ]
+
+
+class RoomControlsChangedData(Payload):
+    actor: Actor
+    target: None
+    reason: Annotated[str, msgspec.Meta(description="the reason given; `controls expired` at expiry")]
+    params: ControlsChangeParams
 
 
 class SeatTakenData(ModerationPayload):
@@ -267,6 +346,82 @@ class SeatRequestRejectedData(ModerationPayload):
 
 class SeatRequestCancelledData(ModerationPayload):
     params: SeatRequestParams
+
+
+class SeatMicLockedData(Payload):
+    actor: Actor
+    target: Annotated[str | None, msgspec.Meta(description="the seat's occupant, or null (an empty seat)")]
+    reason: str
+    params: SeatMediaLockParams
+
+
+class SeatMicUnlockedData(SeatMicLockedData):
+    pass
+
+
+class SeatCameraLockedData(SeatMicLockedData):
+    pass
+
+
+class SeatCameraUnlockedData(SeatMicLockedData):
+    pass
+
+
+class SeatMovedData(ModerationPayload):
+    params: SeatMoveParams
+
+
+class SeatSwappedData(ModerationPayload):
+    params: SeatSwapParams
+
+
+class SeatRequestInvitedData(ModerationPayload):
+    params: SeatInvitedParams
+
+
+class SeatRequestAcceptedData(ModerationPayload):
+    params: SeatRequestApprovedParams
+
+
+class SeatRequestDeclinedData(ModerationPayload):
+    params: SeatRequestParams
+
+
+class SeatRequestExpiredData(ModerationPayload):
+    params: SeatRequestParams
+
+
+# --- waiting room (lobby): the audit entry's shape, like seat requests ----------------------------------
+
+
+class JoinRequestCreatedParams(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    request_id: str
+    name: Annotated[str, msgspec.Meta(description="the display name the join asked for")]
+    expires_at: Annotated[str, msgspec.Meta(description="RFC 3339: when the request expires unanswered")]
+
+
+class JoinRequestParams(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    request_id: str
+
+
+class JoinRequestCreatedData(ModerationPayload):
+    """An identity knocked: ``actor`` and ``target`` are the identity."""
+
+    params: JoinRequestCreatedParams
+
+
+class JoinRequestAdmittedData(ModerationPayload):
+    params: JoinRequestParams
+
+
+class JoinRequestDeniedData(ModerationPayload):
+    params: JoinRequestParams
+
+
+class JoinRequestExpiredData(ModerationPayload):
+    """Nobody answered in time (``ROOMSVC_JOIN_REQUEST_TTL``); ``actor`` is null."""
+
+    params: JoinRequestParams
 
 
 # --- detection -------------------------------------------------------------------------------------------
@@ -388,12 +543,35 @@ class RecordingFailedData(RecordingPayload):
     reason: str
 
 
+# --- agents ----------------------------------------------------------------------------------------------
+
+
+class AgentPayload(Payload):
+    dispatch_id: Annotated[str, msgspec.Meta(description="roomsvc's id of the dispatch (`adp_…`)")]
+    agent_name: str
+
+
+class AgentDispatchedData(AgentPayload):
+    livekit_dispatch_id: Annotated[str, msgspec.Meta(description="LiveKit's id of this dispatch")]
+    redispatch: Annotated[
+        bool,
+        msgspec.Meta(description="dispatched again because its agent was gone when a human joined"),
+    ]
+
+
+class AgentRemovedData(AgentPayload):
+    reason: Annotated[str, msgspec.Meta(description="`requested` (DELETE …/agents/{id})")]
+
+
 PAYLOADS: dict[EventType, type[Payload]] = {
     EventType.ROOM_CREATED: RoomCreatedData,
     EventType.ROOM_UPDATED: RoomUpdatedData,
     EventType.ROOM_STARTED: RoomStartedData,
     EventType.ROOM_ENDED: RoomEndedData,
     EventType.ROOM_OWNER_CHANGED: RoomOwnerChangedData,
+    EventType.ROOM_LOCKED: RoomLockedData,
+    EventType.ROOM_UNLOCKED: RoomUnlockedData,
+    EventType.ROOM_CONTROLS_CHANGED: RoomControlsChangedData,
     EventType.PARTICIPANT_JOINED: ParticipantJoinedData,
     EventType.PARTICIPANT_LEFT: ParticipantLeftData,
     EventType.PARTICIPANT_KICKED: ParticipantKickedData,
@@ -413,6 +591,20 @@ PAYLOADS: dict[EventType, type[Payload]] = {
     EventType.SEAT_REQUEST_APPROVED: SeatRequestApprovedData,
     EventType.SEAT_REQUEST_REJECTED: SeatRequestRejectedData,
     EventType.SEAT_REQUEST_CANCELLED: SeatRequestCancelledData,
+    EventType.JOIN_REQUEST_CREATED: JoinRequestCreatedData,
+    EventType.JOIN_REQUEST_ADMITTED: JoinRequestAdmittedData,
+    EventType.JOIN_REQUEST_DENIED: JoinRequestDeniedData,
+    EventType.JOIN_REQUEST_EXPIRED: JoinRequestExpiredData,
+    EventType.SEAT_MIC_LOCKED: SeatMicLockedData,
+    EventType.SEAT_MIC_UNLOCKED: SeatMicUnlockedData,
+    EventType.SEAT_CAMERA_LOCKED: SeatCameraLockedData,
+    EventType.SEAT_CAMERA_UNLOCKED: SeatCameraUnlockedData,
+    EventType.SEAT_MOVED: SeatMovedData,
+    EventType.SEAT_SWAPPED: SeatSwappedData,
+    EventType.SEAT_REQUEST_INVITED: SeatRequestInvitedData,
+    EventType.SEAT_REQUEST_ACCEPTED: SeatRequestAcceptedData,
+    EventType.SEAT_REQUEST_DECLINED: SeatRequestDeclinedData,
+    EventType.SEAT_REQUEST_EXPIRED: SeatRequestExpiredData,
     EventType.EGRESS_UPDATED: EgressUpdatedData,
     EventType.INGRESS_UPDATED: IngressUpdatedData,
     EventType.DETECTION_STARTED: DetectionStartedData,
@@ -422,6 +614,8 @@ PAYLOADS: dict[EventType, type[Payload]] = {
     EventType.RECORDING_STOPPED: RecordingStoppedData,
     EventType.RECORDING_READY: RecordingReadyData,
     EventType.RECORDING_FAILED: RecordingFailedData,
+    EventType.AGENT_DISPATCHED: AgentDispatchedData,
+    EventType.AGENT_REMOVED: AgentRemovedData,
 }
 
 

@@ -19,6 +19,9 @@ class EventType(StrEnum):
     ROOM_STARTED = "room.started"
     ROOM_ENDED = "room.ended"
     ROOM_OWNER_CHANGED = "room.owner_changed"
+    ROOM_LOCKED = "room.locked"
+    ROOM_UNLOCKED = "room.unlocked"
+    ROOM_CONTROLS_CHANGED = "room.controls_changed"
     # participants (from LiveKit) and moderation
     PARTICIPANT_JOINED = "participant.joined"
     PARTICIPANT_LEFT = "participant.left"
@@ -37,10 +40,25 @@ class EventType(StrEnum):
     SEAT_LOCKED = "seat.locked"
     SEAT_UNLOCKED = "seat.unlocked"
     SEAT_VACATED = "seat.vacated"
+    SEAT_MIC_LOCKED = "seat.mic_locked"
+    SEAT_MIC_UNLOCKED = "seat.mic_unlocked"
+    SEAT_CAMERA_LOCKED = "seat.camera_locked"
+    SEAT_CAMERA_UNLOCKED = "seat.camera_unlocked"
+    SEAT_MOVED = "seat.moved"
+    SEAT_SWAPPED = "seat.swapped"
     SEAT_REQUEST_CREATED = "seat_request.created"
     SEAT_REQUEST_APPROVED = "seat_request.approved"
     SEAT_REQUEST_REJECTED = "seat_request.rejected"
     SEAT_REQUEST_CANCELLED = "seat_request.cancelled"
+    # waiting room (lobby)
+    JOIN_REQUEST_CREATED = "join_request.created"
+    JOIN_REQUEST_ADMITTED = "join_request.admitted"
+    JOIN_REQUEST_DENIED = "join_request.denied"
+    JOIN_REQUEST_EXPIRED = "join_request.expired"
+    SEAT_REQUEST_INVITED = "seat_request.invited"
+    SEAT_REQUEST_ACCEPTED = "seat_request.accepted"
+    SEAT_REQUEST_DECLINED = "seat_request.declined"
+    SEAT_REQUEST_EXPIRED = "seat_request.expired"
     # egress and ingress (from LiveKit)
     EGRESS_UPDATED = "egress.updated"
     INGRESS_UPDATED = "ingress.updated"
@@ -53,6 +71,9 @@ class EventType(StrEnum):
     RECORDING_STOPPED = "recording.stopped"
     RECORDING_READY = "recording.ready"
     RECORDING_FAILED = "recording.failed"
+    # agents (dispatched through /v1/rooms/{room}/agents)
+    AGENT_DISPATCHED = "agent.dispatched"
+    AGENT_REMOVED = "agent.removed"
 
 
 ALL = "*"

@@ -152,6 +152,7 @@ async def accept(
         via_invitation=True,
         moderated_role=as_admin,
     )
+    assert isinstance(response, participant_service.Admission)  # an invitation join bypasses the lobby
     invitation.status = "accepted"
     invitation.responded_at = utcnow()
     if as_admin and previous_role != response.role:

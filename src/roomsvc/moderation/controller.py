@@ -2,18 +2,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc import examples
 from roomsvc.auth import Caller
-from roomsvc.moderation import audit, bans, flows, mutes, roles
+from roomsvc.moderation import audit, bans, controls, flows, mutes, roles
 from roomsvc.moderation.mappers import audit_out, ban_out, status_out
 from roomsvc.moderation.schemas import (
     AuditPage,
     BanList,
     BanOut,
+    ControlsUpdate,
     Kick,
     ModerationStatus,
     MuteRequest,
@@ -23,9 +24,9 @@ from roomsvc.moderation.schemas import (
 )
 from roomsvc.moderation.status import state_of
 from roomsvc.rooms.dependencies import ROOM_DEPENDENCIES
-from roomsvc.rooms.mappers import room_out
-from roomsvc.rooms.models import Room
-from roomsvc.rooms.schemas import RoomOut
+from roomsvc.rooms.mappers import controls_out, room_out
+from roomsvc.rooms.models import ROOM_CONTROLS, Room
+from roomsvc.rooms.schemas import RoomControls, RoomOut
 from roomsvc.rooms.service import RoomAction
 from roomsvc.routes import IDEMPOTENT, MODERATE, PAGE, READ
 from roomsvc.types import IDENTITY_PATTERN, Page
@@ -120,6 +121,26 @@ class ModerationController(Controller):
     async def transfer_owner(self, data: OwnerTransfer, action: RoomAction) -> RoomOut:
         await roles.transfer_owner(action, data.identity, actor=data.actor)
         return room_out(action.room)
+
+    @get("/controls", opt=READ, summary="The room-wide controls in force")
+    async def get_controls(self, room_row: Room) -> RoomControls:
+        return controls_out(room_row)
+
+    @patch(
+        "/controls",
+        opt=MODERATE,
+        summary="Switch room-wide controls for members and audience (optionally timed), applied live",
+    )
+    async def set_controls(self, data: ControlsUpdate, action: RoomAction) -> RoomControls:
+        switches = {
+            control: value
+            for control in ROOM_CONTROLS
+            if (value := getattr(data, f"{control}_disabled")) is not None
+        }
+        room = await controls.set_controls(
+            action, switches, duration=data.duration, until=data.until, actor=data.actor, reason=data.reason
+        )
+        return controls_out(room)
 
     @get(
         "/participants/{identity:str}/moderation", opt=READ, summary="Role, ban, mute and seat of an identity"

@@ -12,8 +12,10 @@ from roomsvc.db import utcnow
 from roomsvc.errors import Forbidden
 from roomsvc.moderation import audit, bans, permissions
 from roomsvc.moderation.models import Ban
+from roomsvc.notices import service as notices
 from roomsvc.rooms.service import RoomAction
 from roomsvc.seats import service as seat_service
+from roomsvc.types import iso
 
 
 async def kick(
@@ -36,7 +38,22 @@ async def kick(
     await bans.upsert_ban(session, room, identity, expires_at=expires_at, reason=reason, actor=actor)
     seat = await seat_service.vacate(session, room, identity, reason="kicked", caller=caller)
     await seat_service.cancel_requests_of(session, room, identity)
+    # Told first, so that the client can say why it is leaving (notices: "participant.kicked").
+    notice = {
+        "identity": identity,
+        "actor": actor,
+        "reason": reason,
+        "ban_expires_at": iso(expires_at),
+        "permanent": expires_at is None,
+    }
+    await notices.notify_before_disconnect(
+        gateway, room, "participant.kicked", notice, identities=(identity,)
+    )
     was_connected = await gateway.remove_participant(room.livekit_name, identity)
+    if seat is not None:
+        await notices.notify(
+            gateway, room, "seat.vacated", {"seat": seat, "identity": identity, "reason": "kicked"}
+        )
     params = {
         "ban_expires_at": expires_at.isoformat() if expires_at else None,
         "permanent": expires_at is None,

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.db import utcnow
 from roomsvc.livekit import LiveKitGateway
-from roomsvc.moderation import audit, permissions
+from roomsvc.moderation import audit, controls, mutes, permissions
 from roomsvc.moderation.models import AuditEntry, Mute
 from roomsvc.retention import cutoff, purge
 from roomsvc.rooms.models import Room
@@ -53,7 +53,34 @@ async def expire_mutes(session: AsyncSession, gateway: LiveKitGateway) -> int:
             reason="mute expired",
             params=params,
         )
+        if connected:
+            remaining = await permissions.active_mutes(session, room.id, identity)
+            await mutes.notify_unmuted(
+                gateway, room, identity, sources, remaining, reason="mute expired", actor=None
+            )
     return len(rows)
+
+
+async def expire_room_controls(session: AsyncSession, gateway: LiveKitGateway) -> int:
+    """Switch off room-wide controls whose end has come, pushing the restored permissions live; each room
+    is claimed once across instances (``SKIP LOCKED`` on its row, the lock every room action takes).
+
+    Returns how many rooms were handled (0 tells the scheduler to sleep).
+    """
+    rooms = list(
+        (
+            await session.execute(
+                select(Room)
+                .where(Room.controls_expire_at.is_not(None), Room.controls_expire_at <= utcnow())
+                .order_by(Room.controls_expire_at)
+                .limit(20)
+                .with_for_update(skip_locked=True)
+            )
+        ).scalars()
+    )
+    for room in rooms:
+        await controls.expire(session, gateway, room)
+    return len(rooms)
 
 
 async def purge_audit(session: AsyncSession, *, days: int, batch: int) -> int:

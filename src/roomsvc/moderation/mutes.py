@@ -9,16 +9,20 @@ shape every later token (``permissions.effective_grants``), and the jobs schedul
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import delete
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 
 from roomsvc.db import utcnow
 from roomsvc.errors import BadRequest, NotFound
+from roomsvc.livekit import LiveKitGateway
 from roomsvc.moderation import audit, permissions
 from roomsvc.moderation.models import Mute
+from roomsvc.notices import service as notices
+from roomsvc.rooms.models import Room
 from roomsvc.rooms.service import RoomAction
+from roomsvc.types import iso
 
 NAMED_DURATIONS = {"1h": 3600, "24h": 86_400, "permanent": None}
 
@@ -73,6 +77,15 @@ async def mute(
         "applied_live": connected,
     }
     await audit.record(session, room, "mute", caller, actor, target=identity, reason=reason, params=params)
+    notice = {
+        "identity": identity,
+        "sources": params["sources"],
+        "expires_at": iso(expires_at),
+        "reason": reason,
+        "actor": actor,
+    }
+    if connected:
+        await notices.notify(gateway, room, "participant.muted", notice, identities=(identity,))
     return await permissions.active_mutes(session, room.id, identity)
 
 
@@ -88,6 +101,32 @@ async def unmute(
     if not result.rowcount:  # type: ignore[attr-defined]
         raise NotFound(f"{identity!r} has no such mute in room {room.name!r}.", code="mute-not-found")
     connected = await permissions.apply_live(session, gateway, room, identity)
-    params = {"sources": list(sources or permissions.SOURCES), "applied_live": connected}
+    lifted = list(sources or permissions.SOURCES)
+    params = {"sources": lifted, "applied_live": connected}
     await audit.record(session, room, "unmute", caller, actor, target=identity, reason=reason, params=params)
-    return await permissions.active_mutes(session, room.id, identity)
+    remaining = await permissions.active_mutes(session, room.id, identity)
+    if connected:
+        await notify_unmuted(gateway, room, identity, lifted, remaining, reason=reason, actor=actor)
+    return remaining
+
+
+async def notify_unmuted(
+    gateway: LiveKitGateway,
+    room: Room,
+    identity: str,
+    sources: Sequence[str],
+    remaining: Mapping[str, dt.datetime | None],
+    *,
+    reason: str,
+    actor: str | None,
+) -> None:
+    """Tell ``identity`` which sources it may publish again (an unmute, or the jobs lifting a mute at
+    expiry), and which stay muted until when."""
+    notice = {
+        "identity": identity,
+        "sources": list(sources),
+        "still_muted": [{"source": s, "expires_at": iso(at)} for s, at in sorted(remaining.items())],
+        "reason": reason,
+        "actor": actor,
+    }
+    await notices.notify(gateway, room, "participant.unmuted", notice, identities=(identity,))

@@ -7,27 +7,33 @@ use it without an import circle.
 - :func:`authorize` is the one rank check. Every moderation and seat action calls it inside its
   service (never in a controller). Automated actions (mute expiry, the detection policy) act as
   :data:`SYSTEM_CALLER` with no ``actor``.
-- :func:`effective_grants` computes the *whole* permission set (role + stage seat + active mutes),
-  because ``UpdateParticipant`` replaces it; :func:`apply_live` pushes it to a connected participant.
+- :func:`effective_grants` computes the *whole* permission set (role + stage seat and its
+  microphone/camera locks + active mutes), because ``UpdateParticipant`` replaces it;
+  :func:`apply_live` pushes it to a connected participant.
 - :func:`join_context` reads everything a join needs in one statement (the join hot path).
+- The room's own controls (``Room.active_controls``: audio, video, screen share, data switched off for
+  members and audience) enter every set; :func:`apply_live_to_all` pushes a room-wide change.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from roomsvc.auth import Caller
 from roomsvc.db import utcnow
 from roomsvc.errors import Forbidden
-from roomsvc.livekit import Grants, LiveKitGateway
+from roomsvc.livekit import Grants, LiveKitGateway, Permission
+from roomsvc.lobby.models import LobbyRequest
 from roomsvc.moderation.models import Ban, Mute
 from roomsvc.participants.models import Participant
-from roomsvc.rooms.models import Room
+from roomsvc.rooms.models import ROOM_CONTROLS, Room
 from roomsvc.seats.models import Seat
 
 SYSTEM = "system"
@@ -41,6 +47,17 @@ AUDIO_SOURCES = ("microphone",)
 VIDEO_SOURCES = ("camera", "microphone", "screen_share", "screen_share_audio")
 STAGE_AUDIO_SOURCES = ("microphone",)
 STAGE_VIDEO_SOURCES = ("camera", "microphone")
+# Room-wide controls (moderation/controls.py): each switch, and the sources it takes from members and
+# audience ("data" takes ``can_publish_data``: data messages and chat). Owners and admins keep theirs.
+CONTROLS = ROOM_CONTROLS
+CONTROL_SOURCES: dict[str, tuple[str, ...]] = {
+    "audio": ("microphone",),
+    "video": ("camera",),
+    "screen_share": ("screen_share", "screen_share_audio"),
+    "data": (),
+}
+# How many UpdateParticipant calls :func:`apply_live_to_all` keeps in flight at once.
+LIVE_PUSH_CONCURRENCY = 8
 
 
 def grants_for_role(
@@ -51,6 +68,7 @@ def grants_for_role(
     seated: bool = False,
     muted: Collection[str] = (),
     client_admin: bool = False,
+    controls: Collection[str] = (),
 ) -> Grants:
     """The whole permission set of a participant (UpdateParticipant replaces it, so always all of it).
 
@@ -64,7 +82,10 @@ def grants_for_role(
       (``can_publish`` False set explicitly: VideoGrants would default it to True);
     - muted sources are removed from ``can_publish_sources`` — LiveKit then removes those tracks and the
       client cannot publish them again — and with no source left, ``can_publish`` is False (an empty
-      source list would mean "any source" to LiveKit).
+      source list would mean "any source" to LiveKit);
+    - the room's ``controls`` in force (``Room.active_controls``) take their sources
+      (:data:`CONTROL_SOURCES`) and, for ``data``, ``can_publish_data`` from members and audience;
+      owners and admins keep every right.
     """
     sources: tuple[str, ...] = AUDIO_SOURCES if call_type == "audio" else VIDEO_SOURCES
     admin = role in ("owner", "admin")
@@ -76,11 +97,14 @@ def grants_for_role(
         may_publish = stage and seated
     if stage and not admin:  # a seat is a microphone (and a camera in video rooms), not a screen share
         sources = STAGE_AUDIO_SOURCES if call_type == "audio" else STAGE_VIDEO_SOURCES
-    allowed = tuple(s for s in sources if s not in muted) if may_publish else ()
+    blocked = set(muted)
+    if not admin:
+        blocked.update(source for control in controls for source in CONTROL_SOURCES[control])
+    allowed = tuple(s for s in sources if s not in blocked) if may_publish else ()
     return Grants(
         can_subscribe=True,
         can_publish=bool(allowed),
-        can_publish_data=True,
+        can_publish_data=admin or "data" not in controls,
         can_publish_sources=allowed,
         room_admin=client_admin and role == "owner",
     )
@@ -113,6 +137,22 @@ async def seat_of(session: AsyncSession, room_id: int, identity: str) -> int | N
     return (await session.execute(query)).scalar_one_or_none()
 
 
+def seat_locked_sources(mic_locked: bool | None, camera_locked: bool | None) -> frozenset[str]:
+    """The sources a seat's locks take from whoever sits on it (they join the ``muted`` set)."""
+    return frozenset(
+        source for source, locked in (("microphone", mic_locked), ("camera", camera_locked)) if locked
+    )
+
+
+async def seat_state(session: AsyncSession, room_id: int, identity: str) -> tuple[bool, frozenset[str]]:
+    """Whether ``identity`` holds a seat, and the sources that seat's locks take from it."""
+    query = select(Seat.mic_locked, Seat.camera_locked).where(
+        Seat.room_id == room_id, Seat.identity == identity
+    )
+    row = (await session.execute(query)).first()
+    return (False, frozenset()) if row is None else (True, seat_locked_sources(*row))
+
+
 async def role_of(session: AsyncSession, room: Room, identity: str) -> str | None:
     if identity == room.owner:
         return "owner"
@@ -139,9 +179,12 @@ async def ensure_not_banned(session: AsyncSession, room: Room, identity: str) ->
 
 # Permission sets -----------------------------------------------------------------------------------
 async def effective_grants(session: AsyncSession, room: Room, identity: str, role: str) -> Grants:
-    """Role + stage seat + active mutes → the complete permission set for tokens and UpdateParticipant."""
-    seated = room.has_stage and await seat_of(session, room.id, identity) is not None
-    muted = await active_mutes(session, room.id, identity)
+    """Role + stage seat (and its locks) + active mutes → the complete permission set for tokens and
+    UpdateParticipant."""
+    seated, seat_locked = (
+        await seat_state(session, room.id, identity) if room.has_stage else (False, frozenset[str]())
+    )
+    muted = seat_locked.union(await active_mutes(session, room.id, identity))
     return grants_for_role(
         role,
         room.call_type,
@@ -149,6 +192,7 @@ async def effective_grants(session: AsyncSession, room: Room, identity: str, rol
         seated=seated,
         muted=muted,
         client_admin=room.client_admin,
+        controls=room.active_controls(),
     )
 
 
@@ -164,6 +208,40 @@ async def apply_live(session: AsyncSession, gateway: LiveKitGateway, room: Room,
     return await gateway.update_participant(room.livekit_name, identity, grants=grants) is not None
 
 
+async def apply_live_to_all(
+    session: AsyncSession, gateway: LiveKitGateway, room: Room, *, concurrency: int = LIVE_PUSH_CONCURRENCY
+) -> list[str]:
+    """Push the recomputed permission set to every connected standard participant but owners and admins
+    (what a room-wide control changes); returns the identities whose set was pushed.
+
+    The sets are computed one by one on the session (it is not shared between tasks), then pushed with at
+    most ``concurrency`` UpdateParticipant calls in flight; a participant that already holds its set is
+    not pushed. The caller holds the room's row lock, as every enforcement does, so no newer change is
+    overtaken. The first LiveKit failure is raised once every push has ended.
+    """
+    pushes: list[tuple[str, Grants]] = []
+    for participant in await gateway.list_participants(room.livekit_name):
+        if participant.kind != "standard":
+            continue
+        role = await role_of(session, room, participant.identity) or "member"
+        if role in ("owner", "admin"):
+            continue
+        grants = await effective_grants(session, room, participant.identity, role)
+        if Permission.of(grants) != participant.permission:
+            pushes.append((participant.identity, grants))
+    limit = asyncio.Semaphore(concurrency)
+
+    async def push(identity: str, grants: Grants) -> bool:
+        async with limit:
+            return await gateway.update_participant(room.livekit_name, identity, grants=grants) is not None
+
+    results = await asyncio.gather(*(push(i, g) for i, g in pushes), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return [identity for (identity, _), pushed in zip(pushes, results, strict=True) if pushed is True]
+
+
 @dataclass(frozen=True)
 class JoinContext:
     """Everything a join needs to know about a room and an identity, read in one statement."""
@@ -174,6 +252,9 @@ class JoinContext:
     existing_role: str | None
     seated: bool
     muted: frozenset[str]
+    seat_locked: frozenset[str] = frozenset()  # the sources the identity's seat locks
+    # In a lobby room: the identity's latest join request (its admission, denial or pending knock).
+    join_request: LobbyRequest | None = None
 
     def ensure_not_banned(self, identity: str) -> None:
         if self.ban_id is not None:
@@ -187,16 +268,17 @@ class JoinContext:
             room.call_type,
             stage=room.has_stage,
             seated=room.has_stage and self.seated,
-            muted=self.muted,
+            muted=self.muted | self.seat_locked,
             client_admin=room.client_admin,
+            controls=room.active_controls(),
         )
 
 
 async def join_context(
     session: AsyncSession, project_id: int, room_name: str, identity: str
 ) -> JoinContext | None:
-    """Room + active ban + membership role + seat + active mutes in one round trip (the join hot path:
-    five separate reads cost ≈ 3 ms of CPU per join through the ORM, bench/analysis.md)."""
+    """Room + active ban + membership role + seat (and its locks) + active mutes in one round trip (the
+    join hot path: five separate reads cost ≈ 3 ms of CPU per join through the ORM, bench/analysis.md)."""
     now = utcnow()
     muted = (
         select(func.group_concat(Mute.source))
@@ -207,8 +289,25 @@ async def join_context(
         )
         .scalar_subquery()
     )
+    earlier = aliased(LobbyRequest)  # the outer query joins LobbyRequest itself
+    latest_request = (
+        select(func.max(earlier.id))
+        .where(earlier.room_id == Room.id, earlier.identity == identity)
+        .correlate(Room)
+        .scalar_subquery()
+    )
     query = (
-        select(Room, Ban.id, Ban.expires_at, Participant.role, Seat.seat_index, muted)
+        select(
+            Room,
+            Ban.id,
+            Ban.expires_at,
+            Participant.role,
+            Seat.seat_index,
+            muted,
+            Seat.mic_locked,
+            Seat.camera_locked,
+            LobbyRequest,
+        )
         .outerjoin(
             Ban,
             and_(
@@ -220,12 +319,16 @@ async def join_context(
         )
         .outerjoin(Participant, and_(Participant.room_id == Room.id, Participant.identity == identity))
         .outerjoin(Seat, and_(Seat.room_id == Room.id, Seat.identity == identity))
+        .outerjoin(
+            LobbyRequest,
+            and_(Room.lobby.is_(True), LobbyRequest.room_id == Room.id, LobbyRequest.id == latest_request),
+        )
         .where(Room.project_id == project_id, Room.name == room_name)
     )
     row = (await session.execute(query)).first()
     if row is None:
         return None
-    room, ban_id, ban_expires_at, role, seat_index, muted_sources = row
+    room, ban_id, ban_expires_at, role, seat_index, muted_sources, mic_locked, camera_locked, request = row
     return JoinContext(
         room=room,
         ban_id=ban_id,
@@ -233,6 +336,8 @@ async def join_context(
         existing_role=role,
         seated=seat_index is not None,
         muted=frozenset(muted_sources.split(",")) if muted_sources else frozenset(),
+        seat_locked=seat_locked_sources(mic_locked, camera_locked),
+        join_request=request,
     )
 
 

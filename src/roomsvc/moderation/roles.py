@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from roomsvc.db import utcnow
 from roomsvc.errors import BadRequest, Forbidden
 from roomsvc.moderation import audit, permissions
+from roomsvc.notices import service as notices
 from roomsvc.participants.models import Participant
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.service import RoomAction
@@ -35,6 +36,9 @@ async def set_role(act: RoomAction, identity: str, role: str, *, actor: str | No
     connected = await permissions.apply_live(session, gateway, room, identity)
     params = {"from": current, "to": role, "applied_live": connected}
     await audit.record(session, room, "role", caller, actor, target=identity, params=params)
+    if connected:
+        notice = {"identity": identity, "role": role, "previous_role": current, "actor": actor}
+        await notices.notify(gateway, room, "participant.role_changed", notice, identities=(identity,))
     return role
 
 
@@ -76,4 +80,6 @@ async def transfer_owner(act: RoomAction, identity: str, *, actor: str | None) -
     await audit.record(
         session, room, "owner", caller, actor, target=identity, params={"previous_owner": previous}
     )
+    notice = {"owner": identity, "previous_owner": previous, "actor": actor}
+    await notices.notify(gateway, room, "room.owner_changed", notice)
     return room

@@ -71,6 +71,42 @@ class OwnerTransfer(msgspec.Struct, forbid_unknown_fields=True):
     actor: Actor | None = None
 
 
+class ControlsUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    """Switch room-wide controls on (true) or off (false); a control left out keeps its state.
+
+    ``duration`` or ``until`` (not both) time the controls this request switches on; without either they
+    last until switched off. Switching a control on again re-times it.
+    """
+
+    actor: Actor | None = None
+    audio_disabled: (
+        Annotated[bool, msgspec.Meta(description="members and audience: no microphone")] | None
+    ) = None
+    video_disabled: Annotated[bool, msgspec.Meta(description="members and audience: no camera")] | None = None
+    screen_share_disabled: (
+        Annotated[bool, msgspec.Meta(description="members and audience: no screen share (nor its audio)")]
+        | None
+    ) = None
+    data_disabled: (
+        Annotated[bool, msgspec.Meta(description="members and audience: no data messages (chat)")] | None
+    ) = None
+    duration: (
+        Annotated[
+            int,
+            msgspec.Meta(ge=1, le=MAX_MUTE_SECONDS, description="seconds the controls switched on here last"),
+        ]
+        | None
+    ) = None
+    until: (
+        Annotated[
+            dt.datetime,
+            msgspec.Meta(tz=True, description="RFC 3339 with offset: when the controls switched on here end"),
+        ]
+        | None
+    ) = None
+    reason: Reason = ""
+
+
 class MuteOut(msgspec.Struct):
     source: str
     expires_at: dt.datetime | None

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc import examples
 from roomsvc.auth import Caller
 from roomsvc.config import Settings
 from roomsvc.livekit import LiveKitGateway
+from roomsvc.lobby.mappers import location, request_out
+from roomsvc.lobby.schemas import JoinRequestOut
 from roomsvc.participants import service
 from roomsvc.participants.mappers import join_response, participant_out
 from roomsvc.participants.schemas import (
@@ -30,7 +33,25 @@ class ParticipantController(Controller):
     dependencies = ROOM_DEPENDENCIES
 
     @post(
-        "/", opt=WRITE, summary="Join: returns a LiveKit token whose grants follow the role", status_code=201
+        "/",
+        opt=WRITE,
+        summary="Join: a LiveKit token whose grants follow the role (in a lobby room, maybe a join request)",
+        status_code=201,
+        responses={
+            201: ResponseSpec(
+                data_container=JoinResponse,
+                description="Joined: the LiveKit URL and token.",
+                generate_examples=False,
+            ),
+            202: ResponseSpec(
+                data_container=JoinRequestOut,
+                generate_examples=False,
+                description="The room has a lobby and the identity is not admitted yet: no token, but its"
+                " pending join request (the same one on a repeated join). The `Location` header names"
+                " `GET /v1/rooms/{room}/join-requests/{request_id}` to poll; once an owner or admin admits"
+                " it, join again for the token.",
+            ),
+        },
     )
     async def join(
         self,
@@ -40,11 +61,17 @@ class ParticipantController(Controller):
         db_session: AsyncSession,
         livekit: LiveKitGateway,
         settings: Settings,
-    ) -> JoinResponse:
+    ) -> Response[Any]:
         # The join reads the room together with the identity's ban, role, seat and mutes in one
         # statement (the hot path), so it takes the room's name rather than a loaded room.
-        admission = await service.join(db_session, livekit, settings, room, data, request.user)
-        return join_response(admission, settings.livekit.public_url)
+        result = await service.join(db_session, livekit, settings, room, data, request.user)
+        if isinstance(result, service.Admission):
+            return Response(join_response(result, settings.livekit.public_url), status_code=201)
+        return Response(
+            request_out(result, room),
+            status_code=202,
+            headers={"Location": location(room, result.public_id)},
+        )
 
     @get(
         "/",

@@ -2,7 +2,8 @@
 
 The join path is the hot path (bench/join.py): one room read, one ban read, one upsert and a locally
 signed token — no LiveKit round trip, except for rooms with ``max_participants`` where LiveKit's live
-participant list is the only honest count.
+participant list is the only honest count, and the first join of a scheduled room's session, which
+creates its LiveKit room (``rooms.service.open_session``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from roomsvc.config import Settings
 from roomsvc.db import oldest_first, utcnow
 from roomsvc.errors import BadRequest, Conflict, Forbidden, NotFound
 from roomsvc.livekit import Grants, LiveKitGateway, LiveKitParticipant
+from roomsvc.lobby import service as lobby_service
+from roomsvc.lobby.models import LobbyRequest
 from roomsvc.moderation import permissions
 from roomsvc.participants.models import Participant
 from roomsvc.participants.schemas import JoinRequest, ParticipantUpdate
@@ -96,8 +99,11 @@ async def join(
     *,
     via_invitation: bool = False,
     moderated_role: bool = False,
-) -> Admission:
-    """Checks (room open, not banned, invite rule, TTL, capacity), one upsert, a locally signed token.
+) -> Admission | LobbyRequest:
+    """Checks (room open, not banned, invite rule, TTL, lobby, capacity), one upsert, a locally signed token.
+
+    In a room with ``lobby``, an identity that must wait (``lobby_service.needs_admission``) gets its
+    join request instead of a token (the route answers 202); an invitation join never waits.
 
     Takes the room's name, not a loaded room: the room and the identity's ban, role, seat and mutes
     are read in one statement (``permissions.join_context``), the hot path's only read.
@@ -107,6 +113,7 @@ async def join(
     context = await permissions.join_context(session, caller.require_project(), room_name, data.identity)
     room = room_service.open_(context.room if context else None, room_name)
     assert context is not None
+    room_service.ensure_joinable(room)  # 409 while locked, before opens_at, after the end
     context.ensure_not_banned(data.identity)
     if room.invite_on and not via_invitation and not caller.is_admin:
         raise Forbidden(
@@ -117,6 +124,13 @@ async def join(
     if ttl > settings.tokens.max_ttl:
         raise BadRequest(f"`ttl` may be at most {settings.tokens.max_ttl} seconds", field="ttl")
     role = _resolve_role(room, data.identity, data.role, context.existing_role, moderated=moderated_role)
+    latest = context.join_request
+    if lobby_service.needs_admission(room, role, latest, caller=caller, via_invitation=via_invitation):
+        return await lobby_service.knock(
+            session, gateway, settings.lobby, room, data.identity, data.name, latest, caller
+        )
+    if room.scheduled and room.livekit_sid is None:  # a session's first join: LiveKit's room now
+        room = await room_service.open_session(session, gateway, room)
     if room.max_participants:
         present = await gateway.list_participants(room.livekit_name)
         others = [p for p in present if p.kind == "standard" and p.identity != data.identity]

@@ -12,6 +12,8 @@ from roomsvc import examples
 from roomsvc.auth import Caller
 from roomsvc.config import Settings
 from roomsvc.livekit import LiveKitGateway
+from roomsvc.notices import service as notices
+from roomsvc.notices.schemas import MessageIn, MessageOut
 from roomsvc.rooms import flows, service
 from roomsvc.rooms.dependencies import ROOM_DEPENDENCIES
 from roomsvc.rooms.mappers import room_out
@@ -19,6 +21,7 @@ from roomsvc.rooms.models import Room
 from roomsvc.rooms.schemas import PublicStatus, RoomCreate, RoomEnd, RoomOut, RoomPage, RoomUpdate
 from roomsvc.routes import PAGE, READ
 from roomsvc.routes import ROOM_WRITE as WRITE
+from roomsvc.routes import WRITE as MESSAGE_WRITE
 from roomsvc.types import Page
 
 
@@ -83,15 +86,20 @@ class RoomController(Controller):
     async def get_room(self, room_row: Room) -> RoomOut:
         return room_out(room_row)
 
-    @patch("/{room:str}", opt=WRITE, summary="Update metadata (live), max_participants or end the room")
+    @patch(
+        "/{room:str}",
+        opt=WRITE,
+        summary="Update metadata (live), max_participants, the schedule; lock, reopen or end the room",
+    )
     async def update(
         self,
+        request: Request[Caller, Any, Any],
         data: Annotated[RoomUpdate, examples.ROOM_UPDATE],
         locked_room: Room,
         db_session: AsyncSession,
         livekit: LiveKitGateway,
     ) -> RoomOut:
-        return room_out(await service.update_room(db_session, livekit, locked_room, data))
+        return room_out(await flows.update_room(db_session, livekit, locked_room, data, caller=request.user))
 
     @post("/{room:str}/end", opt=WRITE, summary="End the room: every client is disconnected", status_code=200)
     async def end(
@@ -103,3 +111,23 @@ class RoomController(Controller):
     ) -> RoomOut:
         reason = data.reason if data else "ended by API"
         return room_out(await service.end_room(db_session, livekit, locked_room, reason))
+
+
+class RoomMessageController(Controller):
+    """App data messages into a room (the notices domain sends them; the route lives with the room's
+    other routes, so that ``notices`` never imports ``rooms`` beyond its table)."""
+
+    path = "/v1/rooms/{room:str}"
+    tags = ["messages"]
+    dependencies = ROOM_DEPENDENCIES
+
+    @post(
+        "/messages",
+        opt=MESSAGE_WRITE,
+        status_code=200,
+        summary="Send a data message into the room: a topic, JSON or text (≤ 15 KB), to everyone or to some",
+    )
+    async def send(
+        self, data: Annotated[MessageIn, examples.MESSAGE], room_row: Room, livekit: LiveKitGateway
+    ) -> MessageOut:
+        return await notices.send_message(livekit, room_row, data)

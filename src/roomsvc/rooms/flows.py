@@ -27,10 +27,12 @@ from roomsvc.detection import service as detection_service
 from roomsvc.events import service as events
 from roomsvc.events.types import EventType
 from roomsvc.livekit import LiveKitGateway
+from roomsvc.moderation import audit
+from roomsvc.notices import service as notices
 from roomsvc.rooms import service as room_service
 from roomsvc.rooms.mappers import event_data
 from roomsvc.rooms.models import Room
-from roomsvc.rooms.schemas import RoomCreate
+from roomsvc.rooms.schemas import RoomCreate, RoomUpdate
 from roomsvc.seats import service as seat_service
 
 
@@ -72,7 +74,26 @@ async def complete_create(
     await room_service.create_in_livekit(session, gateway, room)
     await seat_service.create_seats(session, room)
     await session.flush()
-    # Dispatches the detection agent when step 1 recorded a run (AgentDispatchService, list first).
-    await detection_service.on_room_created(session, gateway, room, settings=detection)
+    # Dispatches the detection agent when step 1 recorded a run (AgentDispatchService, list first). A
+    # scheduled room has no LiveKit room yet: the first join's participant_joined flags the re-dispatch.
+    if room.livekit_sid is not None:
+        await detection_service.on_room_created(session, gateway, room, settings=detection)
     data = event_data(room) | ({"repaired": True} if repaired else {})
     await events.emit(session, EventType.ROOM_CREATED, room=room.name, project_id=room.project_id, data=data)
+
+
+async def update_room(
+    session: AsyncSession, gateway: LiveKitGateway, room: Room, data: RoomUpdate, *, caller: Caller
+) -> Room:
+    """PATCH /v1/rooms/{room}: the room's own changes (``rooms.service.update_room``), then, when it was
+    locked or reopened, the audit entry with its event (``room.locked``/``room.unlocked``) and the notice
+    of the same kind to whoever is connected."""
+    was_locked = room.locked_at is not None
+    room = await room_service.update_room(session, gateway, room, data)
+    locked = room.locked_at is not None
+    if room.is_open and locked != was_locked:
+        action = "room_lock" if locked else "room_unlock"
+        await audit.record(session, room, action, caller, caller.operator, target=None)
+        if room.livekit_sid is not None:
+            await notices.notify(gateway, room, "room.locked" if locked else "room.unlocked", {})
+    return room

@@ -9,6 +9,8 @@ from roomsvc.db import Base, IdMixin, exact, utcnow
 
 # `creating` is internal: the row is written before LiveKit's CreateRoom and is never shown to callers.
 ROOM_STATUSES = ("creating", "created", "active", "ended")
+# The room-wide controls, each a `<control>_disabled` switch with its `<control>_disabled_until`.
+ROOM_CONTROLS = ("audio", "video", "screen_share", "data")
 
 
 class Room(IdMixin, Base):
@@ -22,6 +24,8 @@ class Room(IdMixin, Base):
         Index("ix_rooms_source_channel_id_id", "source_channel_id", "id"),
         Index("ix_rooms_created_at", "created_at"),
         Index("ix_rooms_project_id_id", "project_id", "id"),
+        Index("ix_rooms_controls_expire_at", "controls_expire_at"),
+        Index("ix_rooms_ends_at", "ends_at"),
         UniqueConstraint("project_id", "name"),
     )
 
@@ -37,6 +41,8 @@ class Room(IdMixin, Base):
     owner: Mapped[str] = mapped_column(exact(128))
     call_type: Mapped[str] = mapped_column(String(8), default="video")
     invite_on: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A waiting room: a join by an identity not yet admitted is a join request (docs/api.md, "Waiting room").
+    lobby: Mapped[bool] = mapped_column(Boolean, default=False)
     # The owner-only opt-in to a join token with LiveKit's roomAdmin (docs/api.md, "The token model").
     client_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # `off`, `room_audio` or `tracks`: a recording of that kind starts when the first participant joins.
@@ -54,6 +60,30 @@ class Room(IdMixin, Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     end_reason: Mapped[str | None] = mapped_column(String(256), default=None)
+    # Room-wide controls (moderation/controls.py): what members and audience may not publish, each until
+    # its `…_until` (null: until switched back on); `controls_expire_at` is the earliest of those.
+    audio_disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    audio_disabled_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    video_disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    video_disabled_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    screen_share_disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    screen_share_disabled_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    data_disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    data_disabled_until: Mapped[dt.datetime | None] = mapped_column(default=None)
+    controls_expire_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # Schedule (docs/api.md, "Scheduled and lockable rooms"): with `opens_at` or `closes_at` the room is
+    # scheduled: its LiveKit room is created on the first join inside the window, and it outlives LiveKit's
+    # sessions until `closes_at`. `session_started_at`: when roomsvc created the current LiveKit room.
+    # `ends_at` is the deadline (the earliest of `closes_at` and `session_started_at` + `max_duration`),
+    # which the `room-closer` job enforces; `closing_notice_at` is when the `room.closing` notice went out
+    # for it. `locked_at`: closed to new joins.
+    opens_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    closes_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    max_duration: Mapped[int | None] = mapped_column(Integer, default=None)
+    session_started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    ends_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    closing_notice_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    locked_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
     @property
     def is_open(self) -> bool:
@@ -62,3 +92,24 @@ class Room(IdMixin, Base):
     @property
     def has_stage(self) -> bool:
         return self.seats > 0
+
+    def active_controls(self, now: dt.datetime | None = None) -> frozenset[str]:
+        """The controls in force: switched on and not past their `…_until` (a timed control counts as
+        off from its end, even before the `room-controls-expiry` job has switched it off)."""
+        now = now or utcnow()
+        active = set()
+        for control in ROOM_CONTROLS:
+            until: dt.datetime | None = getattr(self, f"{control}_disabled_until")
+            if getattr(self, f"{control}_disabled") and (until is None or until > now):
+                active.add(control)
+        return frozenset(active)
+
+    @property
+    def scheduled(self) -> bool:
+        """A window was set: the first join opens LiveKit's room, and a session's end is not the room's."""
+        return self.opens_at is not None or self.closes_at is not None
+
+    @property
+    def public_status(self) -> str:
+        """``status`` as callers see it: an open room closed to new joins is ``locked``."""
+        return "locked" if self.locked_at is not None and self.is_open else self.status

@@ -1,27 +1,34 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc import examples
+from roomsvc.errors import BadRequest
 from roomsvc.rooms.dependencies import ROOM_DEPENDENCIES
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.service import RoomAction
 from roomsvc.routes import IDEMPOTENT, MODERATE, PAGE, READ, WRITE
-from roomsvc.seats import service
+from roomsvc.seats import controls, invitations, service
 from roomsvc.seats.mappers import request_out, seat_out
 from roomsvc.seats.schemas import (
+    INVITATION_TTL,
+    InvitationAnswer,
     LeaveSeat,
+    RequestStatus,
     SeatAction,
+    SeatChange,
     SeatList,
+    SeatMove,
     SeatOut,
     SeatRequestCreate,
     SeatRequestDecision,
     SeatRequestList,
     SeatRequestOut,
+    SeatSwap,
     TakeSeat,
 )
 from roomsvc.types import Page
@@ -72,14 +79,74 @@ class SeatController(Controller):
         return await _set_locked(action, index, False, data)
 
     @post(
+        "/seats/{index:int}/mic-lock",
+        opt=MODERATE,
+        status_code=200,
+        summary="Lock the seat's microphone: whoever sits there cannot publish it (occupant stays)",
+    )
+    async def mic_lock(self, index: Index, action: RoomAction, data: SeatAction | None = None) -> SeatOut:
+        return await _set_media_locked(action, index, "microphone", True, data)
+
+    @post("/seats/{index:int}/mic-unlock", opt=MODERATE, status_code=200, summary="Unlock the microphone")
+    async def mic_unlock(self, index: Index, action: RoomAction, data: SeatAction | None = None) -> SeatOut:
+        return await _set_media_locked(action, index, "microphone", False, data)
+
+    @post(
+        "/seats/{index:int}/camera-lock",
+        opt=MODERATE,
+        status_code=200,
+        summary="Lock the seat's camera: whoever sits there cannot publish it (occupant stays)",
+    )
+    async def camera_lock(self, index: Index, action: RoomAction, data: SeatAction | None = None) -> SeatOut:
+        return await _set_media_locked(action, index, "camera", True, data)
+
+    @post("/seats/{index:int}/camera-unlock", opt=MODERATE, status_code=200, summary="Unlock the camera")
+    async def camera_unlock(
+        self, index: Index, action: RoomAction, data: SeatAction | None = None
+    ) -> SeatOut:
+        return await _set_media_locked(action, index, "camera", False, data)
+
+    @post(
+        "/seats/{index:int}/move",
+        opt=MODERATE,
+        status_code=200,
+        summary="Move the occupant to another, free seat (owner/admin)",
+    )
+    async def move(self, index: Index, data: SeatMove, action: RoomAction) -> SeatChange:
+        seats = await controls.move(action, index, data.to, actor=data.actor, reason=data.reason)
+        return SeatChange(items=[seat_out(s) for s in seats])
+
+    @post(
+        "/seats/{index:int}/swap",
+        opt=MODERATE,
+        status_code=200,
+        summary="Swap the occupants of two seats (owner/admin)",
+    )
+    async def swap(self, index: Index, data: SeatSwap, action: RoomAction) -> SeatChange:
+        seats = await controls.swap(action, index, data.with_, actor=data.actor, reason=data.reason)
+        return SeatChange(items=[seat_out(s) for s in seats])
+
+    @post(
         "/seat-requests",
         opt=WRITE | IDEMPOTENT,
         status_code=201,
-        summary="Ask for a seat (optionally a preferred one)",
+        summary="Ask for a seat (optionally a preferred one), or invite someone onto the stage",
     )
     async def create_request(
         self, data: Annotated[SeatRequestCreate, examples.SEAT_REQUEST], action: RoomAction
     ) -> SeatRequestOut:
+        if data.kind == "invitation":
+            request = await invitations.invite(
+                action,
+                data.identity,
+                data.seat,
+                actor=data.actor,
+                expires_in=data.expires_in or INVITATION_TTL,
+            )
+            return request_out(request)
+        for name in ("actor", "expires_in"):
+            if getattr(data, name) is not None:
+                raise BadRequest(f"`{name}` is for invitations (`kind: invitation`) only.", field=name)
         request = await service.create_request(action, data.identity, data.seat)
         return request_out(request)
 
@@ -94,7 +161,7 @@ class SeatController(Controller):
         room_row: Room,
         db_session: AsyncSession,
         page: Page,
-        status: Literal["pending", "approved", "rejected", "cancelled"] | None = None,
+        status: RequestStatus | None = None,
     ) -> SeatRequestList:
         requests, next_cursor = await service.list_requests(db_session, room_row, status, page)
         return SeatRequestList(items=[request_out(r) for r in requests], next_cursor=next_cursor)
@@ -121,10 +188,44 @@ class SeatController(Controller):
         return request_out(request)
 
     @post(
-        "/seat-requests/{request_id:str}/cancel", opt=WRITE, status_code=200, summary="The requester cancels"
+        "/seat-requests/{request_id:str}/cancel",
+        opt=WRITE,
+        status_code=200,
+        summary="The requester cancels (or the inviter withdraws an invitation)",
     )
     async def cancel(self, request_id: str, action: RoomAction) -> SeatRequestOut:
         return request_out(await service.cancel(action, request_id))
+
+    @post(
+        "/seat-requests/{request_id:str}/accept",
+        opt=WRITE,
+        status_code=200,
+        summary="The invited identity accepts an invitation and takes its seat",
+    )
+    async def accept(self, request_id: str, action: RoomAction) -> SeatRequestOut:
+        return request_out(await invitations.accept(action, request_id))
+
+    @post(
+        "/seat-requests/{request_id:str}/decline",
+        opt=WRITE,
+        status_code=200,
+        summary="The invited identity declines an invitation",
+    )
+    async def decline(
+        self, request_id: str, action: RoomAction, data: InvitationAnswer | None = None
+    ) -> SeatRequestOut:
+        reason = (data or InvitationAnswer()).reason
+        return request_out(await invitations.decline(action, request_id, reason=reason))
+
+
+async def _set_media_locked(
+    action: RoomAction, index: int, source: controls.LockedSource, locked: bool, data: SeatAction | None
+) -> SeatOut:
+    data = data or SeatAction()
+    seat = await controls.set_media_locked(
+        action, index, source, locked, actor=data.actor, reason=data.reason
+    )
+    return seat_out(seat)
 
 
 async def _set_locked(action: RoomAction, index: int, locked: bool, data: SeatAction | None) -> SeatOut:

@@ -20,6 +20,7 @@ from roomsvc.auth import Caller
 from roomsvc.db import oldest_first, utcnow
 from roomsvc.errors import Conflict, Forbidden, NotFound
 from roomsvc.moderation import audit, permissions
+from roomsvc.notices import service as notices
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.service import RoomAction
 from roomsvc.seats.models import Seat, SeatRequest
@@ -121,6 +122,7 @@ async def take(act: RoomAction, index: int, identity: str, *, actor: str | None)
     await cancel_requests_of(session, room, identity)
     params = {"seat": index, "applied_live": connected}
     await audit.record(session, room, "seat_take", caller, actor, target=identity, params=params)
+    await notices.notify(gateway, room, "seat.taken", {"seat": index, "identity": identity, "actor": actor})
     return await _seat(session, room, index)
 
 
@@ -134,6 +136,7 @@ async def leave(act: RoomAction, index: int, identity: str) -> Seat:
     connected = await permissions.apply_live(session, gateway, room, identity)
     params = {"seat": index, "applied_live": connected}
     await audit.record(session, room, "seat_leave", caller, identity, target=identity, params=params)
+    await notices.notify(gateway, room, "seat.left", {"seat": index, "identity": identity})
     return seat
 
 
@@ -153,6 +156,8 @@ async def kick_from_seat(act: RoomAction, index: int, *, actor: str | None, reas
     await audit.record(
         session, room, "seat_kick", caller, actor, target=occupant, reason=reason, params=params
     )
+    notice = {"seat": index, "identity": occupant, "actor": actor, "reason": reason}
+    await notices.notify(gateway, room, "seat.kicked", notice)
     return seat
 
 
@@ -176,6 +181,8 @@ async def set_locked(act: RoomAction, index: int, locked: bool, *, actor: str | 
         target=None,
         params={"seat": index},
     )
+    kind = "seat.locked" if locked else "seat.unlocked"
+    await notices.notify(act.livekit, room, kind, {"seat": index, "actor": actor})
     return seat
 
 
@@ -253,9 +260,19 @@ def _decide(request: SeatRequest, status: str, by: str | None, reason: str = "")
     request.decided_at, request.reason = utcnow(), reason
 
 
+def _ensure_application(request: SeatRequest) -> None:
+    if request.kind == "invitation":
+        raise Conflict(
+            f"Seat request {request.public_id} is an invitation: the invited identity accepts or declines "
+            "it, and cancelling withdraws it.",
+            code="request-is-invitation",
+        )
+
+
 async def approve(act: RoomAction, request_id: str, *, actor: str | None, seat: int | None) -> SeatRequest:
     session, gateway, room, caller = act.session, act.livekit, act.room, act.caller
     request = await _pending_request(session, room, request_id)
+    _ensure_application(request)
     actor = await permissions.authorize(
         session, room, caller, actor, target=None, action="approve seat requests"
     )
@@ -269,12 +286,15 @@ async def approve(act: RoomAction, request_id: str, *, actor: str | None, seat: 
     await audit.record(
         session, room, "seat_request_approve", caller, actor, target=request.identity, params=params
     )
+    notice = {"seat": index, "identity": request.identity, "actor": actor, "request_id": request_id}
+    await notices.notify(gateway, room, "seat.taken", notice)
     return request
 
 
 async def reject(act: RoomAction, request_id: str, *, actor: str | None, reason: str) -> SeatRequest:
     session, room, caller = act.session, act.room, act.caller
     request = await _pending_request(session, room, request_id)
+    _ensure_application(request)
     actor = await permissions.authorize(
         session, room, caller, actor, target=None, action="reject seat requests"
     )
@@ -289,19 +309,23 @@ async def reject(act: RoomAction, request_id: str, *, actor: str | None, reason:
         reason=reason,
         params={"request_id": request_id},
     )
+    notice = {"request_id": request_id, "identity": request.identity, "actor": actor, "reason": reason}
+    await notices.notify(act.livekit, room, "seat_request.rejected", notice, identities=(request.identity,))
     return request
 
 
 async def cancel(act: RoomAction, request_id: str) -> SeatRequest:
     session, room, caller = act.session, act.room, act.caller
     request = await _pending_request(session, room, request_id)
-    _decide(request, "cancelled", request.identity)
+    # An application is withdrawn by the requester, an invitation by (the backend of) its inviter.
+    by = request.invited_by if request.kind == "invitation" else request.identity
+    _decide(request, "cancelled", by)
     await audit.record(
         session,
         room,
         "seat_request_cancel",
         caller,
-        request.identity,
+        by,
         target=request.identity,
         params={"request_id": request_id},
     )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from roomsvc.agents import service as agents_service
 from roomsvc.calls import recorder
 from roomsvc.calls.models import MediaJob
 from roomsvc.config import DetectionSettings
@@ -150,6 +151,7 @@ async def apply(
                 enforcements.append(Enforcement(room.id, fact.identity, permission_of(participant)))
             # our agent may be gone: roomsvc jobs checks and re-dispatches
             await detection_service.note_participant_joined(session, room, detection)
+            await agents_service.note_participant_joined(session, room)  # the same for the caller's agents
             await recording_service.auto_start(session, room)  # the room's auto_record; jobs dispatch it
         return "applied"
     if kind in ("participant_left", "participant_connection_aborted"):

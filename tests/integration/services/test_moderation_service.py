@@ -179,7 +179,7 @@ async def test_kick_of_someone_not_connected_bans_and_frees_the_seat(
     assert ban.identity == "max" and ban.reason == "spam" and ban.actor == "ada"
     assert ban.expires_at is not None
     assert before + dt.timedelta(seconds=599) <= ban.expires_at <= utcnow() + dt.timedelta(seconds=601)
-    assert fake.removed == [] and fake.calls[-1] == "remove_participant"
+    assert fake.removed == [] and "remove_participant" in fake.calls  # asked; LiveKit had nobody to remove
     assert await seats_of(db, room) == {0: None, 1: None}
     entries = await audit_of(db, room)
     assert [e["action"] for e in entries] == ["seat_take", "seat_vacated", "kick"]

@@ -1,5 +1,15 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .agent_create import AgentCreate
+from .agent_dispatched_data import AgentDispatchedData
+from .agent_job_out import AgentJobOut
+from .agent_job_out_status import AgentJobOutStatus
+from .agent_list import AgentList
+from .agent_out import AgentOut
+from .agent_removed_data import AgentRemovedData
+from .agents_list_dispatches_state_type_1 import AgentsListDispatchesStateType1
+from .agents_list_dispatches_state_type_2_type_1 import AgentsListDispatchesStateType2Type1
+from .agents_list_dispatches_state_type_3_type_1 import AgentsListDispatchesStateType3Type1
 from .alert_out import AlertOut
 from .alert_out_kind import AlertOutKind
 from .alert_out_policy import AlertOutPolicy
@@ -13,6 +23,9 @@ from .call_detail import CallDetail
 from .call_out import CallOut
 from .call_page import CallPage
 from .call_track_out import CallTrackOut
+from .controls_change_params import ControlsChangeParams
+from .controls_change_params_changed_item import ControlsChangeParamsChangedItem
+from .controls_update import ControlsUpdate
 from .delivery_out import DeliveryOut
 from .delivery_out_status import DeliveryOutStatus
 from .delivery_page import DeliveryPage
@@ -56,6 +69,11 @@ from .detection_status import DetectionStatus
 from .detection_status_policy import DetectionStatusPolicy
 from .detection_status_status import DetectionStatusStatus
 from .detection_summary import DetectionSummary
+from .dispatch_create import DispatchCreate
+from .dispatch_list import DispatchList
+from .dispatch_out import DispatchOut
+from .dispatch_out_owner import DispatchOutOwner
+from .dispatch_out_state import DispatchOutState
 from .egress_updated_data import EgressUpdatedData
 from .egress_updated_data_event import EgressUpdatedDataEvent
 from .event_out import EventOut
@@ -73,6 +91,7 @@ from .ingress_updated_data import IngressUpdatedData
 from .ingress_updated_data_event import IngressUpdatedDataEvent
 from .invitation_accept import InvitationAccept
 from .invitation_accept_attributes_type_0 import InvitationAcceptAttributesType0
+from .invitation_answer import InvitationAnswer
 from .invitation_create import InvitationCreate
 from .invitation_create_role import InvitationCreateRole
 from .invitation_list import InvitationList
@@ -80,14 +99,30 @@ from .invitation_out import InvitationOut
 from .invitation_out_role import InvitationOutRole
 from .invitation_out_status import InvitationOutStatus
 from .join_request import JoinRequest
+from .join_request_admitted_data import JoinRequestAdmittedData
 from .join_request_attributes_type_0 import JoinRequestAttributesType0
+from .join_request_created_data import JoinRequestCreatedData
+from .join_request_created_params import JoinRequestCreatedParams
+from .join_request_decision import JoinRequestDecision
+from .join_request_denied_data import JoinRequestDeniedData
+from .join_request_expired_data import JoinRequestExpiredData
+from .join_request_list import JoinRequestList
+from .join_request_out import JoinRequestOut
+from .join_request_out_status import JoinRequestOutStatus
+from .join_request_params import JoinRequestParams
 from .join_request_role_type_0 import JoinRequestRoleType0
 from .join_response import JoinResponse
 from .join_response_role import JoinResponseRole
 from .kick import Kick
 from .kick_params import KickParams
 from .leave_seat import LeaveSeat
+from .live_kit_dispatch_out import LiveKitDispatchOut
+from .lobby_list_requests_status_type_1 import LobbyListRequestsStatusType1
+from .lobby_list_requests_status_type_2_type_1 import LobbyListRequestsStatusType2Type1
+from .lobby_list_requests_status_type_3_type_1 import LobbyListRequestsStatusType3Type1
 from .me import Me
+from .message_out import MessageOut
+from .message_out_format import MessageOutFormat
 from .model_create_type_0 import ModelCreateType0
 from .model_create_type_1 import ModelCreateType1
 from .model_list import ModelList
@@ -169,6 +204,9 @@ from .role_change_params import RoleChangeParams
 from .role_change_params_from_type_0 import RoleChangeParamsFromType0
 from .role_change_params_to import RoleChangeParamsTo
 from .role_change_role import RoleChangeRole
+from .room_controls import RoomControls
+from .room_controls_changed_data import RoomControlsChangedData
+from .room_controls_state import RoomControlsState
 from .room_create import RoomCreate
 from .room_create_auto_record import RoomCreateAutoRecord
 from .room_create_call_type import RoomCreateCallType
@@ -177,6 +215,7 @@ from .room_created_data import RoomCreatedData
 from .room_created_data_call_type import RoomCreatedDataCallType
 from .room_end import RoomEnd
 from .room_ended_data import RoomEndedData
+from .room_locked_data import RoomLockedData
 from .room_out import RoomOut
 from .room_out_auto_record import RoomOutAutoRecord
 from .room_out_call_type import RoomOutCallType
@@ -185,6 +224,7 @@ from .room_out_status import RoomOutStatus
 from .room_owner_changed_data import RoomOwnerChangedData
 from .room_page import RoomPage
 from .room_started_data import RoomStartedData
+from .room_unlocked_data import RoomUnlockedData
 from .room_update import RoomUpdate
 from .room_update_auto_record import RoomUpdateAutoRecord
 from .room_update_status import RoomUpdateStatus
@@ -194,26 +234,45 @@ from .rooms_list_rooms_status_type_1 import RoomsListRoomsStatusType1
 from .rooms_list_rooms_status_type_2_type_1 import RoomsListRoomsStatusType2Type1
 from .rooms_list_rooms_status_type_3_type_1 import RoomsListRoomsStatusType3Type1
 from .seat_action import SeatAction
+from .seat_camera_locked_data import SeatCameraLockedData
+from .seat_camera_unlocked_data import SeatCameraUnlockedData
+from .seat_change import SeatChange
 from .seat_change_params import SeatChangeParams
+from .seat_invited_params import SeatInvitedParams
 from .seat_kicked_data import SeatKickedData
 from .seat_left_data import SeatLeftData
 from .seat_list import SeatList
 from .seat_list_seat_mode import SeatListSeatMode
 from .seat_locked_data import SeatLockedData
+from .seat_media_lock_params import SeatMediaLockParams
+from .seat_mic_locked_data import SeatMicLockedData
+from .seat_mic_unlocked_data import SeatMicUnlockedData
+from .seat_move import SeatMove
+from .seat_move_params import SeatMoveParams
+from .seat_moved_data import SeatMovedData
 from .seat_out import SeatOut
 from .seat_params import SeatParams
+from .seat_request_accepted_data import SeatRequestAcceptedData
 from .seat_request_approved_data import SeatRequestApprovedData
 from .seat_request_approved_params import SeatRequestApprovedParams
 from .seat_request_cancelled_data import SeatRequestCancelledData
 from .seat_request_create import SeatRequestCreate
+from .seat_request_create_kind import SeatRequestCreateKind
 from .seat_request_created_data import SeatRequestCreatedData
 from .seat_request_created_params import SeatRequestCreatedParams
 from .seat_request_decision import SeatRequestDecision
+from .seat_request_declined_data import SeatRequestDeclinedData
+from .seat_request_expired_data import SeatRequestExpiredData
+from .seat_request_invited_data import SeatRequestInvitedData
 from .seat_request_list import SeatRequestList
 from .seat_request_out import SeatRequestOut
+from .seat_request_out_kind import SeatRequestOutKind
 from .seat_request_out_status import SeatRequestOutStatus
 from .seat_request_params import SeatRequestParams
 from .seat_request_rejected_data import SeatRequestRejectedData
+from .seat_swap import SeatSwap
+from .seat_swap_params import SeatSwapParams
+from .seat_swapped_data import SeatSwappedData
 from .seat_taken_data import SeatTakenData
 from .seat_unlocked_data import SeatUnlockedData
 from .seat_vacated_data import SeatVacatedData
@@ -245,6 +304,11 @@ from .unmute_params import UnmuteParams
 from .unmute_params_sources_item import UnmuteParamsSourcesItem
 from .unmute_request import UnmuteRequest
 from .unmute_request_sources_type_0_item import UnmuteRequestSourcesType0Item
+from .usage_figures import UsageFigures
+from .usage_item import UsageItem
+from .usage_page import UsagePage
+from .usage_page_group_by import UsagePageGroupBy
+from .usage_report_group_by import UsageReportGroupBy
 from .webhooks_receive_livekit_webhook_response_200 import WebhooksReceiveLivekitWebhookResponse200
 from .window_batch import WindowBatch
 from .window_in import WindowIn
@@ -260,6 +324,16 @@ from .worker_report import WorkerReport
 from .worker_report_state import WorkerReportState
 
 __all__ = (
+    "AgentCreate",
+    "AgentDispatchedData",
+    "AgentJobOut",
+    "AgentJobOutStatus",
+    "AgentList",
+    "AgentOut",
+    "AgentRemovedData",
+    "AgentsListDispatchesStateType1",
+    "AgentsListDispatchesStateType2Type1",
+    "AgentsListDispatchesStateType3Type1",
     "AlertOut",
     "AlertOutKind",
     "AlertOutPolicy",
@@ -273,6 +347,9 @@ __all__ = (
     "CallOut",
     "CallPage",
     "CallTrackOut",
+    "ControlsChangeParams",
+    "ControlsChangeParamsChangedItem",
+    "ControlsUpdate",
     "DeliveryOut",
     "DeliveryOutStatus",
     "DeliveryPage",
@@ -316,6 +393,11 @@ __all__ = (
     "DetectionStatusPolicy",
     "DetectionStatusStatus",
     "DetectionSummary",
+    "DispatchCreate",
+    "DispatchList",
+    "DispatchOut",
+    "DispatchOutOwner",
+    "DispatchOutState",
     "EgressUpdatedData",
     "EgressUpdatedDataEvent",
     "EventOut",
@@ -333,6 +415,7 @@ __all__ = (
     "IngressUpdatedDataEvent",
     "InvitationAccept",
     "InvitationAcceptAttributesType0",
+    "InvitationAnswer",
     "InvitationCreate",
     "InvitationCreateRole",
     "InvitationList",
@@ -340,14 +423,30 @@ __all__ = (
     "InvitationOutRole",
     "InvitationOutStatus",
     "JoinRequest",
+    "JoinRequestAdmittedData",
     "JoinRequestAttributesType0",
+    "JoinRequestCreatedData",
+    "JoinRequestCreatedParams",
+    "JoinRequestDecision",
+    "JoinRequestDeniedData",
+    "JoinRequestExpiredData",
+    "JoinRequestList",
+    "JoinRequestOut",
+    "JoinRequestOutStatus",
+    "JoinRequestParams",
     "JoinRequestRoleType0",
     "JoinResponse",
     "JoinResponseRole",
     "Kick",
     "KickParams",
     "LeaveSeat",
+    "LiveKitDispatchOut",
+    "LobbyListRequestsStatusType1",
+    "LobbyListRequestsStatusType2Type1",
+    "LobbyListRequestsStatusType3Type1",
     "Me",
+    "MessageOut",
+    "MessageOutFormat",
     "ModelCreateType0",
     "ModelCreateType1",
     "ModelList",
@@ -429,6 +528,9 @@ __all__ = (
     "RoleChangeParamsFromType0",
     "RoleChangeParamsTo",
     "RoleChangeRole",
+    "RoomControls",
+    "RoomControlsChangedData",
+    "RoomControlsState",
     "RoomCreate",
     "RoomCreateAutoRecord",
     "RoomCreateCallType",
@@ -437,6 +539,7 @@ __all__ = (
     "RoomCreateSeatMode",
     "RoomEnd",
     "RoomEndedData",
+    "RoomLockedData",
     "RoomOut",
     "RoomOutAutoRecord",
     "RoomOutCallType",
@@ -448,35 +551,55 @@ __all__ = (
     "RoomsListRoomsStatusType2Type1",
     "RoomsListRoomsStatusType3Type1",
     "RoomStartedData",
+    "RoomUnlockedData",
     "RoomUpdate",
     "RoomUpdateAutoRecord",
     "RoomUpdatedData",
     "RoomUpdatedDataCallType",
     "RoomUpdateStatus",
     "SeatAction",
+    "SeatCameraLockedData",
+    "SeatCameraUnlockedData",
+    "SeatChange",
     "SeatChangeParams",
+    "SeatInvitedParams",
     "SeatKickedData",
     "SeatLeftData",
     "SeatList",
     "SeatListSeatMode",
     "SeatLockedData",
+    "SeatMediaLockParams",
+    "SeatMicLockedData",
+    "SeatMicUnlockedData",
+    "SeatMove",
+    "SeatMovedData",
+    "SeatMoveParams",
     "SeatOut",
     "SeatParams",
+    "SeatRequestAcceptedData",
     "SeatRequestApprovedData",
     "SeatRequestApprovedParams",
     "SeatRequestCancelledData",
     "SeatRequestCreate",
     "SeatRequestCreatedData",
     "SeatRequestCreatedParams",
+    "SeatRequestCreateKind",
     "SeatRequestDecision",
+    "SeatRequestDeclinedData",
+    "SeatRequestExpiredData",
+    "SeatRequestInvitedData",
     "SeatRequestList",
     "SeatRequestOut",
+    "SeatRequestOutKind",
     "SeatRequestOutStatus",
     "SeatRequestParams",
     "SeatRequestRejectedData",
     "SeatsListRequestsStatusType1",
     "SeatsListRequestsStatusType2Type1",
     "SeatsListRequestsStatusType3Type1",
+    "SeatSwap",
+    "SeatSwapParams",
+    "SeatSwappedData",
     "SeatTakenData",
     "SeatUnlockedData",
     "SeatVacatedData",
@@ -505,6 +628,11 @@ __all__ = (
     "UnmuteParamsSourcesItem",
     "UnmuteRequest",
     "UnmuteRequestSourcesType0Item",
+    "UsageFigures",
+    "UsageItem",
+    "UsagePage",
+    "UsagePageGroupBy",
+    "UsageReportGroupBy",
     "WebhooksReceiveLivekitWebhookResponse200",
     "WindowBatch",
     "WindowIn",

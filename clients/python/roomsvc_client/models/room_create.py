@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -30,13 +31,18 @@ class RoomCreate:
         client_admin (bool | Unset): owner-only opt-in: the owner's join token carries LiveKit's roomAdmin, so the
             owner's client can call LiveKit's RoomService for this room directly, bypassing roomsvc's rank rules and audit
             (docs/api.md, 'The token model'); off by default Default: False.
+        closes_at (datetime.datetime | None | Unset):
         departure_timeout (int | Unset):  Default: 20.
         detection (DetectionSpec | None | Unset):
         empty_timeout (int | Unset):  Default: 300.
         invite_on (bool | Unset):  Default: False.
+        lobby (bool | Unset): a waiting room: a join by an identity not yet admitted answers 202 with a join request
+            that the owner or an admin admits or denies (docs/api.md, 'Waiting room'); off by default Default: False.
+        max_duration (int | None | Unset):
         max_participants (int | Unset):  Default: 0.
         metadata (Any | Unset): a string, or any JSON value (stored JSON-encoded); at most 16384 bytes of UTF-8 once
             encoded, which the server counts (400 naming the field) and JSON Schema cannot
+        opens_at (datetime.datetime | None | Unset):
         seat_mode (RoomCreateSeatMode | Unset):  Default: RoomCreateSeatMode.APPLY.
         seats (int | Unset): stage seats; 0 (the default) = no stage: a meeting where members publish Default: 0.
         source_channel_id (None | str | Unset):
@@ -48,12 +54,16 @@ class RoomCreate:
     auto_record: RoomCreateAutoRecord | Unset = RoomCreateAutoRecord.OFF
     call_type: RoomCreateCallType | Unset = RoomCreateCallType.VIDEO
     client_admin: bool | Unset = False
+    closes_at: datetime.datetime | None | Unset = UNSET
     departure_timeout: int | Unset = 20
     detection: DetectionSpec | None | Unset = UNSET
     empty_timeout: int | Unset = 300
     invite_on: bool | Unset = False
+    lobby: bool | Unset = False
+    max_duration: int | None | Unset = UNSET
     max_participants: int | Unset = 0
     metadata: Any | Unset = UNSET
+    opens_at: datetime.datetime | None | Unset = UNSET
     seat_mode: RoomCreateSeatMode | Unset = RoomCreateSeatMode.APPLY
     seats: int | Unset = 0
     source_channel_id: None | str | Unset = UNSET
@@ -76,6 +86,14 @@ class RoomCreate:
 
         client_admin = self.client_admin
 
+        closes_at: None | str | Unset
+        if isinstance(self.closes_at, Unset):
+            closes_at = UNSET
+        elif isinstance(self.closes_at, datetime.datetime):
+            closes_at = self.closes_at.isoformat()
+        else:
+            closes_at = self.closes_at
+
         departure_timeout = self.departure_timeout
 
         detection: dict[str, Any] | None | Unset
@@ -90,9 +108,25 @@ class RoomCreate:
 
         invite_on = self.invite_on
 
+        lobby = self.lobby
+
+        max_duration: int | None | Unset
+        if isinstance(self.max_duration, Unset):
+            max_duration = UNSET
+        else:
+            max_duration = self.max_duration
+
         max_participants = self.max_participants
 
         metadata = self.metadata
+
+        opens_at: None | str | Unset
+        if isinstance(self.opens_at, Unset):
+            opens_at = UNSET
+        elif isinstance(self.opens_at, datetime.datetime):
+            opens_at = self.opens_at.isoformat()
+        else:
+            opens_at = self.opens_at
 
         seat_mode: str | Unset = UNSET
         if not isinstance(self.seat_mode, Unset):
@@ -126,6 +160,8 @@ class RoomCreate:
             field_dict["call_type"] = call_type
         if client_admin is not UNSET:
             field_dict["client_admin"] = client_admin
+        if closes_at is not UNSET:
+            field_dict["closes_at"] = closes_at
         if departure_timeout is not UNSET:
             field_dict["departure_timeout"] = departure_timeout
         if detection is not UNSET:
@@ -134,10 +170,16 @@ class RoomCreate:
             field_dict["empty_timeout"] = empty_timeout
         if invite_on is not UNSET:
             field_dict["invite_on"] = invite_on
+        if lobby is not UNSET:
+            field_dict["lobby"] = lobby
+        if max_duration is not UNSET:
+            field_dict["max_duration"] = max_duration
         if max_participants is not UNSET:
             field_dict["max_participants"] = max_participants
         if metadata is not UNSET:
             field_dict["metadata"] = metadata
+        if opens_at is not UNSET:
+            field_dict["opens_at"] = opens_at
         if seat_mode is not UNSET:
             field_dict["seat_mode"] = seat_mode
         if seats is not UNSET:
@@ -174,6 +216,23 @@ class RoomCreate:
 
         client_admin = d.pop("client_admin", UNSET)
 
+        def _parse_closes_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                closes_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return closes_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        closes_at = _parse_closes_at(d.pop("closes_at", UNSET))
+
         departure_timeout = d.pop("departure_timeout", UNSET)
 
         def _parse_detection(data: object) -> DetectionSpec | None | Unset:
@@ -197,9 +256,37 @@ class RoomCreate:
 
         invite_on = d.pop("invite_on", UNSET)
 
+        lobby = d.pop("lobby", UNSET)
+
+        def _parse_max_duration(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        max_duration = _parse_max_duration(d.pop("max_duration", UNSET))
+
         max_participants = d.pop("max_participants", UNSET)
 
         metadata = d.pop("metadata", UNSET)
+
+        def _parse_opens_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                opens_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return opens_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        opens_at = _parse_opens_at(d.pop("opens_at", UNSET))
 
         _seat_mode = d.pop("seat_mode", UNSET)
         seat_mode: RoomCreateSeatMode | Unset
@@ -234,12 +321,16 @@ class RoomCreate:
             auto_record=auto_record,
             call_type=call_type,
             client_admin=client_admin,
+            closes_at=closes_at,
             departure_timeout=departure_timeout,
             detection=detection,
             empty_timeout=empty_timeout,
             invite_on=invite_on,
+            lobby=lobby,
+            max_duration=max_duration,
             max_participants=max_participants,
             metadata=metadata,
+            opens_at=opens_at,
             seat_mode=seat_mode,
             seats=seats,
             source_channel_id=source_channel_id,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,7 +20,7 @@ class RoomCreatedData:
         creator (str):
         max_participants (int): 0 = no limit
         metadata (str):
-        room_sid (str):
+        room_sid (None | str): null for a scheduled room: its first join creates the LiveKit room
         repaired (bool | Unset): present (true) when reconciliation completed an interrupted creation
         request_id (str | Unset): The `X-Request-ID` of the API request that caused the event; absent otherwise.
     """
@@ -29,7 +29,7 @@ class RoomCreatedData:
     creator: str
     max_participants: int
     metadata: str
-    room_sid: str
+    room_sid: None | str
     repaired: bool | Unset = UNSET
     request_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -43,6 +43,7 @@ class RoomCreatedData:
 
         metadata = self.metadata
 
+        room_sid: None | str
         room_sid = self.room_sid
 
         repaired = self.repaired
@@ -78,7 +79,12 @@ class RoomCreatedData:
 
         metadata = d.pop("metadata")
 
-        room_sid = d.pop("room_sid")
+        def _parse_room_sid(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        room_sid = _parse_room_sid(d.pop("room_sid"))
 
         repaired = d.pop("repaired", UNSET)
 

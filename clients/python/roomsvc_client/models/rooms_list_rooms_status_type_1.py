@@ -5,6 +5,7 @@ class RoomsListRoomsStatusType1(StrEnum):
     ACTIVE = "active"
     CREATED = "created"
     ENDED = "ended"
+    LOCKED = "locked"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -13,17 +13,23 @@ T = TypeVar("T", bound="SeatOut")
 class SeatOut:
     """
     Attributes:
+        camera_locked (bool): whoever sits here cannot publish the camera
         identity (None | str):
         index (int):
         locked (bool):
+        mic_locked (bool): whoever sits here cannot publish the microphone
     """
 
+    camera_locked: bool
     identity: None | str
     index: int
     locked: bool
+    mic_locked: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        camera_locked = self.camera_locked
+
         identity: None | str
         identity = self.identity
 
@@ -31,13 +37,17 @@ class SeatOut:
 
         locked = self.locked
 
+        mic_locked = self.mic_locked
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "camera_locked": camera_locked,
                 "identity": identity,
                 "index": index,
                 "locked": locked,
+                "mic_locked": mic_locked,
             }
         )
 
@@ -46,6 +56,7 @@ class SeatOut:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        camera_locked = d.pop("camera_locked")
 
         def _parse_identity(data: object) -> None | str:
             if data is None:
@@ -58,10 +69,14 @@ class SeatOut:
 
         locked = d.pop("locked")
 
+        mic_locked = d.pop("mic_locked")
+
         seat_out = cls(
+            camera_locked=camera_locked,
             identity=identity,
             index=index,
             locked=locked,
+            mic_locked=mic_locked,
         )
 
         seat_out.additional_properties = d

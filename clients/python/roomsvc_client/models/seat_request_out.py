@@ -7,6 +7,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.seat_request_out_kind import SeatRequestOutKind
 from ..models.seat_request_out_status import SeatRequestOutStatus
 
 T = TypeVar("T", bound="SeatRequestOut")
@@ -19,8 +20,11 @@ class SeatRequestOut:
         created_at (datetime.datetime):
         decided_at (datetime.datetime | None):
         decided_by (None | str):
+        expires_at (datetime.datetime | None): invitations: when it expires
         id (str):
         identity (str):
+        invited_by (None | str): invitations: the inviting identity
+        kind (SeatRequestOutKind):
         preferred_seat (int | None):
         reason (str):
         seat (int | None):
@@ -30,8 +34,11 @@ class SeatRequestOut:
     created_at: datetime.datetime
     decided_at: datetime.datetime | None
     decided_by: None | str
+    expires_at: datetime.datetime | None
     id: str
     identity: str
+    invited_by: None | str
+    kind: SeatRequestOutKind
     preferred_seat: int | None
     reason: str
     seat: int | None
@@ -50,9 +57,20 @@ class SeatRequestOut:
         decided_by: None | str
         decided_by = self.decided_by
 
+        expires_at: None | str
+        if isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
         id = self.id
 
         identity = self.identity
+
+        invited_by: None | str
+        invited_by = self.invited_by
+
+        kind = self.kind.value
 
         preferred_seat: int | None
         preferred_seat = self.preferred_seat
@@ -71,8 +89,11 @@ class SeatRequestOut:
                 "created_at": created_at,
                 "decided_at": decided_at,
                 "decided_by": decided_by,
+                "expires_at": expires_at,
                 "id": id,
                 "identity": identity,
+                "invited_by": invited_by,
+                "kind": kind,
                 "preferred_seat": preferred_seat,
                 "reason": reason,
                 "seat": seat,
@@ -109,9 +130,33 @@ class SeatRequestOut:
 
         decided_by = _parse_decided_by(d.pop("decided_by"))
 
+        def _parse_expires_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at"))
+
         id = d.pop("id")
 
         identity = d.pop("identity")
+
+        def _parse_invited_by(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        invited_by = _parse_invited_by(d.pop("invited_by"))
+
+        kind = SeatRequestOutKind(d.pop("kind"))
 
         def _parse_preferred_seat(data: object) -> int | None:
             if data is None:
@@ -135,8 +180,11 @@ class SeatRequestOut:
             created_at=created_at,
             decided_at=decided_at,
             decided_by=decided_by,
+            expires_at=expires_at,
             id=id,
             identity=identity,
+            invited_by=invited_by,
+            kind=kind,
             preferred_seat=preferred_seat,
             reason=reason,
             seat=seat,

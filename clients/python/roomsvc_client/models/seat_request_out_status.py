@@ -2,8 +2,11 @@ from enum import StrEnum
 
 
 class SeatRequestOutStatus(StrEnum):
+    ACCEPTED = "accepted"
     APPROVED = "approved"
     CANCELLED = "cancelled"
+    DECLINED = "declined"
+    EXPIRED = "expired"
     PENDING = "pending"
     REJECTED = "rejected"
 

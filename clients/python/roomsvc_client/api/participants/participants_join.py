@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.join_request import JoinRequest
+from ...models.join_request_out import JoinRequestOut
 from ...models.join_response import JoinResponse
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -37,11 +38,18 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> JoinResponse | Problem | None:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> JoinRequestOut | JoinResponse | Problem | None:
     if response.status_code == 201:
         response_201 = JoinResponse.from_dict(response.json())
 
         return response_201
+
+    if response.status_code == 202:
+        response_202 = JoinRequestOut.from_dict(response.json())
+
+        return response_202
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -101,7 +109,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[JoinResponse | Problem]:
+) -> Response[JoinRequestOut | JoinResponse | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -116,8 +124,8 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: JoinRequest,
     roomsvc_project: str | Unset = UNSET,
-) -> Response[JoinResponse | Problem]:
-    """Join: returns a LiveKit token whose grants follow the role
+) -> Response[JoinRequestOut | JoinResponse | Problem]:
+    """Join: a LiveKit token whose grants follow the role (in a lobby room, maybe a join request)
 
     Args:
         room (str):
@@ -129,7 +137,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[JoinResponse | Problem]
+        Response[JoinRequestOut | JoinResponse | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -151,8 +159,8 @@ def sync(
     client: AuthenticatedClient,
     body: JoinRequest,
     roomsvc_project: str | Unset = UNSET,
-) -> JoinResponse | Problem | None:
-    """Join: returns a LiveKit token whose grants follow the role
+) -> JoinRequestOut | JoinResponse | Problem | None:
+    """Join: a LiveKit token whose grants follow the role (in a lobby room, maybe a join request)
 
     Args:
         room (str):
@@ -164,7 +172,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        JoinResponse | Problem
+        JoinRequestOut | JoinResponse | Problem
     """
 
     return sync_detailed(
@@ -181,8 +189,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: JoinRequest,
     roomsvc_project: str | Unset = UNSET,
-) -> Response[JoinResponse | Problem]:
-    """Join: returns a LiveKit token whose grants follow the role
+) -> Response[JoinRequestOut | JoinResponse | Problem]:
+    """Join: a LiveKit token whose grants follow the role (in a lobby room, maybe a join request)
 
     Args:
         room (str):
@@ -194,7 +202,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[JoinResponse | Problem]
+        Response[JoinRequestOut | JoinResponse | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -214,8 +222,8 @@ async def asyncio(
     client: AuthenticatedClient,
     body: JoinRequest,
     roomsvc_project: str | Unset = UNSET,
-) -> JoinResponse | Problem | None:
-    """Join: returns a LiveKit token whose grants follow the role
+) -> JoinRequestOut | JoinResponse | Problem | None:
+    """Join: a LiveKit token whose grants follow the role (in a lobby room, maybe a join request)
 
     Args:
         room (str):
@@ -227,7 +235,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        JoinResponse | Problem
+        JoinRequestOut | JoinResponse | Problem
     """
 
     return (

@@ -115,7 +115,7 @@ def sync_detailed(
     body: RoomUpdate,
     roomsvc_project: str | Unset = UNSET,
 ) -> Response[Problem | RoomOut]:
-    """Update metadata (live), max_participants or end the room
+    """Update metadata (live), max_participants, the schedule; lock, reopen or end the room
 
     Args:
         room (str):
@@ -150,7 +150,7 @@ def sync(
     body: RoomUpdate,
     roomsvc_project: str | Unset = UNSET,
 ) -> Problem | RoomOut | None:
-    """Update metadata (live), max_participants or end the room
+    """Update metadata (live), max_participants, the schedule; lock, reopen or end the room
 
     Args:
         room (str):
@@ -180,7 +180,7 @@ async def asyncio_detailed(
     body: RoomUpdate,
     roomsvc_project: str | Unset = UNSET,
 ) -> Response[Problem | RoomOut]:
-    """Update metadata (live), max_participants or end the room
+    """Update metadata (live), max_participants, the schedule; lock, reopen or end the room
 
     Args:
         room (str):
@@ -213,7 +213,7 @@ async def asyncio(
     body: RoomUpdate,
     roomsvc_project: str | Unset = UNSET,
 ) -> Problem | RoomOut | None:
-    """Update metadata (live), max_participants or end the room
+    """Update metadata (live), max_participants, the schedule; lock, reopen or end the room
 
     Args:
         room (str):

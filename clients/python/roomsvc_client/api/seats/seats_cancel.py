@@ -115,7 +115,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     roomsvc_project: str | Unset = UNSET,
 ) -> Response[Problem | SeatRequestOut]:
-    """The requester cancels
+    """The requester cancels (or the inviter withdraws an invitation)
 
     Args:
         room (str):
@@ -150,7 +150,7 @@ def sync(
     client: AuthenticatedClient,
     roomsvc_project: str | Unset = UNSET,
 ) -> Problem | SeatRequestOut | None:
-    """The requester cancels
+    """The requester cancels (or the inviter withdraws an invitation)
 
     Args:
         room (str):
@@ -180,7 +180,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     roomsvc_project: str | Unset = UNSET,
 ) -> Response[Problem | SeatRequestOut]:
-    """The requester cancels
+    """The requester cancels (or the inviter withdraws an invitation)
 
     Args:
         room (str):
@@ -213,7 +213,7 @@ async def asyncio(
     client: AuthenticatedClient,
     roomsvc_project: str | Unset = UNSET,
 ) -> Problem | SeatRequestOut | None:
-    """The requester cancels
+    """The requester cancels (or the inviter withdraws an invitation)
 
     Args:
         room (str):

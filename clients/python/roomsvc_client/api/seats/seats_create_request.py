@@ -129,7 +129,7 @@ def sync_detailed(
     idempotency_key: str | Unset = UNSET,
     roomsvc_project: str | Unset = UNSET,
 ) -> Response[Problem | SeatRequestOut]:
-    """Ask for a seat (optionally a preferred one)
+    """Ask for a seat (optionally a preferred one), or invite someone onto the stage
 
     Args:
         room (str):
@@ -167,7 +167,7 @@ def sync(
     idempotency_key: str | Unset = UNSET,
     roomsvc_project: str | Unset = UNSET,
 ) -> Problem | SeatRequestOut | None:
-    """Ask for a seat (optionally a preferred one)
+    """Ask for a seat (optionally a preferred one), or invite someone onto the stage
 
     Args:
         room (str):
@@ -200,7 +200,7 @@ async def asyncio_detailed(
     idempotency_key: str | Unset = UNSET,
     roomsvc_project: str | Unset = UNSET,
 ) -> Response[Problem | SeatRequestOut]:
-    """Ask for a seat (optionally a preferred one)
+    """Ask for a seat (optionally a preferred one), or invite someone onto the stage
 
     Args:
         room (str):
@@ -236,7 +236,7 @@ async def asyncio(
     idempotency_key: str | Unset = UNSET,
     roomsvc_project: str | Unset = UNSET,
 ) -> Problem | SeatRequestOut | None:
-    """Ask for a seat (optionally a preferred one)
+    """Ask for a seat (optionally a preferred one), or invite someone onto the stage
 
     Args:
         room (str):

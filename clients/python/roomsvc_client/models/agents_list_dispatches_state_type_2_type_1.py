@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class AgentsListDispatchesStateType2Type1(StrEnum):
+    ACTIVE = "active"
+    REMOVED = "removed"
+
+    def __str__(self) -> str:
+        return str(self.value)

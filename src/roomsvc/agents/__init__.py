@@ -1,0 +1,1 @@
+"""Agents: the agent names a project registers, and their dispatches into rooms (docs/api.md#agents)."""

@@ -1,0 +1,1 @@
+"""The waiting room: join requests (knocks) for rooms with ``lobby: true``."""
