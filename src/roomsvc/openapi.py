@@ -184,6 +184,26 @@ CONDITIONS: dict[str, dict[str, Any]] = {
             {"properties": {"kind": {"const": "video"}, "window_samples": {"type": "null"}}},
         ]
     },
+    # Room controls: `duration` or `until`, not both, and either one only with a control switched on.
+    "ControlsUpdate": {
+        "allOf": [
+            {
+                "not": {
+                    "properties": {"duration": {"type": "integer"}, "until": {"type": "string"}},
+                    "required": ["duration", "until"],
+                }
+            },
+            {
+                "anyOf": [
+                    {"properties": {"duration": {"type": "null"}, "until": {"type": "null"}}},
+                    *(
+                        {"properties": {f"{c}_disabled": {"const": True}}, "required": [f"{c}_disabled"]}
+                        for c in ("audio", "video", "screen_share", "data")
+                    ),
+                ]
+            },
+        ]
+    },
     # A message's payload is `json` or `text`, exactly one of them.
     "MessageIn": {
         "oneOf": [

@@ -199,6 +199,18 @@ def _another_seat(case: Any, field: str) -> None:
         case.body[field] = index + 1 if index < 63 else index - 1
 
 
+_CONTROLS = ("PATCH", "/v1/rooms/{room}/controls")
+
+
+def _controls_until(case: Any) -> None:
+    """Room controls' ``until`` must lie in the coming year, a bound relative to now that JSON Schema cannot
+    state (past and far-future times are 400s tested in tests/integration/test_room_controls_api.py): a
+    valid generated time becomes an hour from now."""
+    until = case.body.get("until")
+    if isinstance(until, str) and _instant(until) is not None:
+        case.body["until"] = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat()
+
+
 def _unique_idempotency_key(case: Any) -> None:
     headers = case.headers or {}
     for name, value in list(headers.items()):
@@ -417,6 +429,7 @@ _PREPARED: dict[tuple[str, str], Callable[[], Target]] = {
     ("GET", "/v1/recordings/{recording_id}"): _recording,
     ("POST", "/v1/recordings/{recording_id}/worker/file-finished"): _opened_file,
     ("GET", "/v1/recordings/{recording_id}/file"): _ready_file,
+    _CONTROLS: lambda: ({"room": _room()}, {"actor": None}),
     ("GET", "/v1/calls/{call_id}"): _call_id,
     ("GET", "/v1/calls/{call_id}/participants"): _call_id,
     ("GET", "/v1/calls/{call_id}/tracks"): _call_id,
@@ -471,6 +484,9 @@ def before_call(context: Any, case: Any, kwargs: Any) -> None:
         return
     if key in _FILE_REPORTS and isinstance(case.body, dict):
         _recording_key(case)
+        return
+    if key == _CONTROLS and isinstance(case.body, dict):
+        _controls_until(case)
         return
     if key in _OTHER_SEAT and isinstance(case.body, dict):
         _another_seat(case, _OTHER_SEAT[key])

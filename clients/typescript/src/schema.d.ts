@@ -2680,7 +2680,22 @@ export interface components {
             until?: string | null;
             /** @default null */
             video_disabled?: boolean | null;
-        };
+        } & (unknown & ({
+            duration?: null;
+            until?: null;
+        } | {
+            /** @constant */
+            audio_disabled: true;
+        } | {
+            /** @constant */
+            video_disabled: true;
+        } | {
+            /** @constant */
+            screen_share_disabled: true;
+        } | {
+            /** @constant */
+            data_disabled: true;
+        }));
         /** DeliveryOut */
         DeliveryOut: {
             attempts: number;

@@ -167,7 +167,7 @@ async def test_a_stale_creating_room_is_completed_like_a_created_one(
         await session.commit()
 
     # The request dies after CreateRoom, before its last commit (here: the agent's dispatch fails).
-    fake.fail_next("list_dispatches", LiveKitError("LiveKit refused ListDispatch"))
+    fake.fail_next("list_dispatch_states", LiveKitError("LiveKit refused ListDispatch"))
     async with session_factory() as session:
         with pytest.raises(LiveKitError):
             await room_flows.create_room(
