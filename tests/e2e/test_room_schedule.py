@@ -155,9 +155,14 @@ async def test_a_second_livekit_session_in_the_same_room_is_a_second_call(
         detail = (await api.get(f"/v1/calls/{first_sid}")).json()
         assert [p["identity"] for p in detail["participants"]] == ["alice"]
         # Locked: bob stays connected, a new join is refused.
+        dave = await _join(api, room_name, "dave")  # a token minted before the lock, not used yet
+        assert dave.status_code == 201, dave.text
         locked = await api.patch(f"/v1/rooms/{room_name}", json={"status": "locked"})
         assert locked.status_code == 200 and locked.json()["status"] == "locked"
         problem(await _join(api, room_name, "carol"), 409, "room-locked")
+        # The older token still connects (LiveKit does not revoke tokens), and roomsvc removes it.
+        async with connected(dave.json()["url"], dave.json()["token"]) as late:
+            await wait_disconnected(late)
         live = await livekit.list_participants(room_name)
         assert [p.identity for p in live if p.kind == "standard"] == ["bob"]
         assert client.isconnected()

@@ -255,6 +255,16 @@ async def redeliver(
             ).scalars()
             if wants(s.event_types, event.type)
         ]
+    # The subscriptions first, in id order, as the delivery relay's record() locks them before their
+    # deliveries: the same lock order, so a redelivery never deadlocks with an attempt being recorded.
+    targets.sort(key=lambda s: s.id)
+    if targets:
+        await session.execute(
+            select(EventSubscription.id)
+            .where(EventSubscription.id.in_([s.id for s in targets]))
+            .order_by(EventSubscription.id)
+            .with_for_update()
+        )
     now = utcnow()
     for sub in targets:
         statement = mysql_insert(EventDelivery).values(

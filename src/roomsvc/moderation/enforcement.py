@@ -6,7 +6,8 @@ participant connects (its ``participant_joined`` webhook) and in every reconcili
 compares the permission LiveKit holds for it with the effective one (``permissions.live_grants``: role,
 stage seat, active mutes, room flags) and, when they differ, pushes the effective set with
 ``UpdateParticipant``. That call replaces the whole set; a source taken out of ``can_publish_sources``
-makes LiveKit remove that track at once. A banned identity is removed instead (``bans.evict``).
+makes LiveKit remove that track at once. A banned identity is removed instead (``bans.evict``), and so
+is one that connects to a locked room without having been connected when it was locked.
 
 The webhook handler only notes *who* connected (an :class:`Enforcement`); :func:`enforce_all` runs after
 the handler's transaction committed, one short transaction per participant holding the room's row lock
@@ -17,13 +18,15 @@ comparison for every live participant).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from roomsvc.calls.models import ParticipantSession
 from roomsvc.errors import AppError
 from roomsvc.livekit import LiveKitGateway, Permission
 from roomsvc.moderation import bans, permissions
@@ -62,6 +65,11 @@ async def enforce(
     """
     if await permissions.active_ban(session, room.id, identity):
         return "evicted" if await bans.evict(gateway, room.livekit_name, identity) else "gone"
+    if room.locked_at is not None and not await _connected_at(session, room, identity, room.locked_at):
+        # A locked room takes no new joins, whatever token the client holds (one minted before the lock
+        # still connects: self-hosted LiveKit does not revoke tokens). Who was connected when it was
+        # locked may reconnect.
+        return "evicted" if await bans.evict(gateway, room.livekit_name, identity) else "gone"
     grants = await permissions.live_grants(session, room, identity)
     wanted = Permission.of(grants)
     try:
@@ -86,6 +94,21 @@ async def enforce(
         now=wanted.to_dict(),
     )
     return "updated"
+
+
+async def _connected_at(session: AsyncSession, room: Room, identity: str, at: dt.datetime) -> bool:
+    """Whether ``identity`` had a connection to the room open at ``at`` (its session rows)."""
+    query = (
+        select(ParticipantSession.id)
+        .where(
+            ParticipantSession.room_id == room.id,
+            ParticipantSession.identity == identity,
+            ParticipantSession.joined_at <= at,
+            or_(ParticipantSession.left_at.is_(None), ParticipantSession.left_at >= at),
+        )
+        .limit(1)
+    )
+    return (await session.execute(query)).first() is not None
 
 
 async def enforce_all(
