@@ -109,3 +109,38 @@ async def make_admin(api: Any, room: str, identity: str, *, owner: str) -> None:
     )
     assert response.status_code == 200, response.text
     assert response.json()["role"] == "admin"
+
+
+def project_client(api_server: str, session_factory: Any, settings: Any, project: str) -> Any:
+    """An API client of a new project ``project`` holding every project scope: another tenant.
+
+    Use as ``async with project_client(...) as other:``; the project and its credential are created on
+    entry."""
+
+    @contextlib.asynccontextmanager
+    async def client() -> AsyncIterator[httpx.AsyncClient]:
+        from roomsvc.auth import mint_caller_token
+        from roomsvc.credentials import service as credential_service
+
+        async with session_factory() as session, session.begin():
+            await credential_service.create_project(session, project)
+            credential, secret = await credential_service.create_credential(
+                session,
+                master_key=settings.secret_key,
+                name=f"{project} backend",
+                scopes=credential_service.PROJECT_SCOPES,
+                project=project,
+            )
+        token = mint_caller_token(
+            credential_id=credential.public_id,
+            secret=secret,
+            audience=settings.caller_auth.audience,
+            scopes=list(credential_service.PROJECT_SCOPES),
+            ttl=3600,
+        )
+        async with httpx.AsyncClient(
+            base_url=api_server, headers={"Authorization": f"Bearer {token}"}, timeout=20
+        ) as other:
+            yield other
+
+    return client()

@@ -22,7 +22,7 @@ import pytest
 from roomsvc.auth import mint_caller_token
 from roomsvc.credentials import service as credential_service
 from tests.e2e.clients import connected
-from tests.support import eventually
+from tests.support import eventually, project_client
 
 pytestmark = pytest.mark.usefixtures("jobs_process")
 
@@ -113,32 +113,9 @@ FORBIDDEN = {
 }
 
 
-async def _project_client(
-    api_server: str, session_factory: Any, settings: Any, project: str
-) -> httpx.AsyncClient:
-    async with session_factory() as session, session.begin():
-        await credential_service.create_project(session, project)
-        credential, secret = await credential_service.create_credential(
-            session,
-            master_key=settings.secret_key,
-            name=f"{project} backend",
-            scopes=credential_service.PROJECT_SCOPES,
-            project=project,
-        )
-    token = mint_caller_token(
-        credential_id=credential.public_id,
-        secret=secret,
-        audience=settings.caller_auth.audience,
-        scopes=list(credential_service.PROJECT_SCOPES),
-        ttl=3600,
-    )
-    return httpx.AsyncClient(base_url=api_server, headers={"Authorization": f"Bearer {token}"}, timeout=20)
-
-
 @pytest.fixture
 async def project_b(api_server: str, session_factory: Any, settings: Any) -> AsyncIterator[httpx.AsyncClient]:
-    client = await _project_client(api_server, session_factory, settings, f"b-{uuid.uuid4().hex[:10]}")
-    async with client:
+    async with project_client(api_server, session_factory, settings, f"b-{uuid.uuid4().hex[:10]}") as client:
         yield client
 
 
@@ -336,7 +313,7 @@ async def test_project_header_rules(
     """A project credential cannot name another project; a platform credential must name one, and then acts
     in it only; an unknown project is a 404."""
     other = f"c-{secrets.token_hex(4)}"
-    async with await _project_client(api_server, session_factory, settings, other) as project_c:
+    async with project_client(api_server, session_factory, settings, other) as project_c:
         refused = await project_c.get("/v1/rooms", headers={"Roomsvc-Project": "default"})
         assert refused.status_code == 403 and refused.json()["code"] == "project-mismatch"
         assert (await project_c.get("/v1/rooms", headers={"Roomsvc-Project": other})).status_code == 200

@@ -16,10 +16,8 @@ from sqlalchemy import select
 
 from roomsvc.agents import jobs as agents_jobs
 from roomsvc.agents.models import AgentDispatch
-from roomsvc.auth import mint_caller_token
-from roomsvc.credentials import service as credential_service
 from roomsvc.events.models import Event
-from tests.support import eventually, problem
+from tests.support import eventually, problem, project_client
 
 
 def _name() -> str:
@@ -30,25 +28,7 @@ def _name() -> str:
 async def other(api_server: str, session_factory: Any, settings: Any) -> AsyncIterator[httpx.AsyncClient]:
     """A client of another project, with every project scope."""
     project = f"agents-{uuid.uuid4().hex[:10]}"
-    async with session_factory() as session, session.begin():
-        await credential_service.create_project(session, project)
-        credential, secret = await credential_service.create_credential(
-            session,
-            master_key=settings.secret_key,
-            name=f"{project} backend",
-            scopes=credential_service.PROJECT_SCOPES,
-            project=project,
-        )
-    token = mint_caller_token(
-        credential_id=credential.public_id,
-        secret=secret,
-        audience=settings.caller_auth.audience,
-        scopes=list(credential_service.PROJECT_SCOPES),
-        ttl=3600,
-    )
-    async with httpx.AsyncClient(
-        base_url=api_server, headers={"Authorization": f"Bearer {token}"}, timeout=20
-    ) as client:
+    async with project_client(api_server, session_factory, settings, project) as client:
         yield client
 
 

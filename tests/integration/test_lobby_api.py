@@ -17,12 +17,10 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from roomsvc.auth import mint_caller_token
-from roomsvc.credentials import service as credential_service
 from roomsvc.events.models import Event
 from roomsvc.lobby.models import LobbyRequest
 from roomsvc.rooms.models import Room
-from tests.support import eventually, make_admin, problem
+from tests.support import eventually, make_admin, problem, project_client
 
 # An app backend without the admin scope (the admin scope bypasses the lobby).
 APP_SCOPES = ["rooms:read", "rooms:write", "moderation"]
@@ -358,26 +356,9 @@ async def test_another_projects_room_is_not_found(
 ) -> None:
     await _lobby_room(api, room_name)
     request_id = (await _join(app_api, room_name, "bob")).json()["id"]
-    project = f"lobby-{uuid.uuid4().hex[:10]}"
-    async with session_factory() as session, session.begin():
-        await credential_service.create_project(session, project)
-        credential, secret = await credential_service.create_credential(
-            session,
-            master_key=settings.secret_key,
-            name=f"{project} backend",
-            scopes=credential_service.PROJECT_SCOPES,
-            project=project,
-        )
-    token = mint_caller_token(
-        credential_id=credential.public_id,
-        secret=secret,
-        audience=settings.caller_auth.audience,
-        scopes=list(credential_service.PROJECT_SCOPES),
-        ttl=600,
-    )
     base = f"/v1/rooms/{room_name}/join-requests"
-    async with httpx.AsyncClient(
-        base_url=api_server, headers={"Authorization": f"Bearer {token}"}, timeout=20
+    async with project_client(
+        api_server, session_factory, settings, f"lobby-{uuid.uuid4().hex[:10]}"
     ) as other:
         problem(await other.get(base), 404, "room-not-found")
         problem(await other.get(f"{base}/{request_id}"), 404, "room-not-found")

@@ -11,9 +11,7 @@ from typing import Any
 
 import httpx
 
-from roomsvc.auth import mint_caller_token
-from roomsvc.credentials import service as credential_service
-from tests.support import problem
+from tests.support import problem, project_client
 
 
 async def _room(api: Any, name: str) -> None:
@@ -90,26 +88,7 @@ async def test_unknown_ended_and_other_projects_rooms(
     problem(await _send(api, "no-such-room-" + uuid.uuid4().hex[:6], body), 404, "room-not-found")
 
     await _room(api, room_name)
-    project = f"msg-{uuid.uuid4().hex[:8]}"
-    async with session_factory() as session, session.begin():
-        await credential_service.create_project(session, project)
-        credential, secret = await credential_service.create_credential(
-            session,
-            master_key=settings.secret_key,
-            name=f"{project} backend",
-            scopes=credential_service.PROJECT_SCOPES,
-            project=project,
-        )
-    token = mint_caller_token(
-        credential_id=credential.public_id,
-        secret=secret,
-        audience=settings.caller_auth.audience,
-        scopes=list(credential_service.PROJECT_SCOPES),
-        ttl=600,
-    )
-    async with httpx.AsyncClient(
-        base_url=api_server, headers={"Authorization": f"Bearer {token}"}, timeout=20
-    ) as other:
+    async with project_client(api_server, session_factory, settings, f"msg-{uuid.uuid4().hex[:8]}") as other:
         problem(await _send(other, room_name, body), 404, "room-not-found")
 
     reader = caller_token(scopes=["rooms:read"])

@@ -11,15 +11,12 @@ import json
 import uuid
 from typing import Any
 
-import httpx
 import jwt
 import pytest
 from sqlalchemy import select
 
-from roomsvc.auth import mint_caller_token
-from roomsvc.credentials import service as credential_service
 from roomsvc.events.models import Event
-from tests.support import eventually, make_admin, problem
+from tests.support import eventually, make_admin, problem, project_client
 
 OFF = {
     "audio_disabled": False,
@@ -153,26 +150,7 @@ async def test_no_actor_needs_the_admin_scope(anon: Any, caller_token: Any, staf
 async def test_another_projects_room_is_not_found(
     api: Any, api_server: str, session_factory: Any, settings: Any, staffed: str
 ) -> None:
-    project = f"ctl-{uuid.uuid4().hex[:10]}"
-    async with session_factory() as session, session.begin():
-        await credential_service.create_project(session, project)
-        credential, secret = await credential_service.create_credential(
-            session,
-            master_key=settings.secret_key,
-            name=f"{project} backend",
-            scopes=credential_service.PROJECT_SCOPES,
-            project=project,
-        )
-    token = mint_caller_token(
-        credential_id=credential.public_id,
-        secret=secret,
-        audience=settings.caller_auth.audience,
-        scopes=list(credential_service.PROJECT_SCOPES),
-        ttl=600,
-    )
-    async with httpx.AsyncClient(
-        base_url=api_server, headers={"Authorization": f"Bearer {token}"}, timeout=20
-    ) as other:
+    async with project_client(api_server, session_factory, settings, f"ctl-{uuid.uuid4().hex[:10]}") as other:
         missing = problem(await other.get(f"/v1/rooms/{staffed}/controls"), 404, "room-not-found")
         refused = problem(
             await other.patch(
