@@ -35,7 +35,7 @@ from roomsvc.notices import service as notices
 from roomsvc.participants.models import Participant
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.service import RoomAction
-from roomsvc.types import Page
+from roomsvc.types import Page, iso
 
 log = structlog.get_logger("roomsvc.lobby")
 
@@ -63,13 +63,9 @@ async def _notify(
         "identity": request.identity,
         "name": request.name,
         "status": request.status,
-        "expires_at": _rfc3339(request.expires_at),
+        "expires_at": iso(request.expires_at),
     }
     await notices.notify(gateway, room, kind, data, identities=await moderators(session, room))
-
-
-def _rfc3339(value: dt.datetime) -> str:
-    return value.isoformat().replace("+00:00", "Z")
 
 
 def _decide(request: LobbyRequest, status: str, by: str | None, reason: str = "") -> None:
@@ -113,10 +109,9 @@ async def knock(
         until = latest.decided_at + dt.timedelta(seconds=settings.deny_cooldown)
         if until > now:
             raise Forbidden(
-                f"{identity!r} was denied entry to room {room.name!r}; it may ask again after "
-                f"{_rfc3339(until)}.",
+                f"{identity!r} was denied entry to room {room.name!r}; it may ask again after {iso(until)}.",
                 code="join-denied",
-                denied_until=_rfc3339(until),
+                denied_until=iso(until),
             )
     request = LobbyRequest(
         public_id="jreq_" + secrets.token_hex(8),
@@ -139,7 +134,7 @@ async def knock(
             LobbyRequest.status == "pending",
         )
         return (await session.execute(query)).scalar_one()
-    params = {"request_id": request.public_id, "name": name, "expires_at": _rfc3339(request.expires_at)}
+    params = {"request_id": request.public_id, "name": name, "expires_at": iso(request.expires_at)}
     await audit.record(session, room, "join_request", caller, identity, target=identity, params=params)
     await _notify(session, gateway, room, "join_request.created", request)
     return request

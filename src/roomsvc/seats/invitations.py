@@ -12,10 +12,8 @@ refused even before the job has run).
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.db import utcnow
@@ -27,10 +25,7 @@ from roomsvc.rooms.models import Room
 from roomsvc.rooms.service import RoomAction
 from roomsvc.seats import service
 from roomsvc.seats.models import SeatRequest
-
-
-def _rfc3339(moment: dt.datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
+from roomsvc.types import iso
 
 
 async def invite(
@@ -42,27 +37,17 @@ async def invite(
     actor = await permissions.authorize(
         session, room, caller, actor, target=identity, action="invite someone onto the stage"
     )
-    await permissions.ensure_not_banned(session, room, identity)
-    if await permissions.seat_of(session, room.id, identity) is not None:
-        raise Conflict(f"{identity!r} already has a seat.", code="already-seated")
-    request = SeatRequest(
-        public_id="sreq_" + secrets.token_hex(8),
-        room_id=room.id,
-        identity=identity,
-        preferred_seat=seat,
-        status="pending",
-        pending=True,
+    request = await service.add_request(
+        session,
+        room,
+        identity,
+        seat,
         kind="invitation",
         invited_by=actor,
         expires_at=utcnow() + dt.timedelta(seconds=expires_in),
     )
-    session.add(request)
-    try:
-        await session.flush()
-    except IntegrityError:
-        raise Conflict(f"{identity!r} already has a pending seat request.", code="request-pending") from None
     assert request.expires_at is not None
-    expires_at = _rfc3339(request.expires_at)
+    expires_at = iso(request.expires_at)
     params = {"request_id": request.public_id, "preferred_seat": seat, "expires_at": expires_at}
     await audit.record(session, room, "seat_invite", caller, actor, target=identity, params=params)
     notice = {"request_id": request.public_id, "seat": seat, "expires_at": expires_at, "actor": actor}
@@ -79,7 +64,7 @@ async def _pending_invitation(act: RoomAction, request_id: str) -> SeatRequest:
         )
     if request.expires_at is not None and request.expires_at <= utcnow():
         raise Conflict(
-            f"The invitation {request_id} expired at {_rfc3339(request.expires_at)}.",
+            f"The invitation {request_id} expired at {iso(request.expires_at)}.",
             code="request-expired",
         )
     return request

@@ -10,6 +10,7 @@ it or leaving the room revokes it (LiveKit then removes the tracks).
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 import structlog
 from sqlalchemy import insert, select, update
@@ -203,9 +204,11 @@ async def vacate(
 
 
 # Requests ------------------------------------------------------------------------------------------
-async def create_request(act: RoomAction, identity: str, preferred: int | None) -> SeatRequest:
-    session, room, caller = act.session, act.room, act.caller
-    _ensure_stage(room, preferred)
+async def add_request(
+    session: AsyncSession, room: Room, identity: str, preferred: int | None, **extra: Any
+) -> SeatRequest:
+    """A pending seat request of ``identity`` (an application, or with ``extra`` an invitation): refused
+    for a banned or seated identity, and by the unique key while another of its requests is pending."""
     await permissions.ensure_not_banned(session, room, identity)
     if await permissions.seat_of(session, room.id, identity) is not None:
         raise Conflict(f"{identity!r} already has a seat.", code="already-seated")
@@ -216,12 +219,20 @@ async def create_request(act: RoomAction, identity: str, preferred: int | None) 
         preferred_seat=preferred,
         status="pending",
         pending=True,
+        **extra,
     )
     session.add(request)
     try:
         await session.flush()
     except IntegrityError:
         raise Conflict(f"{identity!r} already has a pending seat request.", code="request-pending") from None
+    return request
+
+
+async def create_request(act: RoomAction, identity: str, preferred: int | None) -> SeatRequest:
+    session, room, caller = act.session, act.room, act.caller
+    _ensure_stage(room, preferred)
+    request = await add_request(session, room, identity, preferred)
     params = {"request_id": request.public_id, "preferred_seat": preferred}
     await audit.record(session, room, "seat_request", caller, identity, target=identity, params=params)
     return request
