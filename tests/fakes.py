@@ -53,7 +53,6 @@ TWIRP_METHODS = {
     "remove_participant": "RemoveParticipant",
     "update_participant": "UpdateParticipant",
     "send_data": "SendData",
-    "list_dispatches": "ListDispatch",
     "create_dispatch": "CreateDispatch",
     "delete_dispatch": "DeleteDispatch",
     "list_dispatch_details": "ListDispatch",
@@ -393,10 +392,6 @@ class FakeLiveKitGateway:
         self._enter("send_data")
         self._require_room(room)
         self.sent.append(SentData(room, payload, topic, tuple(destination_identities), reliable))
-
-    async def list_dispatches(self, room: str) -> list[tuple[str, str]]:
-        self._enter("list_dispatches")
-        return [(d.id, d.agent_name) for d in self.dispatches.values() if d.room == room]
 
     async def create_dispatch(self, room: str, agent_name: str, metadata: str = "") -> str:
         self._enter("create_dispatch")

@@ -550,11 +550,6 @@ class LiveKitGateway:
         await self._call("SendData", lambda: self.client.room.send_data(request))
 
     # Agent dispatch ----------------------------------------------------------------------------
-    async def list_dispatches(self, room: str) -> list[tuple[str, str]]:
-        """(dispatch id, agent name) of every dispatch LiveKit holds for ``room``."""
-        items = await self._call("ListDispatch", lambda: self.client.agent_dispatch.list_dispatch(room))
-        return [(d.id, d.agent_name) for d in items]
-
     async def create_dispatch(self, room: str, agent_name: str, metadata: str = "") -> str:
         request = lkapi.CreateAgentDispatchRequest(room=room, agent_name=agent_name, metadata=metadata)
         dispatch = await self._call(

@@ -464,7 +464,9 @@ async def test_agent_is_dispatched_again_when_a_human_joins_after_it_left(
     assert agents == [back["agent_identity"]]
     assert back["dispatch_id"] != status["dispatch_id"]
     ours = [
-        d for d, name in await livekit.list_dispatches(room_name) if name == settings.detection.agent_name
+        d.id
+        for d in await livekit.list_dispatch_states(room_name)
+        if d.agent_name == settings.detection.agent_name
     ]
     assert ours == [back["dispatch_id"]]
     assert room["name"] == room_name

@@ -137,7 +137,9 @@ async def test_detection_room_gets_exactly_one_dispatch(
     agent = settings.detection.agent_name
     await _room(api, room_name, enabled=True, policy="mute", mute_seconds=60)
     # LiveKit also lists its implicit dispatch (agent name "") for automatically dispatched agents.
-    dispatches = [(d, name) for d, name in await livekit.list_dispatches(room_name) if name == agent]
+    dispatches = [
+        (d.id, d.agent_name) for d in await livekit.list_dispatch_states(room_name) if d.agent_name == agent
+    ]
     assert [name for _, name in dispatches] == [agent]
     status = (await api.get(f"/v1/rooms/{room_name}/detection")).json()
     assert status["enabled"] is True and status["status"] == "dispatched" and status["policy"] == "mute"
@@ -147,15 +149,15 @@ async def test_detection_room_gets_exactly_one_dispatch(
 
     again = await api.post(f"/v1/rooms/{room_name}/detection", json={"policy": "notify"})
     assert again.status_code == 200 and again.json()["policy"] == "notify"
-    ours = [d for d, name in await livekit.list_dispatches(room_name) if name == agent]
+    ours = [d.id for d in await livekit.list_dispatch_states(room_name) if d.agent_name == agent]
     assert ours == [dispatches[0][0]]  # not a second one
 
     stopped = await api.delete(f"/v1/rooms/{room_name}/detection")
     assert stopped.status_code == 200 and stopped.json()["status"] == "stopped"
-    assert [d for d, name in await livekit.list_dispatches(room_name) if name == agent] == []
+    assert [d.id for d in await livekit.list_dispatch_states(room_name) if d.agent_name == agent] == []
     restarted = (await api.post(f"/v1/rooms/{room_name}/detection")).json()
     assert restarted["status"] == "dispatched"
-    assert len([d for d, name in await livekit.list_dispatches(room_name) if name == agent]) == 1
+    assert len([d.id for d in await livekit.list_dispatch_states(room_name) if d.agent_name == agent]) == 1
 
 
 async def test_room_without_detection_has_no_dispatch(
@@ -163,7 +165,7 @@ async def test_room_without_detection_has_no_dispatch(
 ) -> None:
     await _room(api, room_name)
     agent = settings.detection.agent_name
-    assert [d for d, name in await livekit.list_dispatches(room_name) if name == agent] == []
+    assert [d.id for d in await livekit.list_dispatch_states(room_name) if d.agent_name == agent] == []
     status = (await api.get(f"/v1/rooms/{room_name}/detection")).json()
     assert status["enabled"] is False and status["status"] == "stopped"
     problem(await api.delete(f"/v1/rooms/{room_name}/detection"), 404, "detection-not-found")

@@ -116,7 +116,7 @@ async def test_state_answers_like_livekit() -> None:
 
     room = await fake.create_room("r", metadata="m", agents=[("detector", "r")])
     assert (await fake.create_room("r", metadata="other")).sid == room.sid, "CreateRoom is idempotent"
-    assert [name for _, name in await fake.list_dispatches("r")] == ["detector"]
+    assert [d.agent_name for d in await fake.list_dispatch_states("r")] == ["detector"]
     fake.connect("r", "ann")
     grants = Grants(
         can_subscribe=True, can_publish=True, can_publish_data=True, can_publish_sources=("camera",)
@@ -126,4 +126,4 @@ async def test_state_answers_like_livekit() -> None:
     assert fake.grants_pushed("r", "ann") == [grants]
     assert (await fake.list_rooms(["r"]))[0].num_participants == 1
     assert await fake.delete_room("r") is True
-    assert fake.removed == [("r", "ann")] and await fake.list_dispatches("r") == []
+    assert fake.removed == [("r", "ann")] and await fake.list_dispatch_states("r") == []
