@@ -144,3 +144,58 @@ def project_client(api_server: str, session_factory: Any, settings: Any, project
             yield other
 
     return client()
+
+
+# A validation section as `roomsvc detection evaluate --write-card` records it (registry.DeployedValidation):
+# rates within ROOMSVC_DETECTION_MAX_ACTION_FALSE_ALARM's default, and a track-level rate.
+def validated_rates(suspicious: float, alert: float) -> dict[str, Any]:
+    return {
+        "method": "tests",
+        "thresholds": {"suspicious": suspicious, "alert": alert},
+        "alerting": {"smoothing": "mean", "min_consecutive": 1},
+        "window_false_alarm": {
+            "alert": {"rate": 0.002, "ci95": [0.0, 0.004]},
+            "suspicious": {"rate": 0.01, "ci95": [0.005, 0.02]},
+        },
+        "track": {"false_alerts_per_hour": 0.05, "false_alerts_per_hour_ci95": [0.0, 0.1]},
+        "deployment_path": {"opus_bitrates": [16000, 24000]},
+        "data": {"description": "a test fixture", "files": 2, "listing_sha256": "0" * 64},
+        "validated_by": "tests",
+        "validated_at": "2026-12-04T00:00:00Z",
+    }
+
+
+@contextlib.asynccontextmanager
+async def validated_audio_model(operator_api: Any, session_factory: Any) -> AsyncIterator[dict[str, Any]]:
+    """Register and activate a version of the shipped baseline's file whose registry row records validated
+    rates (as ``roomsvc detection evaluate --write-card`` does), so the safety gate lets ``mute``/``kick``
+    through; the baseline gets its place back afterwards. ``operator_api`` holds the ``platform`` scope."""
+    import uuid
+
+    from roomsvc.detection import registry
+    from roomsvc.detection import service as detection_service
+
+    card = next(c for c in registry.builtin_cards() if c.kind == "audio")
+    models = (await operator_api.get("/v1/detection/models", params={"kind": "audio"})).json()["items"]
+    baseline = next(m for m in models if (m["name"], m["version"]) == (card.name, card.version))
+    body = {
+        "name": card.name,
+        "version": "validated-" + uuid.uuid4().hex[:8],
+        "kind": "audio",
+        "uri": card.uri,
+        "sha256": card.sha256,
+        "thresholds": {"suspicious": card.suspicious, "alert": card.alert},
+        "active": True,
+    }
+    created = await operator_api.post("/v1/detection/models", json=body)
+    assert created.status_code == 201, created.text
+    try:
+        async with session_factory() as session, session.begin():
+            row = await detection_service.get_model(session, created.json()["id"], for_update=True)
+            await detection_service.record_validation(
+                session, row, validated_rates(card.suspicious, card.alert), alerting=None
+            )
+        yield (await operator_api.get(f"/v1/detection/models/{row.id}")).json()
+    finally:
+        restored = await operator_api.patch(f"/v1/detection/models/{baseline['id']}", json={"active": True})
+        assert restored.status_code == 200, restored.text

@@ -17,9 +17,8 @@ import httpx
 import pytest
 from livekit import rtc
 
-from roomsvc.detection import registry
 from tests.e2e.clients import Tone, connected, wait_disconnected
-from tests.support import eventually, problem
+from tests.support import eventually, problem, validated_audio_model
 
 pytestmark = pytest.mark.e2e
 
@@ -38,6 +37,14 @@ async def worker(api_server: str, settings: Any, caller_token: Any) -> AsyncIter
         yield c
 
 
+@pytest.fixture(autouse=True)
+async def validated_model(platform_api: Any, session_factory: Any) -> AsyncIterator[dict[str, Any]]:
+    """mute and kick need a model the safety gate lets act: a version of the baseline's file whose registry
+    row records validated rates (what `roomsvc detection evaluate --write-card` writes)."""
+    async with validated_audio_model(platform_api, session_factory) as model:
+        yield model
+
+
 async def _setup(api: Any, room: str, policy: str, call_type: str = "audio") -> tuple[dict[str, Any], int]:
     body = {
         "name": room,
@@ -48,9 +55,8 @@ async def _setup(api: Any, room: str, policy: str, call_type: str = "audio") -> 
     }
     created = await api.post("/v1/rooms", json=body)
     assert created.status_code == 201, created.text
-    card = next(c for c in registry.builtin_cards() if c.kind == "audio")
-    models = (await api.get("/v1/detection/models", params={"kind": "audio"})).json()["items"]
-    model = next(m for m in models if (m["name"], m["version"]) == (card.name, card.version))
+    models = (await api.get("/v1/detection/models", params={"kind": "audio", "active": True})).json()["items"]
+    [model] = [m for m in models if m["gate"]["actions_allowed"]]  # the validated model (fixture)
     return created.json(), model["id"]
 
 

@@ -135,20 +135,20 @@ async def test_detection_room_gets_exactly_one_dispatch(
     api: httpx.AsyncClient, livekit: Any, settings: Any, room_name: str
 ) -> None:
     agent = settings.detection.agent_name
-    await _room(api, room_name, enabled=True, policy="mute", mute_seconds=60)
+    await _room(api, room_name, enabled=True, policy="notify", mute_seconds=60)
     # LiveKit also lists its implicit dispatch (agent name "") for automatically dispatched agents.
     dispatches = [
         (d.id, d.agent_name) for d in await livekit.list_dispatch_states(room_name) if d.agent_name == agent
     ]
     assert [name for _, name in dispatches] == [agent]
     status = (await api.get(f"/v1/rooms/{room_name}/detection")).json()
-    assert status["enabled"] is True and status["status"] == "dispatched" and status["policy"] == "mute"
+    assert status["enabled"] is True and status["status"] == "dispatched" and status["policy"] == "notify"
     assert status["dispatch_id"] == dispatches[0][0] and status["mute_seconds"] == 60
     assert status["active_models"]["audio"]["name"] == (await _baseline(api))["name"]
     assert status["model_status"]["video"] == "no video model"
 
-    again = await api.post(f"/v1/rooms/{room_name}/detection", json={"policy": "notify"})
-    assert again.status_code == 200 and again.json()["policy"] == "notify"
+    again = await api.post(f"/v1/rooms/{room_name}/detection", json={"policy": "notify", "mute_seconds": 90})
+    assert again.status_code == 200 and again.json()["mute_seconds"] == 90
     ours = [d.id for d in await livekit.list_dispatch_states(room_name) if d.agent_name == agent]
     assert ours == [dispatches[0][0]]  # not a second one
 

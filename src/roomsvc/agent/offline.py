@@ -1,7 +1,8 @@
 """The audio pipeline over a recording instead of a live track (benchmarks, tests, operators' checks).
 
 It runs the very classes the worker runs — HopChunker, Silero VAD, AudioAnalyzer, Hysteresis — feeding
-the samples in 50 ms frames with the times they would have arrived at in real time.
+the samples in 50 ms frames with the times they would have arrived at in real time
+(:func:`roomsvc.detection.pipeline.run_track`, which calibration uses too).
 """
 
 from __future__ import annotations
@@ -14,18 +15,9 @@ import numpy as np
 import numpy.typing as npt
 
 from roomsvc.agent.detectors.base import AudioDetector
-from roomsvc.agent.pipeline import (
-    SAMPLE_RATE,
-    AudioAnalyzer,
-    HopChunker,
-    Hysteresis,
-    Scored,
-    Vad,
-    hop_samples,
-)
 from roomsvc.config import DetectionSettings
-
-FRAME = SAMPLE_RATE // 20
+from roomsvc.detection.pipeline import SAMPLE_RATE, AudioAnalyzer, Hysteresis, Scored, Vad, run_track
+from roomsvc.detection.registry import DEFAULT_ALERTING, Alerting
 
 
 def read_wav(path: Path) -> npt.NDArray[np.int16]:
@@ -45,21 +37,10 @@ def analyze(
     alert: float,
     settings: DetectionSettings,
     start: dt.datetime | None = None,
+    alerting: Alerting = DEFAULT_ALERTING,
 ) -> tuple[list[Scored], AudioAnalyzer]:
-    start = start or dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    analyzer = AudioAnalyzer(
-        detector,
-        vad,
-        Hysteresis(suspicious, alert, margin=settings.hysteresis, smoothing=settings.smoothing),
-        min_speech=settings.min_speech,
+    hysteresis = Hysteresis.for_model(
+        suspicious, alert, alerting, margin=settings.hysteresis, smoothing=settings.smoothing
     )
-    chunker = HopChunker(hop_samples(settings.hop_seconds))
-    scored = []
-    for offset in range(0, len(pcm), FRAME):
-        frame = pcm[offset : offset + FRAME]
-        arrived = start + dt.timedelta(seconds=(offset + len(frame)) / SAMPLE_RATE)
-        for hop in chunker.push(frame, arrived):
-            result = analyzer.process(hop)
-            if result is not None:
-                scored.append(result)
-    return scored, analyzer
+    analyzer = AudioAnalyzer(detector, vad, hysteresis, min_speech=settings.min_speech)
+    return run_track(pcm, analyzer, hop_seconds=settings.hop_seconds, start=start), analyzer

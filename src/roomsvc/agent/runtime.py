@@ -6,22 +6,18 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-import numpy as np
-import numpy.typing as npt
+import msgspec
 import structlog
 
 from roomsvc.agent.detectors.base import AudioDetector, VideoDetector
 from roomsvc.agent.detectors.faces import FaceFinder
 from roomsvc.agent.detectors.onnx import OnnxAudioDetector, OnnxVideoDetector
-from roomsvc.agent.pipeline import SAMPLE_RATE
 from roomsvc.config import Settings
 from roomsvc.detection import registry
+from roomsvc.detection.pipeline import SAMPLE_RATE, SileroVad, vad_session
 from roomsvc.detection.schemas import WorkerModel
-
-if TYPE_CHECKING:
-    import onnxruntime
 
 log = structlog.get_logger("roomsvc.agent.runtime")
 D = TypeVar("D", OnnxAudioDetector, OnnxVideoDetector)
@@ -29,25 +25,16 @@ NO_VIDEO_MODEL = "no video model"
 NO_AUDIO_MODEL = "no audio model"
 
 
-class SileroVad:
-    """Silero VAD (the ONNX file inside livekit-plugins-silero), one state per track, shared session."""
-
-    def __init__(self, session: onnxruntime.InferenceSession) -> None:
-        from livekit.plugins.silero.onnx_model import OnnxModel
-
-        self._model = OnnxModel(onnx_session=session, sample_rate=SAMPLE_RATE)
-
-    def __call__(self, chunk: npt.NDArray[np.float32]) -> float:
-        return float(self._model(chunk))
-
-    def reset(self) -> None:
-        self._model.reset()
-
-
-def vad_session() -> onnxruntime.InferenceSession:
-    from livekit.plugins.silero.onnx_model import new_inference_session
-
-    return new_inference_session(force_cpu=True)
+def worker_alerting(model: WorkerModel) -> registry.Alerting:
+    """The alerting the API sent with the model; a section the worker cannot apply falls back to the
+    defaults (logged) rather than stopping detection."""
+    if model.alerting is None:
+        return registry.DEFAULT_ALERTING
+    try:
+        return registry.alerting_of({"alerting": msgspec.to_builtins(model.alerting)})
+    except ValueError as exc:
+        log.error("detection.alerting_unusable", model=f"{model.name}@{model.version}", error=str(exc))
+        return registry.DEFAULT_ALERTING
 
 
 class JobRuntime:

@@ -36,7 +36,7 @@ from roomsvc.agent.pipeline import (
     VideoAnalyzer,
     hop_samples,
 )
-from roomsvc.agent.runtime import JobRuntime
+from roomsvc.agent.runtime import JobRuntime, worker_alerting
 from roomsvc.detection.schemas import (
     Kind,
     ModelRef,
@@ -251,9 +251,11 @@ class RoomDetector:
                 run.task.cancel()
 
     def _hysteresis(self, model: WorkerModel) -> Hysteresis:
-        return Hysteresis(
+        """The model's track-level alerting (its card's ``alerting``; the settings fill the rest)."""
+        return Hysteresis.for_model(
             model.suspicious_threshold,
             model.alert_threshold,
+            worker_alerting(model),
             margin=self.settings.hysteresis,
             smoothing=self.settings.smoothing,
         )

@@ -1,8 +1,9 @@
 """Detection API: per-room start/stop/status, results, summary, the model registry, the worker's endpoints.
 
-Scopes: ``detection`` to read and to start/stop; ``admin`` to register or change models. The worker's
-endpoints (``…/detection/config``, ``…/detection/report``, ``POST …/detections``) also require the caller
-to be the worker's own credential (ROOMSVC_WORKER_CREDENTIAL_ID): no other caller can write a score.
+Scopes: ``detection`` to read and to start/stop; ``platform`` (the operator; never implied by ``admin``)
+to register or change models. The worker's endpoints (``…/detection/config``, ``…/detection/report``,
+``POST …/detections``) also require the caller to be the worker's own credential
+(ROOMSVC_WORKER_CREDENTIAL_ID): no other caller can write a score.
 """
 
 from __future__ import annotations
@@ -86,7 +87,12 @@ class RoomDetectionController(Controller):
         data: DetectionSpec | None = None,
     ) -> DetectionStatus:
         await detection_service.enable(
-            db_session, livekit, open_room, data or DetectionSpec(), agent_name=settings.detection.agent_name
+            db_session,
+            livekit,
+            open_room,
+            data or DetectionSpec(),
+            agent_name=settings.detection.agent_name,
+            max_false_alarm=settings.detection.max_action_false_alarm,
         )
         return await detection_service.status(db_session, open_room, settings.detection)
 
@@ -142,10 +148,16 @@ class RoomDetectionController(Controller):
         request_max_body_size=MAX_BATCH_BYTES,  # up to 500 windows; not ROOMSVC_MAX_BODY_BYTES
     )
     async def ingest(
-        self, data: WindowBatch, locked_room: Room, db_session: AsyncSession, livekit: LiveKitGateway
+        self,
+        data: WindowBatch,
+        locked_room: Room,
+        db_session: AsyncSession,
+        livekit: LiveKitGateway,
+        settings: Settings,
     ) -> IngestResult:
         # The room row lock orders this room's alerts (and its moderation actions) one at a time.
-        return await flows.ingest(db_session, livekit, locked_room, data)
+        max_false_alarm = settings.detection.max_action_false_alarm
+        return await flows.ingest(db_session, livekit, locked_room, data, max_false_alarm=max_false_alarm)
 
 
 class DetectionController(Controller):
@@ -167,9 +179,16 @@ class DetectionController(Controller):
 
     @get("/detection/models", opt=DETECTION, summary="The model registry")
     async def list_models(
-        self, db_session: AsyncSession, kind: Kind | None = None, active: bool | None = None
+        self,
+        db_session: AsyncSession,
+        settings: Settings,
+        kind: Kind | None = None,
+        active: bool | None = None,
     ) -> ModelList:
-        return await detection_service.list_models(db_session, kind=kind, active=active)
+        max_false_alarm = settings.detection.max_action_false_alarm
+        return await detection_service.list_models(
+            db_session, kind=kind, active=active, max_false_alarm=max_false_alarm
+        )
 
     @post(
         "/detection/models",
@@ -177,15 +196,27 @@ class DetectionController(Controller):
         summary="Register a model version (optionally make it active)",
     )
     async def create_model(
-        self, data: ModelCreate, request: Request[Caller, Any, Any], db_session: AsyncSession
+        self,
+        data: ModelCreate,
+        request: Request[Caller, Any, Any],
+        db_session: AsyncSession,
+        settings: Settings,
     ) -> Response[ModelOut]:
         model = await detection_service.create_model(db_session, data, caller_id=request.user.credential_id)
-        return Response(model_out(model), status_code=201)
+        return Response(model_out(model, settings.detection.max_action_false_alarm), status_code=201)
 
     @get("/detection/models/{model_id:int}", opt=DETECTION, summary="One model version")
-    async def get_model(self, model_id: int, db_session: AsyncSession) -> ModelOut:
-        return model_out(await detection_service.get_model(db_session, model_id))
+    async def get_model(self, model_id: int, db_session: AsyncSession, settings: Settings) -> ModelOut:
+        model = await detection_service.get_model(db_session, model_id)
+        return model_out(model, settings.detection.max_action_false_alarm)
 
-    @patch("/detection/models/{model_id:int}", opt=PLATFORM, summary="Activate/deactivate, change thresholds")
-    async def update_model(self, model_id: int, data: ModelUpdate, db_session: AsyncSession) -> ModelOut:
-        return model_out(await detection_service.update_model(db_session, model_id, data))
+    @patch(
+        "/detection/models/{model_id:int}",
+        opt=PLATFORM,
+        summary="Activate/deactivate, change thresholds or track-level alerting",
+    )
+    async def update_model(
+        self, model_id: int, data: ModelUpdate, db_session: AsyncSession, settings: Settings
+    ) -> ModelOut:
+        model = await detection_service.update_model(db_session, model_id, data)
+        return model_out(model, settings.detection.max_action_false_alarm)

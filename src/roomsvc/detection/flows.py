@@ -3,7 +3,9 @@
 When a track enters ``alert`` the room's policy is applied first (``notify``; ``mute`` through
 ``moderation.mutes``, of every source of the track's kind, :data:`POLICY_MUTES`; ``kick`` through the
 kick flow), as the system caller with no actor, then the data message and the event say what was done
-(``alerts.py``). Flows sit one layer above the domain services.
+(``alerts.py``). A ``mute``/``kick`` policy acts only on an alert from a model that passes the safety gate
+(``gate.py``; otherwise ``action`` is ``refused: …`` and only the owner is told). Flows sit one layer above
+the domain services.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roomsvc.detection import alerts, results
+from roomsvc.detection import alerts, gate, results
 from roomsvc.detection.records import Detection, DetectionModel, DetectionTrack, RoomDetection
 from roomsvc.detection.schemas import AlertOut, IngestResult, WindowBatch
 from roomsvc.errors import AppError
@@ -29,14 +31,28 @@ POLICY_MUTES = {"audio": ("microphone", "screen_share_audio"), "video": ("camera
 
 
 async def ingest(
-    session: AsyncSession, gateway: LiveKitGateway, room: Room, batch: WindowBatch
+    session: AsyncSession,
+    gateway: LiveKitGateway,
+    room: Room,
+    batch: WindowBatch,
+    *,
+    max_false_alarm: float,
 ) -> IngestResult:
     async def on_alert(
         run: RoomDetection, track: DetectionTrack, window: Detection, model: DetectionModel
     ) -> AlertOut:
         reason = f"forgery detection: {track.kind} score {window.smoothed_score:.2f} ({model.label})"
         act = RoomAction(room=room, session=session, livekit=gateway, caller=permissions.SYSTEM_CALLER)
-        action = await _apply_policy(act, run, track, reason)
+        refused = None
+        if run.policy in gate.ACTION_POLICIES:  # the safety gate again, where the action is taken
+            refused = await gate.action_refusal(
+                session, room.project_id, model, max_false_alarm=max_false_alarm
+            )
+        if refused is not None:
+            log.warning("detection.policy_gated", room=room.name, policy=run.policy, model=model.label)
+            action = f"refused: {refused}"[:256]
+        else:
+            action = await _apply_policy(act, run, track, reason)
         return await alerts.raise_alert(session, gateway, room, run, track, window, model, action=action)
 
     return await results.ingest(session, room, batch, on_alert=on_alert)

@@ -11,6 +11,8 @@ is the directory that ships the ONNX model files.)
   as last reported), used for alert transitions and the per-participant summary.
 - ``detections``: every scored window, with the model version that produced it. A window is keyed by
   (track, model, start), so a worker retrying a request never stores one twice.
+- ``detection_gate_overrides``: the safety gate's per-project operator override, append-only: every
+  grant and revocation with who, when and why; a project's latest row is its current state.
 """
 
 from __future__ import annotations
@@ -59,6 +61,11 @@ class DetectionModel(IdMixin, Base):
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
     active_kind: Mapped[str | None] = mapped_column(String(8), default=None)
     description: Mapped[str] = mapped_column(Text, default="")
+    # JSON: the card's ``validation`` section as `roomsvc detection evaluate --write-card` recorded it (who,
+    # on what data, when, the rates); NULL: the shipped card's, if any (registry.deployed_validation_of).
+    validation: Mapped[str | None] = mapped_column(Text, default=None)
+    # JSON: the track-level ``alerting`` section (registry.Alerting); NULL: the shipped card's, or defaults.
+    alerting: Mapped[str | None] = mapped_column(Text, default=None)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -155,4 +162,18 @@ class Detection(IdMixin, Base):
     model_id: Mapped[int] = mapped_column(ForeignKey("detection_models.id"))
     model_name: Mapped[str] = mapped_column(exact(64))
     model_version: Mapped[str] = mapped_column(exact(32))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class GateOverride(IdMixin, Base):
+    """One operator decision on a project's safety-gate override (``roomsvc detection
+    allow-unvalidated-actions``): never updated or deleted, so the table is the override's audit log."""
+
+    __tablename__ = "detection_gate_overrides"
+    __table_args__ = (Index("ix_detection_gate_overrides_project_id_id", "project_id", "id"),)
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(512))
+    actor: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

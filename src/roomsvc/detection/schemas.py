@@ -33,6 +33,18 @@ class Thresholds(msgspec.Struct, forbid_unknown_fields=True):
     alert: Probability
 
 
+class AlertingSpec(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults=True):
+    """Track-level alerting (a model card's ``alerting``; docs/detection.md). Fields left out keep the
+    worker's settings (``ROOMSVC_DETECTION_SMOOTHING``, ``ROOMSVC_DETECTION_HYSTERESIS``)."""
+
+    smoothing: Literal["mean", "ema"] = "mean"
+    mean_windows: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
+    ema_alpha: Annotated[float, msgspec.Meta(gt=0.0, le=1.0)] | None = None
+    min_consecutive: Annotated[int, msgspec.Meta(ge=1, le=100)] = 1
+    margin: Probability | None = None
+    clear_below: Probability | None = None
+
+
 class ModelCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A model to register: ``window_samples`` is for audio models only, ``input_size`` for video only."""
 
@@ -55,12 +67,17 @@ class ModelCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     input_size: Annotated[int, msgspec.Meta(ge=32, le=1024)] | None = None
     description: Annotated[str, msgspec.Meta(max_length=2048)] = ""
     active: bool = False
+    alerting: AlertingSpec | None = None
 
 
 class ModelUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Changing ``thresholds`` or ``alerting`` voids a validation measured with the old values (the gate
+    then refuses automatic actions until the model is evaluated again)."""
+
     active: bool | msgspec.UnsetType = msgspec.UNSET
     thresholds: Thresholds | msgspec.UnsetType = msgspec.UNSET
     description: Annotated[str, msgspec.Meta(max_length=2048)] | msgspec.UnsetType = msgspec.UNSET
+    alerting: AlertingSpec | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class ModelIdentity(msgspec.Struct):
@@ -87,6 +104,46 @@ class ModelValidation(msgspec.Struct):
     note: str
 
 
+class RateWithCI(msgspec.Struct):
+    rate: float | None
+    ci95: list[float] | None
+
+
+class DeployedValidationOut(msgspec.Struct, kw_only=True):
+    """Rates measured through the deployment path (Opus round trip, 16 kHz int16, the worker's VAD gating
+    and alerting) on held-out genuine speakers, as the safety gate reads them (docs/detection.md)."""
+
+    thresholds: Thresholds | None
+    window_false_alarm_at_alert: RateWithCI
+    window_false_alarm_at_suspicious: RateWithCI
+    detection_rate_at_alert: float | None
+    detection_rate_at_suspicious: float | None
+    eer: float | None
+    eer_ci95: list[float] | None
+    genuine_windows: int | None
+    synthetic_windows: int | None
+    genuine_speakers: int | None
+    synthetic_voices: int | None
+    track_false_alerts_per_hour: RateWithCI
+    genuine_speech_hours: float | None
+    alert_latency_median_seconds: float | None
+    opus_bitrates: list[int]
+    data: Annotated[str, msgspec.Meta(description="what it was measured on")]
+    files: int | None
+    listing_sha256: str | None
+    validated_by: str
+    validated_at: str
+    method: str
+
+
+class ActionGate(msgspec.Struct):
+    """Whether this model may drive automatic ``mute``/``kick`` (``notify`` always works)."""
+
+    actions_allowed: bool
+    reason: Annotated[str, msgspec.Meta(description="why not; empty when allowed")]
+    max_false_alarm: Annotated[float, msgspec.Meta(description="ROOMSVC_DETECTION_MAX_ACTION_FALSE_ALARM")]
+
+
 class ModelOut(ModelIdentity):
     thresholds: Thresholds
     sample_rate: int | None
@@ -99,8 +156,14 @@ class ModelOut(ModelIdentity):
     created_at: dt.datetime
     validation: Annotated[
         ModelValidation | None,
-        msgspec.Meta(description="what the shipped model's card declares; null: not validated"),
+        msgspec.Meta(description="what the shipped model's card declares from training; null: nothing"),
     ] = None
+    deployed_validation: Annotated[
+        DeployedValidationOut | None,
+        msgspec.Meta(description="rates validated through the deployment path; null: never validated"),
+    ] = None
+    alerting: AlertingSpec | None = None
+    gate: ActionGate | None = None
 
 
 class ModelList(msgspec.Struct):
@@ -180,6 +243,7 @@ class WorkerModel(ModelIdentity):
     sample_rate: int | None
     window_samples: int | None
     input_size: int | None
+    alerting: AlertingSpec | None = None
 
 
 class WorkerConfig(msgspec.Struct):

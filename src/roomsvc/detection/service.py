@@ -8,6 +8,7 @@ the API with its own caller credential, so everything it writes goes through the
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import msgspec
 import structlog
@@ -17,10 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from roomsvc.agents import service as agents_service
 from roomsvc.config import DetectionSettings
 from roomsvc.db import utcnow
-from roomsvc.detection import registry
-from roomsvc.detection.mappers import model_out
+from roomsvc.detection import gate, registry
+from roomsvc.detection.mappers import alerting_spec, model_out
 from roomsvc.detection.records import DetectionModel, RoomDetection
 from roomsvc.detection.schemas import (
+    AlertingSpec,
     DetectionStatus,
     ModelCreate,
     ModelList,
@@ -55,7 +57,7 @@ def model_ref(model: DetectionModel) -> ModelRef:
 
 
 async def list_models(
-    session: AsyncSession, *, kind: str | None = None, active: bool | None = None
+    session: AsyncSession, *, kind: str | None = None, active: bool | None = None, max_false_alarm: float
 ) -> ModelList:
     query = select(DetectionModel).order_by(DetectionModel.id)
     if kind:
@@ -64,7 +66,8 @@ async def list_models(
         query = query.where(
             DetectionModel.active_kind.is_not(None) if active else DetectionModel.active_kind.is_(None)
         )
-    return ModelList(items=[model_out(m) for m in (await session.execute(query)).scalars()])
+    rows = (await session.execute(query)).scalars()
+    return ModelList(items=[model_out(m, max_false_alarm) for m in rows])
 
 
 async def get_model(session: AsyncSession, model_id: int, *, for_update: bool = False) -> DetectionModel:
@@ -95,6 +98,49 @@ async def activate(session: AsyncSession, model: DetectionModel) -> None:
     await session.flush()
 
 
+def _alerting_json(spec: AlertingSpec | None) -> str | None:
+    """The row's ``alerting`` (None: the card's or the defaults); 400 naming the key the worker cannot do."""
+    if spec is None:
+        return None
+    section = msgspec.to_builtins(spec)
+    try:
+        registry.alerting_of({"alerting": section})
+    except ValueError as exc:
+        raise BadRequest(str(exc), field="alerting") from None
+    return _encoder.encode(section).decode()
+
+
+async def record_validation(
+    session: AsyncSession, model: DetectionModel, section: dict[str, Any], *, alerting: dict[str, Any] | None
+) -> DetectionModel:
+    """Store what ``roomsvc detection evaluate --write-card`` measured (the card's ``validation``
+    section: rates, who, on what data, when) and the alerting it was measured with, on the registry row."""
+    if registry.deployed_validation_of({"validation": section}) is None:
+        raise BadRequest("the validation section cannot be read back", field="validation")
+    model.validation = _encoder.encode(section).decode()
+    if alerting is not None:
+        model.alerting = _encoder.encode(alerting).decode()
+    model.updated_at = utcnow()
+    await session.flush()
+    log.info("detection.model_validated", model=model.label, validated_by=section.get("validated_by"))
+    return model
+
+
+async def find_model(session: AsyncSession, ref: str) -> DetectionModel:
+    """A model by id or ``name@version`` (the CLI's way of naming one)."""
+    if ref.isdigit():
+        return await get_model(session, int(ref))
+    name, _, version = ref.partition("@")
+    row = (
+        await session.execute(
+            select(DetectionModel).where(DetectionModel.name == name, DetectionModel.version == version)
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"No detection model {ref!r} (give an id or name@version).", code="model-not-found")
+    return row
+
+
 def _check_thresholds(thresholds: Thresholds) -> None:
     if thresholds.suspicious > thresholds.alert:
         raise BadRequest("`thresholds.suspicious` must not exceed `thresholds.alert`", field="thresholds")
@@ -123,6 +169,7 @@ async def create_model(session: AsyncSession, data: ModelCreate, *, caller_id: s
             code="model-exists",
         )
     model = new_model(data, created_by=caller_id)
+    model.alerting = _alerting_json(data.alerting)
     session.add(model)
     await session.flush()
     if data.active:
@@ -159,6 +206,8 @@ async def update_model(session: AsyncSession, model_id: int, data: ModelUpdate) 
         model.alert_threshold = data.thresholds.alert
     if data.description is not msgspec.UNSET:
         model.description = data.description
+    if data.alerting is not msgspec.UNSET:
+        model.alerting = _alerting_json(data.alerting)
     if data.active is not msgspec.UNSET:
         if data.active:
             await activate(session, model)
@@ -205,10 +254,14 @@ async def enable(
     spec: DetectionSpec,
     *,
     agent_name: str,
+    max_false_alarm: float,
 ) -> RoomDetection:
-    """Turn detection on for ``room`` with ``spec`` and dispatch the agent (idempotent)."""
+    """Turn detection on for ``room`` with ``spec`` and dispatch the agent (idempotent). A ``mute`` or
+    ``kick`` policy passes the safety gate first (``gate.check_policy``: 409 unless validated)."""
     if not room.is_open:
         raise Conflict(f"Room {room.name!r} has ended.", code="room-ended")
+    if spec.enabled:
+        await gate.check_policy(session, room.project_id, spec.policy, max_false_alarm=max_false_alarm)
     run = await get_run(session, room, for_update=True)
     if run is None:
         run = RoomDetection(room_id=room.id, report="{}", dropped=0)
@@ -226,6 +279,16 @@ async def enable(
     await _ensure_dispatch(session, gateway, run, room, agent_name)
     await session.flush()
     return run
+
+
+async def check_spec(
+    session: AsyncSession, project_id: int, spec: DetectionSpec | None, settings: DetectionSettings
+) -> None:
+    """The safety gate for a room created with ``detection`` (409 for an unvalidated ``mute``/``kick``)."""
+    if spec is not None and spec.enabled:
+        await gate.check_policy(
+            session, project_id, spec.policy, max_false_alarm=settings.max_action_false_alarm
+        )
 
 
 def record_spec(session: AsyncSession, room: Room, spec: DetectionSpec) -> None:
@@ -339,7 +402,9 @@ async def status(session: AsyncSession, room: Room, settings: DetectionSettings)
 
 
 def _worker_model(model: DetectionModel | None) -> WorkerModel | None:
-    return None if model is None else to_struct(WorkerModel, model)
+    if model is None:
+        return None
+    return to_struct(WorkerModel, model, alerting=alerting_spec(gate.alerting(model)))
 
 
 def require_worker(caller_id: str, settings: DetectionSettings) -> None:

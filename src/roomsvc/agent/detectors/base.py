@@ -7,9 +7,9 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from roomsvc.detection.pipeline import DetectorError
 
-class DetectorError(Exception):
-    """The model ran but its output breaks the contract (not finite, out of [0, 1]): no score exists."""
+__all__ = ["AudioDetector", "DetectorError", "VideoDetector"]
 
 
 class AudioDetector(Protocol):
