@@ -8,6 +8,7 @@ The tree::
     ├── Forbidden                 403 forbidden (scope, ban, rule)
     ├── NotFound                  404 not-found
     ├── Conflict                  409 conflict (room ended, full, name taken with other options)
+    │   └── TransactionConflict       transaction-conflict (lost a deadlock on every retry; Retry-After)
     ├── Gone                      410 gone (invitation expired/used)
     ├── PayloadTooLarge           413 payload-too-large
     ├── RateLimited               429 rate-limited (Retry-After)
@@ -118,6 +119,11 @@ class NotFound(AppError, status=404):
 
 class Conflict(AppError, status=409):
     """The object's state refuses the action (room ended, seat taken, name used with other options)."""
+
+
+class TransactionConflict(Conflict, code="transaction-conflict", title="Transaction conflict", retry_after=1):
+    """The request's transaction kept losing lock conflicts (deadlocks) with concurrent work on the same
+    objects, and was rolled back; the edge already re-ran it where that was safe."""
 
 
 class Gone(AppError, status=410):

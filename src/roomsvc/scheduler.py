@@ -11,11 +11,13 @@ transaction:
 
 The runner owns the loop around every body: a body returns how many items it handled; with ``drain``
 it runs again at once while that is > 0, otherwise it idles ``every`` seconds, or until its wake event is
-set (intake wakes the API's webhook applier). A body that raises is logged with structured fields and
-retried after an exponential backoff (``every``, doubling, capped) that resets on the next success, so a
-database or LiveKit outage costs a few log lines, not a hot loop. Every run updates the
-``roomsvc_job_*`` metrics. Cancelling (shutdown) rolls back an open transaction; leases left by a
-``job``-owned body expire, so the work is picked up again.
+set (intake wakes the jobs' webhook appliers through Redis). A body that lost a lock conflict (MariaDB
+deadlock 1213 or lock wait timeout 1205: its transaction was rolled back) runs again after a jittered
+pause of a few milliseconds, up to ``db.conflict_attempts`` runs, before it counts as failed. A body
+that fails is logged with structured fields and retried after an exponential backoff (``every``,
+doubling, capped) that resets on the next success, so a database or LiveKit outage costs a few log
+lines, not a hot loop. Every run updates the ``roomsvc_job_*`` metrics. Cancelling (shutdown) rolls back
+an open transaction; leases left by a ``job``-owned body expire, so the work is picked up again.
 
 Nothing here claims work: each body claims its rows in MySQL (``SELECT … FOR UPDATE SKIP LOCKED`` with
 leases, or ``GET_LOCK``), which is why any number of processes may run the same table
@@ -38,6 +40,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc import metrics
+from roomsvc.db import conflict_attempts, is_conflict, mysql_code, retry_delay
 from roomsvc.errors import AppError
 
 log = structlog.get_logger("roomsvc.scheduler")
@@ -198,7 +201,7 @@ class Scheduler:
         """The loop of one job, forever (until cancelled)."""
         if job.first_after:
             await self._wait(job.first_after, job.wake)
-        failures = 0
+        failures = conflicts = 0
         while True:
             if job.wake is not None:
                 job.wake.clear()  # a notify() during the run below makes the next wait return at once
@@ -206,6 +209,25 @@ class Scheduler:
             try:
                 items = await job.run(self.session_factory)
             except Exception as exc:
+                if is_conflict(exc) and conflicts + 1 < conflict_attempts(exc):
+                    # Lost a deadlock (or a lock wait): the transaction was rolled back, and every body is
+                    # written to be run again. Not a failure: again soon, after a jittered pause.
+                    conflicts += 1
+                    metrics.observe_job(job.name, time.perf_counter() - started, 0)
+                    metrics.observe_conflict(job.name, "retried")
+                    delay = retry_delay(conflicts)
+                    log.info(
+                        "job.conflict_retried",
+                        job=job.name,
+                        attempt=conflicts,
+                        mysql_code=mysql_code(exc),
+                        retry_in=round(delay, 4),
+                    )
+                    await self._wait(delay, None)
+                    continue
+                if is_conflict(exc):
+                    metrics.observe_conflict(job.name, "exhausted")
+                conflicts = 0
                 metrics.observe_job(job.name, time.perf_counter() - started, None)
                 failures += 1
                 delay = job.retry_in(failures)
@@ -220,6 +242,7 @@ class Scheduler:
                 await self._wait(delay, job.wake)
                 continue
             metrics.observe_job(job.name, time.perf_counter() - started, items)
+            conflicts = 0
             if failures:
                 log.info("job.recovered", job=job.name, failures=failures)
                 failures = 0

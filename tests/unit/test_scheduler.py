@@ -211,3 +211,61 @@ async def test_a_task_that_loses_its_cancellation_is_cancelled_again() -> None:
     await asyncio.sleep(0)
     await asyncio.wait_for(cancel_until_done([task], every=0.05), 5)
     assert task.cancelled() and lost == 1
+
+
+def _conflict(code: int) -> Exception:
+    from pymysql.err import OperationalError as DriverError
+    from sqlalchemy.exc import OperationalError
+
+    return OperationalError("SELECT …", {}, DriverError(code, "Deadlock found when trying to get lock"))
+
+
+async def test_a_lost_deadlock_runs_again_at_once_and_is_no_failure(captured: CapturingLogger) -> None:
+    """Two deadlocks (1213) then a success: two short jittered pauses, no `job.failed`, no backoff."""
+    from roomsvc.db import CONFLICT_BACKOFF
+
+    results = _outcomes(_conflict(1213), _conflict(1213), 0)
+
+    async def body(session_factory: SessionFactory) -> int:
+        result = next(results)
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    job = Job.owning_transaction("test-deadlock", body, every=5.0)
+    recorder = _Recorder([], limit=3)
+    with pytest.raises(_Stop):
+        await Scheduler(NO_SESSIONS, [job], wait=recorder).run(job)
+
+    first, second, idle = recorder.waits
+    assert 0 <= first <= CONFLICT_BACKOFF and 0 <= second <= 2 * CONFLICT_BACKOFF
+    assert idle == 5.0  # the success idles its interval: the backoff of a failure never started
+    assert [c.args for c in captured.calls if c.args == ("job.failed",)] == []
+    retried = [c.kwargs for c in captured.calls if c.args == ("job.conflict_retried",)]
+    assert [(r["attempt"], r["mysql_code"]) for r in retried] == [(1, 1213), (2, 1213)]
+    assert _metric("roomsvc_job_failures_total", "test-deadlock") == 0
+    retried_total = REGISTRY.get_sample_value(
+        "roomsvc_transaction_conflicts_total", {"where": "test-deadlock", "outcome": "retried"}
+    )
+    assert retried_total == 2
+
+
+async def test_a_job_that_keeps_deadlocking_fails_after_its_runs(captured: CapturingLogger) -> None:
+    from roomsvc.db import CONFLICT_ATTEMPTS
+
+    async def body(session_factory: SessionFactory) -> int:
+        raise _conflict(1213)
+
+    job = Job.owning_transaction("test-deadlock-forever", body, every=1.0)
+    recorder = _Recorder([], limit=CONFLICT_ATTEMPTS)
+    with pytest.raises(_Stop):
+        await Scheduler(NO_SESSIONS, [job], wait=recorder).run(job)
+
+    failed = [c.kwargs for c in captured.calls if c.args == ("job.failed",)]
+    assert [f["failures"] for f in failed] == [1]  # after CONFLICT_ATTEMPTS runs, the usual failure path
+    assert recorder.waits[-1] == 1.0
+    assert failed[0]["exc_info"] is False  # a database error: a warning without traceback
+    exhausted = REGISTRY.get_sample_value(
+        "roomsvc_transaction_conflicts_total", {"where": "test-deadlock-forever", "outcome": "exhausted"}
+    )
+    assert exhausted == 1

@@ -5,7 +5,7 @@ Job bodies take a session; the scheduler owns the transaction, the loop, backoff
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.db import utcnow
@@ -17,30 +17,53 @@ from roomsvc.rooms.models import Room
 
 
 async def expire_mutes(session: AsyncSession, gateway: LiveKitGateway) -> int:
-    """Lift mutes whose time is up; each row is claimed once across instances (``SKIP LOCKED``).
+    """Lift mutes whose time is up, room by room in the one lock order every room action follows
+    (docs/architecture.md#lock-order): the room's row first, then its expired mutes in id order. A mute
+    request locks the room and then upserts its mute rows; taking a mute row before its room here made
+    the two deadlock. The room is taken ``SKIP LOCKED``: one held by a request or another instance is
+    lifted on a later run.
 
     Returns how many mute rows were lifted (0 tells the scheduler to sleep).
     """
-    rows = list(
+    now = utcnow()
+    due = (Mute.expires_at.is_not(None), Mute.expires_at <= now)
+    room_ids = list(
         (
             await session.execute(
-                select(Mute)
-                .where(Mute.expires_at.is_not(None), Mute.expires_at <= utcnow())
-                .order_by(Mute.id)
-                .limit(100)
-                .with_for_update(skip_locked=True)
+                select(Mute.room_id).where(*due).group_by(Mute.room_id).order_by(func.min(Mute.id)).limit(20)
             )
         ).scalars()
     )
-    if not rows:
-        return 0
-    expired: dict[tuple[int, str], list[str]] = {}
+    lifted = 0
+    for room_id in room_ids:
+        query = select(Room).where(Room.id == room_id).with_for_update(skip_locked=True)
+        room = (await session.execute(query)).scalar_one_or_none()
+        if room is None:
+            continue
+        rows = list(
+            (
+                await session.execute(
+                    select(Mute)
+                    .where(Mute.room_id == room_id, *due)
+                    .order_by(Mute.id)
+                    .limit(100)
+                    .with_for_update()
+                )
+            ).scalars()
+        )
+        lifted += await _lift(session, gateway, room, rows)
+    return lifted
+
+
+async def _lift(session: AsyncSession, gateway: LiveKitGateway, room: Room, rows: list[Mute]) -> int:
+    """Delete ``rows`` (expired mutes of ``room``, both locked), audit each identity's unmute and push
+    its restored permissions to LiveKit."""
+    expired: dict[str, list[str]] = {}
     for row in rows:
-        expired.setdefault((row.room_id, row.identity), []).append(row.source)
+        expired.setdefault(row.identity, []).append(row.source)
         await session.delete(row)
     await session.flush()
-    for (room_id, identity), sources in expired.items():
-        room = (await session.execute(select(Room).where(Room.id == room_id).with_for_update())).scalar_one()
+    for identity, sources in expired.items():
         connected = await permissions.apply_live(session, gateway, room, identity) if room.is_open else False
         params = {"sources": sources, "applied_live": connected}
         await audit.record(

@@ -273,6 +273,19 @@ async def insert_pending(
     return room
 
 
+async def lock_pending(session: AsyncSession, room: Room) -> Room:
+    """The ``creating`` row, read again under its row lock before steps 2 and 3 change it or add rows
+    that refer to it. Concurrent creates of one room all find the pending row; locked first (the room
+    before its children, docs/architecture.md#lock-order), the others wait for the first to commit and
+    then find it created, instead of each taking the shared lock of a child's foreign key check on the
+    row and then waiting for the exclusive one (a deadlock)."""
+    query = select(Room).where(Room.id == room.id).with_for_update().execution_options(populate_existing=True)
+    locked = (await session.execute(query)).scalar_one_or_none()
+    if locked is None:  # the first create failed (LiveKit away) and removed it: like a race on the name
+        raise Conflict(f"Room {room.name!r} is being created concurrently; retry.", code="room-busy")
+    return locked
+
+
 async def create_in_livekit(session: AsyncSession, gateway: LiveKitGateway, room: Room) -> None:
     """Step 2 and 3: ``CreateRoom`` (idempotent in LiveKit), then the row becomes ``created``.
 

@@ -7,12 +7,14 @@ transaction in production; here the test commits or rolls back as the scheduler 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from sqlalchemy import select, text
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -144,3 +146,54 @@ async def test_livekit_down_keeps_the_mute_for_the_next_run(
         assert await jobs.expire_mutes(retry, fake) == 1
         await retry.commit()
     assert "microphone" in fake.participants[room.name]["max"].can_publish_sources
+
+
+async def _blocked_on_a_room(probe: AsyncSession, connection_id: int) -> bool:
+    """Whether that connection is inside a statement that locks a room row (what the job did, before,
+    while it held the expired mute rows). PROCESSLIST shows our own user's threads without PROCESS."""
+    info = (
+        await probe.execute(
+            text("SELECT INFO FROM information_schema.PROCESSLIST WHERE ID = :id"), {"id": connection_id}
+        )
+    ).scalar_one_or_none()
+    return bool(info) and "FROM rooms" in info and "FOR UPDATE" in info
+
+
+async def test_expiry_and_a_mute_request_on_the_same_room_do_not_deadlock(
+    make_room: MakeRoom, fake: FakeLiveKitGateway, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """A mute request locks the room (``RoomAction``), then upserts its mute rows. Expiry used to lock the
+    expired mute rows first and then wait for the room: when the request then re-muted that identity,
+    each waited on the other and MariaDB rolled one back (1213). Now expiry takes the room first (``SKIP
+    LOCKED``): while a request holds it, expiry takes nothing and waits for nothing, and lifts the room's
+    due mutes on its next run."""
+    room = await make_room()
+    async with session_factory() as setup, setup.begin():
+        await _mute(setup, room, "max", "microphone", PAST)
+        await _mute(setup, room, "mia", "camera", PAST)
+    async with session_factory() as request, session_factory() as job, session_factory() as probe:
+        await request.execute(select(Room).where(Room.id == room.id).with_for_update())
+        job_connection = int((await job.execute(text("SELECT CONNECTION_ID()"))).scalar_one())
+        lifting = asyncio.create_task(jobs.expire_mutes(job, fake))
+        deadline = asyncio.get_running_loop().time() + 30
+        while not lifting.done() and not await _blocked_on_a_room(probe, job_connection):
+            assert asyncio.get_running_loop().time() < deadline, "expiry neither finished nor blocked"
+            await asyncio.sleep(0.01)
+        # The request re-mutes max for an hour: the row expiry would have held under the old order.
+        until = utcnow() + LATER
+        await request.execute(
+            mysql_insert(Mute)
+            .values(
+                room_id=room.id, identity="max", source="microphone", expires_at=until, created_at=utcnow()
+            )
+            .on_duplicate_key_update(expires_at=until)
+        )
+        await request.commit()
+        assert await asyncio.wait_for(lifting, 30) == 0  # the room was busy: nothing taken
+        await job.commit()
+        await probe.rollback()
+    async with session_factory() as after:
+        assert await jobs.expire_mutes(after, fake) == 1  # mia's; max's runs for an hour now
+        await after.commit()
+        assert await mutes_of(after, room) == [("max", "microphone")]
+        assert [e["target"] for e in await audit_of(after, room)] == ["mia"]
