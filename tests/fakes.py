@@ -57,6 +57,7 @@ TWIRP_METHODS = {
     "delete_dispatch": "DeleteDispatch",
     "list_dispatch_details": "ListDispatch",
     "list_dispatch_states": "ListDispatch",
+    "room_hosted": "ListDispatch",
     "start_room_composite_egress": "StartRoomCompositeEgress",
     "start_track_egress": "StartTrackEgress",
     "stop_egress": "StopEgress",
@@ -128,6 +129,8 @@ class FakeLiveKitGateway:
         self.participants: dict[str, dict[str, LiveKitParticipant]] = {}
         self.dispatches: dict[str, Dispatch] = {}
         self.egresses: dict[str, EgressInfo] = {}
+        # Rooms still listed whose node died (a cluster node killed): routed calls get no answer.
+        self.orphaned: set[str] = set()
         # What services asked for, in order.
         self.egress_requests: list[EgressRequest] = []
         self.calls: list[str] = []
@@ -403,6 +406,10 @@ class FakeLiveKitGateway:
         if dispatch is None or dispatch.room != room:
             raise LiveKitNotFound(f"LiveKit has no such resource (dispatch {dispatch_id!r})")
         del self.dispatches[dispatch_id]
+
+    async def room_hosted(self, name: str) -> bool:
+        self._enter("room_hosted")
+        return name in self.rooms and name not in self.orphaned
 
     async def list_dispatch_details(self, room: str) -> list[tuple[str, str, str]]:
         self._enter("list_dispatch_details")

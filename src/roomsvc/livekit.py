@@ -28,6 +28,15 @@ log = structlog.get_logger("roomsvc.livekit")
 T = TypeVar("T")
 # Consecutive calls (the monitor pings every 2 s) that must miss LiveKit before joins are refused.
 MISSES_BEFORE_DOWN = 2
+# Calls whose effect in LiveKit is the same however often they are made (reads, and writes of a whole
+# state: CreateRoom returns the room that exists). A request or job that made only these may be run again
+# after its transaction lost a lock conflict (roomsvc.retry); any other call (SendData, CreateDispatch,
+# RemoveParticipant, DeleteRoom, egress) is a side effect that a second run would repeat or answer
+# differently.
+REPEATABLE_CALLS = frozenset(
+    {"CreateRoom", "ListRooms", "UpdateRoomMetadata", "ListParticipants", "GetParticipant"}
+    | {"UpdateParticipant", "ListDispatch", "ListEgress"}
+)
 
 SOURCE_TO_PROTO = {
     "camera": lkapi.TrackSource.CAMERA,
@@ -42,6 +51,18 @@ PARTICIPANT_STATES = {0: "joining", 1: "joined", 2: "active", 3: "disconnected"}
 
 class LiveKitNotFound(NotFound):
     code = "livekit-not-found"
+
+
+class LiveKitRoomUnreachable(LiveKitUnavailable):
+    """LiveKit answered, but no node took a call routed to the room's node (psrpc's "no response from
+    servers"): in a cluster, the node that hosts the room has died. Still a 503 to callers, but not a
+    sign that LiveKit is down (:meth:`LiveKitGateway._note` does not count it)."""
+
+
+# psrpc's ErrNoResponse, as livekit-server passes it through Twirp (code unavailable, status 503).
+NO_NODE_ANSWERED = "no response from servers"
+# Pause before asking an unanswering room's node once more (:meth:`LiveKitGateway.room_hosted`).
+ROOM_RECHECK_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -369,6 +390,11 @@ class LiveKitGateway:
             if exc.code == lkapi.TwirpErrorCode.NOT_FOUND:
                 outcome = "not_found"
                 raise LiveKitNotFound(f"LiveKit has no such resource ({exc.message})") from None
+            if NO_NODE_ANSWERED in (exc.message or ""):
+                outcome = "room_unreachable"
+                raise LiveKitRoomUnreachable(
+                    f"The LiveKit node hosting this room does not answer ({method}); retry shortly."
+                ) from None
             if exc.status >= 500 or exc.code == lkapi.TwirpErrorCode.UNAVAILABLE:
                 outcome = "unavailable"
                 raise LiveKitUnavailable(f"LiveKit failed ({exc.code}); retry shortly.") from None
@@ -561,6 +587,29 @@ class LiveKitGateway:
         await self._call(
             "DeleteDispatch", lambda: self.client.agent_dispatch.delete_dispatch(dispatch_id, room)
         )
+
+    async def room_hosted(self, name: str) -> bool:
+        """Whether a live LiveKit node hosts room ``name``: False when LiveKit lists it but its node is gone.
+
+        With several nodes, LiveKit keeps its rooms and participants in Redis, and ListRooms,
+        ListParticipants and GetParticipant read them from there. A node killed (``kill -9``, host lost)
+        never removes its rooms, so they stay listed, with their participants, indefinitely. Only a call
+        routed to the room's node tells: this one (ListDispatch, read-only) gets psrpc's "no response
+        from servers" when no node hosts the room. One such answer can also be a node stalled past
+        psrpc's 3 s, so an unanswered room is asked once more after ``ROOM_RECHECK_SECONDS``.
+        LiveKit itself unreachable raises :class:`LiveKitUnavailable`, as every call does.
+        """
+        for attempt in range(2):
+            if attempt:
+                await asyncio.sleep(ROOM_RECHECK_SECONDS)
+            try:
+                await self._call("ListDispatch", lambda: self.client.agent_dispatch.list_dispatch(name))
+            except LiveKitRoomUnreachable:
+                continue
+            except LiveKitNotFound:
+                pass  # a node answered
+            return True
+        return False
 
     async def list_dispatch_details(self, room: str) -> list[tuple[str, str, str]]:
         """(dispatch id, agent name, metadata) of every dispatch LiveKit holds for ``room``."""

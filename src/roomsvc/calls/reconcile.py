@@ -16,6 +16,9 @@ events, marked ``repaired``):
   ``room.created``), else deleted;
 - a room missing from the ListRooms answer is asked for by name first: only a confirmed absence ends
   (or drops) it, never one listing's miss;
+- a room LiveKit still lists but whose node died (a cluster node killed: LiveKit never unlists its
+  rooms) counts as gone: every listed room is probed with a call routed to its node
+  (``LiveKitGateway.room_hosted``), a few at a time;
 - a live standard participant whose LiveKit permission differs from its effective one (an older token,
   a push that failed, a change made behind roomsvc's back) → the effective set pushed again, and a banned
   one removed (``moderation/enforcement.py``, the same check every ``participant_joined`` gets).
@@ -27,6 +30,7 @@ Only one reconciler runs at a time across all instances (MySQL ``GET_LOCK``, tak
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +48,8 @@ from roomsvc.moderation import enforcement
 from roomsvc.rooms.models import Room
 
 log = structlog.get_logger("roomsvc.reconcile")
+# Rooms probed at once for a live node (an unanswered probe waits psrpc's 3 s, twice).
+PROBE_CONCURRENCY = 16
 
 
 @dataclass
@@ -82,9 +88,10 @@ async def reconcile(
         if rooms:
             query = query.where(Room.livekit_name.in_(list(rooms)))
         names = list((await session.execute(query)).scalars())
+    orphaned = await _orphaned(gateway, [name for name in names if name in live])
     for name in names:
-        lk_room = live.get(name)
-        if lk_room is None:
+        lk_room = None if name in orphaned else live.get(name)
+        if lk_room is None and name not in orphaned:
             # One ListRooms answer is not proof that a room is gone (a LiveKit node restarting, a room
             # moving between nodes, a listing cut short): ask for this room by name before ending or
             # dropping anything on it.
@@ -106,6 +113,25 @@ async def reconcile(
         log.info("reconcile.repaired", **report.repairs)
     metrics.observe_reconcile(report.repairs)
     return report
+
+
+async def _orphaned(gateway: LiveKitGateway, names: list[str]) -> set[str]:
+    """The rooms among ``names`` (all listed by LiveKit) that no live node hosts: their node died."""
+    limit = asyncio.Semaphore(PROBE_CONCURRENCY)
+
+    async def hosted(name: str) -> bool:
+        async with limit:
+            return await gateway.room_hosted(name)
+
+    answers = await asyncio.gather(*(hosted(name) for name in names), return_exceptions=True)
+    orphaned: set[str] = set()
+    for name, answer in zip(names, answers, strict=True):
+        if isinstance(answer, BaseException):
+            raise answer  # LiveKit unreachable: the pass stops, as for any other call
+        if not answer:
+            log.warning("reconcile.room_node_gone", room=name)
+            orphaned.add(name)
+    return orphaned
 
 
 async def _reconcile_room(

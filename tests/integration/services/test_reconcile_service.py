@@ -1,6 +1,7 @@
 """Reconciliation's room rules on the real MariaDB with the fake gateway, on a database of its own.
 
 - one ListRooms answer that misses a room does not end it: the room is asked for by name first;
+- a room LiveKit still lists whose node died (a killed cluster node) is ended, its neighbours are not;
 - a ``creating`` row whose request died after LiveKit's CreateRoom is completed by the same function
   as a create request (``rooms.flows.complete_create``): seats, detection run and dispatch, event.
 
@@ -81,7 +82,7 @@ def _spec(name: str) -> RoomCreate:
         creator="olivia",
         call_type="audio",
         seats=3,
-        detection=DetectionSpec(enabled=True, policy="mute", mute_seconds=90),
+        detection=DetectionSpec(enabled=True, policy="notify", mute_seconds=90),
     )
 
 
@@ -153,6 +154,37 @@ async def test_a_room_missing_from_one_listing_is_not_ended(
     assert "room.ended" in [t for t, _ in state["events"]]
 
 
+async def test_a_room_still_listed_on_a_dead_node_is_ended(
+    session_factory: async_sessionmaker[AsyncSession], settings: Any
+) -> None:
+    """A LiveKit cluster keeps listing a killed node's rooms; the routed probe tells them apart."""
+    fake = FakeLiveKitGateway()
+    gateway: LiveKitGateway = fake  # type: ignore[assignment]
+    caller = await _caller(session_factory)
+    names = {key: f"svc-{uuid.uuid4().hex[:12]}" for key in ("dead", "alive")}
+    rooms = {}
+    for key, name in names.items():
+        async with session_factory() as session:
+            rooms[key], _ = await room_flows.create_room(
+                session,
+                gateway,
+                RoomCreate(name=name, creator="olivia"),
+                caller=caller,
+                detection=settings.detection,
+            )
+            await session.commit()
+
+    fake.orphaned.add(rooms["dead"].livekit_name)  # its node was killed; LiveKit still lists it
+    assert rooms["dead"].livekit_name in {r.name for r in await fake.list_rooms()}
+    report = await _reconcile(session_factory, fake, settings)
+    async with session_factory() as session:
+        dead, alive = await _state(session, names["dead"]), await _state(session, names["alive"])
+    assert dead["status"] == "ended" and report.repairs.get("rooms_ended") == 1
+    assert "room.ended" in [t for t, _ in dead["events"]]
+    assert alive["status"] == "created"
+    assert "room.ended" not in [t for t, _ in alive["events"]]
+
+
 async def test_a_stale_creating_room_is_completed_like_a_created_one(
     session_factory: async_sessionmaker[AsyncSession], settings: Any
 ) -> None:
@@ -177,7 +209,7 @@ async def test_a_stale_creating_room_is_completed_like_a_created_one(
     async with session_factory() as session:
         left = await _state(session, stale)
     assert left["status"] == "creating" and left["seats"] == [] and left["events"] == []
-    assert left["run"] == (True, "mute", 90, "dispatched", False)  # the spec, recorded at step 1
+    assert left["run"] == (True, "notify", 90, "dispatched", False)  # the spec, recorded at step 1
 
     report = await _reconcile(session_factory, fake, settings)
     assert report.repairs.get("pending_rooms_completed") == 1
@@ -187,7 +219,7 @@ async def test_a_stale_creating_room_is_completed_like_a_created_one(
     assert completed["status"] == reference["status"] == "created"
     assert completed["livekit_sid"] == fake.rooms[stale_room.livekit_name].sid
     assert completed["seats"] == reference["seats"] == [0, 1, 2]
-    assert completed["run"] == reference["run"] == (True, "mute", 90, "dispatched", True)
+    assert completed["run"] == reference["run"] == (True, "notify", 90, "dispatched", True)
     agents = {(d.room, d.agent_name) for d in fake.dispatches.values()}
     assert (stale_room.livekit_name, settings.detection.agent_name) in agents
     [(event_type, data)] = completed["events"]
