@@ -4,15 +4,19 @@ Every periodic task is a row below: a body in ``<domain>/jobs.py``, how often it
 transaction. ``roomsvc.scheduler`` runs them (the loop, session and transaction, logging, backoff,
 metrics); docs/architecture.md#background-jobs draws the same table — keep the two in step.
 
-- ``roomsvc jobs`` (:func:`jobs_table`): the webhook sweeper, the event delivery relay, mute and
+- ``roomsvc jobs`` (:func:`jobs_table`): the webhook appliers (:func:`webhook_appliers`, woken through
+  Redis by intake: ``webhooks/wake.py``), the event delivery relay, mute and
   room-control expiry,
   join-request and seat-invitation expiry, the room closer (scheduled rooms' end and its notice),
   detection and agent re-dispatch, recording dispatch and the
   stale-recording sweeper, retention
   (:func:`retention_jobs`) and the reconciler; plus their Prometheus ``/metrics`` on
   ``ROOMSVC_JOBS_METRICS_PORT`` (roomsvc.metrics);
-- each API process (:func:`api_jobs`): the webhook applier, woken by intake; the event feed (the one
-  sequencer, under ``GET_LOCK``, and this replica's one reader of the feed for its SSE streams).
+- each API process (:func:`api_jobs`): the event feed (the one sequencer, under ``GET_LOCK``, and this
+  replica's one reader of the feed for its SSE streams). The API stores and acks webhooks; it does not
+  apply them.
+
+``roomsvc jobs --only webhook-applier`` (a job name, or the prefix of several) runs only those rows.
 
 Each job claims its work in MySQL (``SKIP LOCKED`` rows, or ``GET_LOCK`` for the reconciler), so more
 processes mean more throughput, never duplicate work. SIGTERM/SIGINT stop it cleanly; ``kill -9`` is
@@ -49,9 +53,37 @@ from roomsvc.rooms import jobs as rooms_jobs
 from roomsvc.scheduler import Job, Scheduler
 from roomsvc.seats import jobs as seats_jobs
 from roomsvc.webhooks import jobs as webhooks_jobs
+from roomsvc.webhooks import wake as webhooks_wake
 
 log = structlog.get_logger("roomsvc.jobs")
-SWEEP_MIN_AGE = 5.0  # seconds; the sweeper leaves fresh webhooks to the API's applier
+
+
+def webhook_appliers(settings: Settings, gateway: LiveKitGateway | None) -> list[Job]:
+    """``ROOMSVC_WEBHOOK_APPLIERS`` rows ``webhook-applier-<n>``: each claims rooms with pending webhooks
+    (``SKIP LOCKED``) and applies their events in order (``webhooks/jobs.py``); woken by intake, else
+    every ``ROOMSVC_WEBHOOK_POLL_INTERVAL``."""
+    return [
+        Job.owning_transaction(
+            f"webhook-applier-{n}",
+            webhooks_jobs.Applier(detection=settings.detection, gateway=gateway),
+            every=settings.jobs.webhook_poll_interval,
+            wakeable=True,
+        )
+        for n in range(1, settings.jobs.webhook_appliers + 1)
+    ]
+
+
+def wake_appliers(jobs: list[Job]) -> None:
+    for job in jobs:
+        if job.name.startswith("webhook-applier"):
+            job.notify()
+
+
+async def close_appliers(jobs: list[Job]) -> None:
+    """Let each applier's enforcement in flight end (after the scheduler stopped)."""
+    for job in jobs:
+        if isinstance(job.run, webhooks_jobs.Applier):
+            await job.run.aclose()
 
 
 def jobs_table(
@@ -60,16 +92,7 @@ def jobs_table(
     """Every periodic task of ``roomsvc jobs``."""
     poll = settings.jobs.poll_interval
     table = [
-        Job.owning_transaction(
-            "webhook-sweeper",
-            partial(
-                webhooks_jobs.apply_pending,
-                detection=settings.detection,
-                gateway=gateway,
-                min_age=SWEEP_MIN_AGE,
-            ),
-            every=2.0,
-        ),
+        *webhook_appliers(settings, gateway),
         Job.owning_transaction(
             "delivery-relay",
             partial(
@@ -185,17 +208,9 @@ def retention_jobs(settings: Settings, storage: RecordingStorage | None = None) 
 
 
 def api_jobs(settings: Settings, gateway: LiveKitGateway, feed: EventFeed) -> list[Job]:
-    """The periodic tasks of each API process: applying webhooks as soon as intake has stored them, and
-    the event feed (sequencing committed events, reading the feed once for every SSE stream)."""
-    return [
-        Job.owning_transaction(
-            "webhook-applier",
-            partial(webhooks_jobs.apply_pending, detection=settings.detection, gateway=gateway),
-            every=1.0,
-            wakeable=True,
-        ),
-        Job.owning_transaction("event-feed", feed.advance, every=FEED_POLL_SECONDS),
-    ]
+    """The periodic tasks of each API process: the event feed (sequencing committed events, reading the
+    feed once for every SSE stream). Webhooks are applied by ``roomsvc jobs``."""
+    return [Job.owning_transaction("event-feed", feed.advance, every=FEED_POLL_SECONDS)]
 
 
 def serve_metrics(settings: Settings) -> None:
@@ -212,7 +227,7 @@ def serve_metrics(settings: Settings) -> None:
     log.info("jobs.metrics_serving", url=f"http://{settings.host}:{port}/metrics")
 
 
-async def run_jobs(settings: Settings) -> None:
+async def run_jobs(settings: Settings, only: str | None = None) -> None:
     configure_logging(settings.log_level, settings.log_json)
     events_service.set_strict_payloads(settings.is_dev)  # production logs and counts a wrong payload
     engine = create_engine(settings.database)
@@ -225,11 +240,20 @@ async def run_jobs(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    async with (
-        httpx.AsyncClient(follow_redirects=False) as http,
-        Scheduler(session_factory, jobs_table(settings, gateway, http, storage)),
-    ):
-        await stop.wait()
+    async with httpx.AsyncClient(follow_redirects=False) as http:
+        table = jobs_table(settings, gateway, http, storage)
+        if only:
+            table = [job for job in table if job.name.startswith(only)]
+            if not table:
+                raise SystemExit(f"roomsvc jobs --only {only}: no job is named so")
+        listener = asyncio.create_task(
+            webhooks_wake.listen(settings.redis.url, partial(wake_appliers, table)), name="webhook-wake"
+        )
+        async with Scheduler(session_factory, table):
+            await stop.wait()
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
+        await close_appliers(table)
     await gateway.aclose()
     await storage.aclose()
     await engine.dispose()

@@ -20,6 +20,9 @@ class RoomSession(IdMixin, Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     peak_participants: Mapped[int] = mapped_column(Integer, default=0)
+    # The latest join counted into the peak (calls/recorder.py): the peak is kept incrementally while
+    # joins come in order, and recomputed from every session when one comes before it.
+    latest_joined_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     repaired: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -33,6 +36,7 @@ class ParticipantSession(IdMixin, Base):
         Index("ix_participant_sessions_room_id_identity", "room_id", "identity"),
         Index("ix_participant_sessions_identity_id", "identity", "id"),
         Index("ix_participant_sessions_room_session_id", "room_session_id"),
+        Index("ix_participant_sessions_room_session_id_left_at", "room_session_id", "left_at"),
     )
 
     room_session_id: Mapped[int] = mapped_column(ForeignKey("room_sessions.id", ondelete="CASCADE"))

@@ -5,12 +5,11 @@ from typing import Any
 from litestar import Request, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc import metrics
 from roomsvc.config import Settings
 from roomsvc.errors import AppError
-from roomsvc.webhooks import service
+from roomsvc.webhooks.intake import IntakeWriter
 from roomsvc.webhooks.verify import verify_webhook
 
 ACCEPTED_TYPES = ("application/webhook+json", "application/json")
@@ -23,8 +22,9 @@ class UnsupportedMediaType(AppError):
 
 
 async def receive_livekit_webhook(
-    request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings
+    request: Request[Any, Any, Any], settings: Settings
 ) -> Response[dict[str, str]]:
+    """Verify, store (group commit, ``webhooks/intake.py``), ack. ``roomsvc jobs`` applies it."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     try:
@@ -38,15 +38,13 @@ async def receive_livekit_webhook(
             raise UnsupportedMediaType(
                 f"Webhooks must be sent as {ACCEPTED_TYPES[0]}, got {media_type or 'none'}."
             )
-        outcome, event = await service.store(db_session, body)
+        intake: IntakeWriter = request.app.state.webhook_intake
+        outcome, event = await intake.store(body)  # returns once its row is committed: then we ack
     except AppError as exc:
         if exc.status < 500:  # an unverified body's event type is not trusted, even as a label
             metrics.observe_webhook(None, "rejected")
         raise
-    await db_session.commit()  # acknowledged only once it is on disk
     metrics.observe_webhook(event["event"], outcome)
-    if outcome == "accepted":
-        request.app.state.webhook_applier.notify()
     return Response({"status": outcome})
 
 

@@ -1,24 +1,37 @@
-"""Applying stored webhooks: the body of the API's webhook applier and of the jobs' sweeper.
+"""Applying stored webhooks: the body of the ``webhook-applier-<n>`` jobs of ``roomsvc jobs``.
 
-Intake (``webhooks/service.py``) only stores and acknowledges. This claims unprocessed events with
-``SELECT … FOR UPDATE SKIP LOCKED`` (so any number of API and jobs processes share the work without
-applying one twice), locks the rooms involved in name order, and applies each event inside a savepoint.
-An event whose application fails is retried a few times, then parked with its error
-(``outcome = 'error'``). The scheduler (``roomsvc.scheduler``) runs it; it owns its transaction because
-the participants that connected get their permissions re-asserted (or, banned, are removed) only after
-the batch commits (``moderation/enforcement.py``).
+Intake (``webhooks/intake.py``) only stores and acknowledges. Each applier claims **rooms**, not events:
+
+1. the rooms with pending events, oldest first (``GROUP BY room_name`` over the
+   ``(processed_at, room_name, id)`` index: a loose index scan, not a read of the backlog);
+2. up to ``rooms`` of those rows of ``rooms`` locked ``FOR UPDATE SKIP LOCKED``: another applier (or an
+   API request acting on the room) holds the others, so two appliers never apply one room at once;
+3. the claimed rooms' pending events in id order (``FOR UPDATE``, read through the
+   ``(processed_at, room_name, id)`` index so that no other claim's rows are examined), so a room's
+   events apply in the order they were stored, each once. Events naming no room, or a room roomsvc
+   does not hold (egress, ingress, LiveKit rooms made elsewhere: nothing is serialised by a room
+   there), are claimed by the event rows themselves with ``SKIP LOCKED``.
+
+The batch is applied in one transaction under one savepoint, without a savepoint per event. If any event
+raises, the savepoint is rolled back (the room locks stay held) and the batch is applied again one event
+at a time, each in its own savepoint: the failing event gets its error recorded and is retried by later
+batches, then parked after :data:`MAX_ATTEMPTS` (``outcome = 'error'``); the others apply. After the
+commit, the participants that connected get their permission set re-asserted (or, banned, are removed:
+``moderation/enforcement.py``), in the background so the applier takes its next batch meanwhile.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import asyncio
+from dataclasses import dataclass
+from typing import Any
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, inspect, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc.config import DetectionSettings
-from roomsvc.db import utcnow
+from roomsvc.db import is_conflict, mysql_code, utcnow
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.moderation import enforcement
 from roomsvc.moderation.enforcement import Enforcement
@@ -30,6 +43,202 @@ from roomsvc.webhooks.service import parse_event
 
 log = structlog.get_logger("roomsvc.webhooks")
 MAX_ATTEMPTS = 5
+ROOMS_PER_CLAIM = 16  # rooms one applier holds per batch
+EVENTS_PER_CLAIM = 500  # events per batch (one transaction)
+CANDIDATES = 4  # rooms looked at per claim, as a multiple of ROOMS_PER_CLAIM: room for the others' claims
+# A locking read locks every row it examines: through this index it examines only the claimed rooms'
+# pending rows, never another applier's (which would make it wait, or with SKIP LOCKED skip a row of its
+# own room that another scan touched in passing, and break the room's order).
+BY_ROOM = "FORCE INDEX (ix_webhook_events_processed_at_room_name_id)"
+LOST_SAVEPOINT = 1305  # ROLLBACK TO SAVEPOINT after the server already rolled the transaction back
+BUSY_PAUSE = 0.02  # seconds; pending rooms all held by others: look again this soon, not at the next poll
+
+
+@dataclass
+class Claim:
+    """What one batch holds: the rooms locked (by LiveKit name) and their pending events, in order."""
+
+    rooms: dict[str, Room]
+    events: list[WebhookEvent]
+    busy: bool = False  # rooms with pending events were left to whoever holds them
+
+
+async def claim(
+    session: AsyncSession, *, rooms: int = ROOMS_PER_CLAIM, limit: int = EVENTS_PER_CLAIM
+) -> Claim:
+    """Lock up to ``rooms`` rooms with pending events and take their pending events (module docstring)."""
+    oldest = func.min(WebhookEvent.id)
+    pending = (
+        await session.execute(
+            select(WebhookEvent.room_name, oldest)
+            .where(WebhookEvent.processed_at.is_(None))
+            .group_by(WebhookEvent.room_name)
+            .order_by(oldest)
+            .limit(rooms * CANDIDATES)
+        )
+    ).all()
+    if not pending:
+        return Claim({}, [])
+    names = [name for name, _ in pending if name is not None]
+    known = set(
+        (await session.execute(select(Room.livekit_name).where(Room.livekit_name.in_(names)))).scalars()
+    )
+    held: dict[str, Room] = {}
+    if known:
+        locked = await session.execute(
+            select(Room)
+            .where(Room.livekit_name.in_(sorted(known)))
+            .limit(rooms)
+            .with_for_update(skip_locked=True)
+        )
+        held = {room.livekit_name: room for room in locked.scalars()}  # webhooks name rooms as LiveKit does
+    events: list[WebhookEvent] = []
+    if held:
+        events += (
+            await session.execute(
+                select(WebhookEvent)
+                .where(WebhookEvent.processed_at.is_(None), WebhookEvent.room_name.in_(list(held)))
+                .order_by(WebhookEvent.id)
+                .limit(limit)
+                .with_hint(WebhookEvent, BY_ROOM, "mysql")
+                .with_for_update()
+            )
+        ).scalars()
+    unheld = [name for name in names if name not in known]
+    if unheld or len(names) < len(pending):  # a room roomsvc does not hold, or no room at all
+        roomless: list[ColumnElement[bool]] = [WebhookEvent.room_name.in_(unheld)] if unheld else []
+        if len(names) < len(pending):
+            roomless.append(WebhookEvent.room_name.is_(None))
+        where = WebhookEvent.processed_at.is_(None), or_(*roomless)
+        events += (
+            await session.execute(
+                select(WebhookEvent)
+                .where(*where)
+                .order_by(WebhookEvent.id)
+                .limit(limit)
+                .with_hint(WebhookEvent, BY_ROOM, "mysql")
+                .with_for_update(skip_locked=True)
+            )
+        ).scalars()
+        events.sort(key=lambda row: row.id)
+    return Claim(held, events, busy=bool(known) and len(held) < min(rooms, len(known)))
+
+
+async def apply_claim(
+    session: AsyncSession, taken: Claim, enforcements: list[Enforcement], *, detection: DetectionSettings
+) -> None:
+    """Apply a claim's events in the caller's transaction: as one batch, or one by one if it fails."""
+    mark = len(enforcements)
+    try:
+        async with session.begin_nested():
+            for row in taken.events:
+                await _apply_one(session, row, taken.rooms, enforcements, detection=detection)
+        return
+    except Exception as exc:
+        lost = exc.__context__ if mysql_code(exc) == LOST_SAVEPOINT else exc
+        if not session.in_transaction() or mysql_code(exc) == LOST_SAVEPOINT or is_conflict(exc):
+            # A deadlock or lock wait rolled the transaction (or the statement) back: not this batch's
+            # fault. The scheduler runs the claim again (a conflict after a short pause).
+            raise (lost or exc) from None
+        del enforcements[mark:]
+        log.warning(
+            "webhook.batch_failed",
+            events=len(taken.events),
+            error=f"{type(exc).__name__}: {exc}"[:300],
+            retry="one by one",
+        )
+    now = utcnow()
+    for row in taken.events:
+        mark = len(enforcements)
+        await _reload(session, [*taken.rooms.values(), row])  # what the rollback expired
+        try:
+            async with session.begin_nested():
+                await _apply_one(session, row, taken.rooms, enforcements, detection=detection)
+        except Exception as exc:  # one bad event must not block the others
+            del enforcements[mark:]
+            await _reload(session, [row])
+            row.attempts += 1
+            row.last_error = f"{type(exc).__name__}: {exc}"[:512]
+            log.exception("webhook.apply_failed", event_id=row.event_id, attempts=row.attempts)
+            if row.attempts >= MAX_ATTEMPTS:
+                row.outcome = "error"
+                row.processed_at = now
+
+
+async def _reload(session: AsyncSession, objects: list[Any]) -> None:
+    """Load again what a savepoint's rollback expired (lazy loads cannot run under asyncio)."""
+    for obj in objects:
+        if inspect(obj).expired_attributes:
+            await session.refresh(obj)
+
+
+async def _apply_one(
+    session: AsyncSession,
+    row: WebhookEvent,
+    rooms: dict[str, Room],
+    enforcements: list[Enforcement],
+    *,
+    detection: DetectionSettings,
+) -> None:
+    event = parse_event(row.body.encode())
+    row.outcome = await handlers.apply(
+        session, event, rooms.get(row.room_name or ""), enforcements, detection=detection
+    )
+    row.attempts += 1
+    row.processed_at = utcnow()
+    row.last_error = None
+
+
+class Applier:
+    """One ``webhook-applier-<n>`` job body: claim, apply, commit, then enforce in the background (one
+    enforcement batch in flight: the next batch's waits for it, which bounds what piles up)."""
+
+    def __init__(
+        self,
+        *,
+        detection: DetectionSettings,
+        gateway: LiveKitGateway | None = None,
+        rooms: int = ROOMS_PER_CLAIM,
+        limit: int = EVENTS_PER_CLAIM,
+    ) -> None:
+        self.detection = detection
+        self.gateway = gateway
+        self.rooms = rooms
+        self.limit = limit
+        self._enforcing: asyncio.Task[dict[str, int]] | None = None
+
+    async def __call__(self, session_factory: async_sessionmaker[AsyncSession]) -> int:
+        """Apply one claim; returns how many events it applied (the scheduler drains while > 0)."""
+        enforcements: list[Enforcement] = []
+        async with session_factory() as session, session.begin():
+            taken = await claim(session, rooms=self.rooms, limit=self.limit)
+            if taken.events:
+                await apply_claim(session, taken, enforcements, detection=self.detection)
+        if self.gateway is not None and enforcements:
+            await self.settle()
+            task = asyncio.create_task(enforcement.enforce_all(session_factory, self.gateway, enforcements))
+            task.add_done_callback(_log_failure)
+            self._enforcing = task
+        if not taken.events and taken.busy:
+            await asyncio.sleep(BUSY_PAUSE)  # pending rooms are held (another applier, an API request)
+            return 1
+        return len(taken.events)
+
+    async def settle(self) -> None:
+        """Wait for the enforcement in flight, if any."""
+        if self._enforcing is not None:
+            await asyncio.gather(self._enforcing, return_exceptions=True)
+            self._enforcing = None
+
+    async def aclose(self) -> None:
+        if self._enforcing is not None:
+            self._enforcing.cancel()
+        await self.settle()
+
+
+def _log_failure(task: asyncio.Task[dict[str, int]]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("webhook.enforcement_failed", error=repr(task.exception())[:300])
 
 
 async def apply_pending(
@@ -37,70 +246,15 @@ async def apply_pending(
     *,
     detection: DetectionSettings,
     gateway: LiveKitGateway | None = None,
-    limit: int = 200,
-    min_age: float = 0.0,
+    rooms: int = ROOMS_PER_CLAIM,
+    limit: int = EVENTS_PER_CLAIM,
 ) -> int:
-    """Apply up to ``limit`` unprocessed events received at least ``min_age`` seconds ago.
-
-    Participants seen joining get their effective permission set re-asserted after the commit, and
-    banned ones are removed (reconciliation repairs any LiveKit call that fails here). Returns how many
-    events were claimed.
-    """
-    enforcements: list[Enforcement] = []
-    async with session_factory() as session, session.begin():
-        applied = await apply_batch(session, enforcements, detection=detection, limit=limit, min_age=min_age)
-    if gateway is not None and enforcements:
-        await enforcement.enforce_all(session_factory, gateway, enforcements)
-    return applied
-
-
-async def apply_batch(
-    session: AsyncSession,
-    enforcements: list[Enforcement],
-    *,
-    detection: DetectionSettings,
-    limit: int = 200,
-    min_age: float = 0.0,
-) -> int:
-    """Claim and apply one batch in the caller's transaction; append the participants that joined to
-    ``enforcements`` (for :func:`roomsvc.moderation.enforcement.enforce_all` after the commit)."""
-    query = (
-        select(WebhookEvent)
-        .where(WebhookEvent.processed_at.is_(None))
-        .order_by(WebhookEvent.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    if min_age:
-        query = query.where(WebhookEvent.received_at <= utcnow() - dt.timedelta(seconds=min_age))
-    rows = list((await session.execute(query)).scalars())
-    if not rows:
-        return 0
-    names = sorted({r.room_name for r in rows if r.room_name})
-    rooms: dict[str, Room] = {}
-    if names:
-        locked = await session.execute(
-            select(Room).where(Room.livekit_name.in_(names)).order_by(Room.livekit_name).with_for_update()
-        )
-        rooms = {room.livekit_name: room for room in locked.scalars()}  # webhooks name rooms as LiveKit does
-    now = utcnow()
-    for row in rows:
-        row.attempts += 1
-        try:
-            async with session.begin_nested():
-                event = parse_event(row.body.encode())
-                row.outcome = await handlers.apply(
-                    session, event, rooms.get(row.room_name or ""), enforcements, detection=detection
-                )
-            row.processed_at = now
-            row.last_error = None
-        except Exception as exc:  # one bad event must not block the others
-            row.last_error = f"{type(exc).__name__}: {exc}"[:512]
-            log.exception("webhook.apply_failed", event_id=row.event_id, attempts=row.attempts)
-            if row.attempts >= MAX_ATTEMPTS:
-                row.outcome = "error"
-                row.processed_at = now
-    return len(rows)
+    """One claim applied, its enforcement awaited: for tests and tools that apply synchronously."""
+    applier = Applier(detection=detection, gateway=gateway, rooms=rooms, limit=limit)
+    try:
+        return await applier(session_factory)
+    finally:
+        await applier.settle()
 
 
 async def purge_processed(session: AsyncSession, *, days: int, batch: int) -> int:

@@ -16,6 +16,7 @@ class WebhookEvent(IdMixin, Base):
     __table_args__ = (
         Index("ix_webhook_events_room_name_id", "room_name", "id"),
         Index("ix_webhook_events_processed_at_id", "processed_at", "id"),
+        Index("ix_webhook_events_processed_at_room_name_id", "processed_at", "room_name", "id"),
     )
 
     event_id: Mapped[str] = mapped_column(exact(64), unique=True)
