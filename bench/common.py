@@ -31,6 +31,7 @@ RESULTS = BENCH / "results"
 PYTHON = sys.executable
 API_PORT = int(os.environ.get("BENCH_API_PORT", "8100"))
 BARE_PORT = int(os.environ.get("BENCH_BARE_PORT", "8101"))
+LIMIT_PORT = int(os.environ.get("BENCH_LIMIT_PORT", "8102"))  # bench/join_limit.py, the join's physical limit
 WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
 # The rate limiter still runs (its Redis round trip is part of the measured path); it just never refuses.
 UNLIMITED = "default=1000000/1000000,rooms:write=1000000/1000000"
@@ -94,6 +95,7 @@ class Server:
     env: Mapping[str, str]
     name: str
     process: subprocess.Popen[bytes] | None = None
+    workers: int = WORKERS
 
     def __enter__(self) -> Server:
         if port_open(self.port):
@@ -101,7 +103,7 @@ class Server:
         RESULTS.mkdir(parents=True, exist_ok=True)
         log_file = (RESULTS / f"{self.name}-server.log").open("wb")
         command = [PYTHON, str(BENCH / "serve.py"), self.factory, "--port", str(self.port)]
-        command += ["--workers", str(WORKERS)]
+        command += ["--workers", str(self.workers)]
         self.process = subprocess.Popen(
             command, env=dict(self.env), stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT
         )

@@ -1,8 +1,14 @@
-"""Join throughput: POST /v1/rooms/{room}/participants against a bare Litestar endpoint served the same way.
+"""Join throughput: POST /v1/rooms/{room}/participants against two baselines served the same way.
 
-Peak: wrk (closed loop) at a few connection counts, the best kept, for both. Latency: vegeta (open loop,
+- the **limit** (bench/join_limit.py): the same essential work hand-written on the raw drivers (pyjwt,
+  one Redis EVALSHA, one aiomysql SELECT, one upsert, COMMIT, a signed LiveKit token): roomsvc / limit is
+  what roomsvc's own code costs;
+- the **bare** endpoint (bench/bare_app.py): the framework alone, no work.
+
+Peak: wrk (closed loop) at a few connection counts, the best kept, for each. Latency: vegeta (open loop,
 a constant arrival rate whatever the answers' speed, so no coordinated omission) at half of the join's
-peak, for both apps at the same rate. A py-spy profile of the API is taken in a separate wrk run.
+peak, for the three apps at the same rate. A py-spy profile of the API is taken in a separate wrk run.
+:func:`scaling` measures the join and the limit again with N workers (N = cores).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import httpx
 from bench.common import (
     BARE_PORT,
     BENCH,
+    LIMIT_PORT,
     RESULTS,
     Server,
     cpu_usage,
@@ -51,17 +58,26 @@ def _peak(url: str, env: dict[str, str]) -> dict[str, Any]:
     return best
 
 
-def run(api: Server, bare: Server, token: str, database_url: str) -> dict[str, Any]:
+def create_room(api: Server, token: str) -> str:
     room = f"bench-join-{uuid.uuid4().hex[:8]}"
     headers = {"Authorization": f"Bearer {token}"}
     created = httpx.post(f"{api.url}/v1/rooms", json={"name": room, "creator": "bench"}, headers=headers)
     created.raise_for_status()
+    return room
+
+
+def run(api: Server, bare: Server, limit: Server, token: str, database_url: str) -> dict[str, Any]:
+    room = create_room(api, token)
+    headers = {"Authorization": f"Bearer {token}"}
     api_path = f"/v1/rooms/{room}/participants"
     bare_path = f"/bare/rooms/{room}/participants"
+    limit_path = f"/limit/rooms/{room}/participants"
 
     log("join: peak throughput of the bare endpoint (wrk)")
     bare_peak = _peak(bare.url, {"BENCH_PATH": bare_path, "BENCH_PREFIX": "b"})
-    log(f"join: bare peak {bare_peak['rps']} req/s; now the join endpoint")
+    log(f"join: bare peak {bare_peak['rps']} req/s; now the physical limit (raw drivers)")
+    limit_peak = _peak(limit.url, {"BENCH_PATH": limit_path, "BENCH_TOKEN": token, "BENCH_PREFIX": "l"})
+    log(f"join: limit peak {limit_peak['rps']} req/s; now the join endpoint")
     groups = {"api": api.pids(), "mariadb": pids_named("mariadbd"), "redis": pids_named("redis-server")}
     before = db_counters(database_url)
     with cpu_usage(groups) as cpu:
@@ -73,15 +89,18 @@ def run(api: Server, bare: Server, token: str, database_url: str) -> dict[str, A
 
     rate = max(1, int(api_peak["rps"] / 2))
     count = rate * LATENCY_DURATION + 100
-    targets_api, targets_bare = RESULTS / ".join-targets.json", RESULTS / ".bare-targets.json"
     json_ct = {"Content-Type": "application/json"}
-    vegeta_targets(targets_api, api.url + api_path, _bodies("v"), json_ct | headers, count)
-    vegeta_targets(targets_bare, bare.url + bare_path, _bodies("v"), json_ct, count)
+    targets = {
+        "api": (RESULTS / ".join-targets.json", api.url + api_path, json_ct | headers),
+        "limit": (RESULTS / ".limit-targets.json", limit.url + limit_path, json_ct | headers),
+        "bare": (RESULTS / ".bare-targets.json", bare.url + bare_path, json_ct),
+    }
+    latencies: dict[str, Any] = {}
     log(f"join: latency at half of peak ({rate} req/s, open loop, vegeta)")
-    latency = vegeta(targets_api, rate=rate, duration=LATENCY_DURATION)
-    bare_latency = vegeta(targets_bare, rate=rate, duration=LATENCY_DURATION)
-    targets_api.unlink(missing_ok=True)
-    targets_bare.unlink(missing_ok=True)
+    for name, (path, url, target_headers) in targets.items():
+        vegeta_targets(path, url, _bodies(f"v{name[0]}"), target_headers, count)
+        latencies[name] = vegeta(path, rate=rate, duration=LATENCY_DURATION)
+        path.unlink(missing_ok=True)
 
     log("join: profiling the API under peak load (py-spy)")
     profile = None
@@ -103,11 +122,39 @@ def run(api: Server, bare: Server, token: str, database_url: str) -> dict[str, A
     return {
         "room": room,
         "bare_port": BARE_PORT,
+        "limit_port": LIMIT_PORT,
         "bare_peak": bare_peak,
+        "limit_peak": limit_peak,
         "api_peak": api_peak,
         "ratio": round(api_peak["rps"] / bare_peak["rps"], 3),
+        "limit_ratio": round(api_peak["rps"] / limit_peak["rps"], 3),
+        "limit_bare_ratio": round(limit_peak["rps"] / bare_peak["rps"], 3),
         "latency_rate": rate,
-        "latency": latency,
-        "bare_latency": bare_latency,
+        "latency": latencies["api"],
+        "limit_latency": latencies["limit"],
+        "bare_latency": latencies["bare"],
         "profile": profile.as_dict() if profile else None,
+    }
+
+
+def scaling(api: Server, limit: Server, token: str, one_worker: dict[str, Any]) -> dict[str, Any]:
+    """The join and the limit again, served by ``api.workers`` workers; against the 1-worker peaks."""
+    room = create_room(api, token)
+    log(f"join: peak with {api.workers} workers, the limit then the join")
+    limit_peak = _peak(
+        limit.url,
+        {"BENCH_PATH": f"/limit/rooms/{room}/participants", "BENCH_TOKEN": token, "BENCH_PREFIX": "L"},
+    )
+    api_peak = _peak(
+        api.url, {"BENCH_PATH": f"/v1/rooms/{room}/participants", "BENCH_TOKEN": token, "BENCH_PREFIX": "P"}
+    )
+    log(f"join: {api.workers} workers: join {api_peak['rps']} req/s, limit {limit_peak['rps']} req/s")
+    one_api, one_limit = one_worker["api_peak"]["rps"], one_worker["limit_peak"]["rps"]
+    return {
+        "workers": api.workers,
+        "api_peak": api_peak,
+        "limit_peak": limit_peak,
+        "limit_ratio": round(api_peak["rps"] / limit_peak["rps"], 3),
+        "scaling": round(api_peak["rps"] / one_api, 2),
+        "limit_scaling": round(limit_peak["rps"] / one_limit, 2),
     }

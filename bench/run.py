@@ -3,7 +3,9 @@
 Expects the stack's services (MariaDB, Redis, LiveKit) running and the dev database migrated, which
 `scripts/stack.sh up` (run by `make bench` first) guarantees. The API under test runs on BENCH_API_PORT
 (8100) against the dev database, so it never collides with the test suite's API on 8000; the bare
-baseline app runs on BENCH_BARE_PORT (8101). Results: bench/results/*.json and docs/benchmarks.md.
+baseline app runs on BENCH_BARE_PORT (8101) and the join's physical limit (bench/join_limit.py) on
+BENCH_LIMIT_PORT (8102). All use BENCH_WORKERS workers (1); the join is then measured again with one worker
+per core. Results: bench/results/*.json and docs/benchmarks.md.
 
     .venv/bin/python bench/run.py [--only tokens,join,webhooks,e2e,detection,recording]
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -25,6 +28,7 @@ from bench.common import (
     API_PORT,
     BARE_PORT,
     BENCH,
+    LIMIT_PORT,
     RESULTS,
     ROOT,
     UNLIMITED,
@@ -112,11 +116,12 @@ def main() -> int:
         with (
             Server("roomsvc.app:create_app", API_PORT, server_env, "api") as api,
             Server("bench.bare_app:create_app", BARE_PORT, server_env, "bare") as bare,
+            Server("bench.join_limit:create_app", LIMIT_PORT, server_env, "limit") as limit,
         ):
             if "join" in selected:
                 from bench import join
 
-                results["join"] = join.run(api, bare, token, load_settings(env).database.url)
+                results["join"] = join.run(api, bare, limit, token, load_settings(env).database.url)
             if "webhooks" in selected:
                 from bench import webhooks
 
@@ -125,6 +130,18 @@ def main() -> int:
                 from bench import e2e_join
 
                 results["e2e"] = e2e_join.run(api, token, env)
+    cores = os.cpu_count() or 1
+    if "join" in selected and cores > WORKERS and "error" not in results.get("join", {}):
+        # Workers = cores (the default of `roomsvc serve`): the join and its limit again, N workers each.
+        from bench import join
+
+        with (
+            Server("roomsvc.app:create_app", API_PORT, server_env, "api-n", workers=cores) as api_n,
+            Server(
+                "bench.join_limit:create_app", LIMIT_PORT, server_env, "limit-n", workers=cores
+            ) as limit_n,
+        ):
+            results["join_scaling"] = join.scaling(api_n, limit_n, token, results["join"])
     if "detection" in selected:
         results["detection"] = detection(env)
     if "recording" in selected:

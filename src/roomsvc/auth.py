@@ -212,8 +212,8 @@ async def authenticate(
     if scheme.lower() != "bearer" or not token:
         raise Unauthenticated("Authorization must be `Bearer <caller JWT>`.", code="invalid-token")
     try:
-        unverified_header = jwt.get_unverified_header(token)
-        unverified = jwt.decode(token, options={"verify_signature": False})
+        unverified_token = jwt.decode_complete(token, options={"verify_signature": False})  # one parse
+        unverified_header, unverified = unverified_token["header"], unverified_token["payload"]
     except jwt.PyJWTError:
         raise Unauthenticated("The caller token is not a well-formed JWT.", code="invalid-token") from None
     if unverified_header.get("alg") != "HS256":

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -274,12 +276,13 @@ class JoinContext:
         )
 
 
-async def join_context(
-    session: AsyncSession, project_id: int, room_name: str, identity: str
-) -> JoinContext | None:
-    """Room + active ban + membership role + seat (and its locks) + active mutes in one round trip (the
-    join hot path: five separate reads cost ≈ 3 ms of CPU per join through the ORM, bench/analysis.md)."""
-    now = utcnow()
+@functools.cache
+def _join_context_query() -> Select[Any]:
+    """The join's one read, built once: its bind parameters are ``identity``, ``now``, ``project_id`` and
+    ``room_name``. Building it per request (clause construction, an aliased entity, its cache key) was
+    the largest roomsvc cost of a join (bench/analysis.md)."""
+    identity: BindParameter[str] = bindparam("identity")
+    now: BindParameter[dt.datetime] = bindparam("now")
     muted = (
         select(func.group_concat(Mute.source))
         .where(
@@ -296,7 +299,7 @@ async def join_context(
         .correlate(Room)
         .scalar_subquery()
     )
-    query = (
+    return (
         select(
             Room,
             Ban.id,
@@ -323,9 +326,17 @@ async def join_context(
             LobbyRequest,
             and_(Room.lobby.is_(True), LobbyRequest.room_id == Room.id, LobbyRequest.id == latest_request),
         )
-        .where(Room.project_id == project_id, Room.name == room_name)
+        .where(Room.project_id == bindparam("project_id"), Room.name == bindparam("room_name"))
     )
-    row = (await session.execute(query)).first()
+
+
+async def join_context(
+    session: AsyncSession, project_id: int, room_name: str, identity: str
+) -> JoinContext | None:
+    """Room + active ban + membership role + seat (and its locks) + active mutes in one round trip (the
+    join hot path: five separate reads cost ≈ 3 ms of CPU per join through the ORM, bench/analysis.md)."""
+    params = {"identity": identity, "now": utcnow(), "project_id": project_id, "room_name": room_name}
+    row = (await session.execute(_join_context_query(), params)).first()
     if row is None:
         return None
     room, ban_id, ban_expires_at, role, seat_index, muted_sources, mic_locked, camera_locked, request = row

@@ -9,11 +9,14 @@ creates its LiveKit room (``rooms.service.open_session``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
+from typing import cast
 
 import msgspec
 import structlog
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.dialects.mysql import Insert
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,6 +56,39 @@ class Presence:
 
     row: Participant | None
     live: LiveKitParticipant | None
+
+
+@functools.cache
+def _upsert_membership() -> Insert:
+    """The join's one write, built once: the membership row, inserted or refreshed. A returning participant
+    keeps its state (joined/left) until LiveKit tells us otherwise."""
+    table = cast(Table, Participant.__table__)
+    statement = mysql_insert(table).values(
+        {column: bindparam(key, type_=table.c[column].type) for column, key in _UPSERT_COLUMNS.items()}
+    )
+    return statement.on_duplicate_key_update(
+        name=statement.inserted.name,
+        role=statement.inserted.role,
+        metadata=statement.inserted.metadata,
+        attributes=statement.inserted.attributes,
+        token_expires_at=statement.inserted.token_expires_at,
+        updated_at=statement.inserted.updated_at,
+    )
+
+
+# Column of ``participants`` → the join's value of it (the ORM attribute name).
+_UPSERT_COLUMNS = {
+    "room_id": "room_id",
+    "identity": "identity",
+    "name": "name",
+    "role": "role",
+    "metadata": "participant_metadata",
+    "attributes": "attributes",
+    "state": "state",
+    "token_expires_at": "token_expires_at",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+}
 
 
 async def _row(session: AsyncSession, room_id: int, identity: str) -> Participant | None:
@@ -166,17 +202,8 @@ async def join(
         "created_at": now,
         "updated_at": now,
     }
-    statement = mysql_insert(Participant).values(**values)
-    # A returning participant keeps its state (joined/left) until LiveKit tells us otherwise.
-    statement = statement.on_duplicate_key_update(
-        name=statement.inserted.name,
-        role=statement.inserted.role,
-        metadata=statement.inserted.metadata,
-        attributes=statement.inserted.attributes,
-        token_expires_at=statement.inserted.token_expires_at,
-        updated_at=statement.inserted.updated_at,
-    )
-    await session.execute(statement)
+    # Core, on the session's connection: the statement is built once and no ORM execution is involved.
+    await (await session.connection()).execute(_upsert_membership(), values)
     log.debug("participant.token_issued", room=room.name, identity=data.identity, role=role, ttl=ttl)
     return Admission(
         room=room.name, identity=data.identity, role=role, grants=grants, token=token, expires_at=expires_at
