@@ -1,7 +1,9 @@
 # Entry points for working on roomsvc. The real work is in scripts/stack.sh; see its header.
 #   make run                  the whole stack; the API (and worker) in the foreground, Ctrl-C stops it
 #   make test                 the stack's services in the background, then pytest (fails if pytest fails;
-#                             scripts/stack.sh test passes pytest's exact exit status through)
+#                             scripts/stack.sh test passes pytest's exact exit status through);
+#                             TEST_WORKERS=4: in 4 parallel xdist workers, each with its own database, API
+#                             and LiveKit (docs/development.md)
 #   make test PYTEST_ARGS='-x -k rooms'
 #   make up                   the stack's services in the background (no API), then return
 #   make faults               fault-injection tests (tests/faults: LiveKit, MariaDB, Redis down; webhook storm)
@@ -15,18 +17,21 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTEST_ARGS ?=
+# TEST_WORKERS=N runs pytest in N xdist workers (each with its own database, API and LiveKit); 0: serially.
+# Opt-in until the parallel suite is green three times in a row (docs/development.md).
+TEST_WORKERS ?= 0
 VENV := .venv
 
 .PHONY: help run test up lint stop venv faults fuzz bench clients
 
 help:
-	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
 
 run:
 	@scripts/stack.sh run
 
 test:
-	@scripts/stack.sh test $(PYTEST_ARGS)
+	@scripts/stack.sh test $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder) $(PYTEST_ARGS)
 
 up:
 	@scripts/stack.sh up

@@ -141,6 +141,10 @@ ensure_packages() {
 	if [[ "${NEED_BROWSER:-0}" == 1 ]] && ! command -v chromium >/dev/null; then
 		missing+=(chromium fonts-liberation)
 	fi
+	# The detection evaluate test synthesises its tiny labelled set with espeak-ng (tests only).
+	if [[ "${NEED_BROWSER:-0}" == 1 ]] && ! command -v espeak-ng >/dev/null; then
+		missing+=(espeak-ng)
+	fi
 	apt_install "${missing[@]}"
 }
 

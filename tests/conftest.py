@@ -11,23 +11,32 @@ integration and e2e layers this file then:
   settings (``make_client``), and our LiveKit gateway for assertions about LiveKit's state.
 
 Unit tests (tests/unit) need none of that and run without the stack.
+
+In parallel (``pytest -n N``, pytest-xdist: what a full ``make test`` does) every worker gets a stack of
+its own beside the shared MariaDB, Redis and S3 servers (``tests.stack.worker_env``): its own test
+database ``<test db>_gwN``, Redis database number, API port and livekit-server, whose webhooks go to that
+worker's API. No state is shared between workers, so a test sees the same stack serially and in parallel.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+from tests.stack import WORKER
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
@@ -53,6 +62,10 @@ TEST_JOB_SETTINGS = {
     # The shared jobs process never finalizes a test's recording as stale (no recorder runs in most
     # tests); the sweeper is tested by calling it, and by tests that run their own jobs process.
     "ROOMSVC_RECORDING_STALE_SECONDS": "86400",
+    # One process per API: a parallel run starts one API per xdist worker already, and per-process state
+    # (stream caps, the pre-authentication limiter) stays predictable. `roomsvc serve --workers 2` is
+    # tested on its own (tests/e2e/test_metrics.py).
+    "ROOMSVC_WORKERS": "1",
 }
 
 
@@ -62,8 +75,50 @@ def _test_env() -> dict[str, str]:
     if test_url:
         env["DATABASE_URL"] = test_url
     env.setdefault("ROOMSVC_LOG_JSON", "true")
+    # One API process per stack: `auto` (one per core) would start several in every parallel test lane
+    # on a small machine. Tests of several workers set it themselves (tests/e2e/test_metrics.py).
+    env.setdefault("ROOMSVC_WORKERS", "1")
     env.update(TEST_JOB_SETTINGS)
     return env
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In an xdist worker, point this process (and every process it starts) at the worker's own stack."""
+    from tests.stack import worker_env
+
+    if WORKER and "ROOMSVC_TEST_DATABASE_URL" in os.environ:
+        os.environ.update(worker_env(os.environ, WORKER))
+
+
+# The longest test files (minutes of waiting on real processes each), in the order a parallel run starts
+# them: xdist (`--dist loadfile`) hands out files in collection order, so the long ones go first and the
+# many short ones fill the gaps at the end instead of one long file finishing alone.
+SLOW_FILES = (
+    "tests/integration/test_detection_evaluate.py",
+    "tests/integration/test_fuzz_openapi.py",
+    "tests/e2e/test_event_delivery.py",
+    "tests/integration/test_delivery_deadlines.py",
+    "tests/e2e/test_console_browser.py",
+    "tests/e2e/test_recording.py",
+    "tests/e2e/test_metrics.py",
+    "tests/e2e/test_detection.py",
+    "tests/integration/test_retention.py",
+)
+LAYER_ORDER = ("tests/e2e/", "tests/integration/", "tests/")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In parallel runs only: the slow files first, then e2e, integration, the rest (a stable sort)."""
+    if not WORKER:
+        return
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        path = item.nodeid.split("::", 1)[0]
+        if path in SLOW_FILES:
+            return 0, SLOW_FILES.index(path)
+        return 1, next(i for i, prefix in enumerate(LAYER_ORDER) if path.startswith(prefix))
+
+    items.sort(key=rank)
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -73,15 +128,28 @@ def _port_open(host: str, port: int) -> bool:
 
 
 @pytest.fixture(scope="session")
-def stack_env() -> dict[str, str]:
+def stack_env() -> Iterator[dict[str, str]]:
     env = _test_env()
     if "ROOMSVC_TEST_DATABASE_URL" not in os.environ:
         pytest.skip("the real stack is not set up: run `make test`")
     os.environ.update({"DATABASE_URL": env["DATABASE_URL"]})
     from roomsvc.config import get_settings
+    from tests.stack import PrivateLiveKit, reap_leftover
 
     get_settings.cache_clear()
-    return env
+    if not WORKER:
+        yield env
+        return
+    # This xdist worker's livekit-server (tests.stack.worker_env chose its ports and config).
+    livekit = PrivateLiveKit(get_settings(), int(env["ROOMSVC_TEST_LIVEKIT_PORT"]))
+    pid_file = livekit.log_path.with_suffix(".pid")
+    reap_leftover(pid_file, f"--config {env['ROOMSVC_LIVEKIT_CONFIG']}")
+    livekit.start()
+    assert livekit.process is not None
+    pid_file.write_text(str(livekit.process.pid))
+    yield env
+    livekit.stop()
+    pid_file.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -94,35 +162,52 @@ def settings(stack_env: dict[str, str]) -> Any:
 @pytest.fixture(scope="session")
 def migrated_db(settings: Any) -> str:
     """Empty the test database, then build it with Alembic only (the schema's single source)."""
+    from sqlalchemy.engine import make_url
+
     from roomsvc.cli import main as roomsvc_cli
+    from tests.stack import WORKER, copy_database, drop_database, recreate_database, template_url
     from tests.support import drop_all_tables
 
-    asyncio.run(drop_all_tables(settings.database.url))
+    if WORKER:  # the worker's own database, created on its first run
+        asyncio.run(recreate_database(settings.database.url))
+    else:
+        asyncio.run(drop_all_tables(settings.database.url))
     assert roomsvc_cli(["migrate"]) == 0
     assert roomsvc_cli(["credentials", "bootstrap-dev"]) == 0
+    # A pristine copy, which `isolated_db` copies in a second instead of migrating a new database.
+    template = template_url(settings.database.url)
+    asyncio.run(drop_database(template))
+    asyncio.run(copy_database(settings.database.url, make_url(template).database))
     return settings.database.url
 
 
 @pytest.fixture(scope="session")
 def api_server(migrated_db: str, stack_env: dict[str, str], settings: Any) -> Iterator[str]:
     """The API as a real process on ROOMSVC_PORT, where LiveKit posts its webhooks."""
+    from tests.stack import log_path as artifact_log
+    from tests.stack import reap_leftover
+
     host, port = settings.host, settings.port
+    pid_file = artifact_log("api-server").with_suffix(".pid")
+    reap_leftover(pid_file, "roomsvc serve")  # what a crashed run of this worker left on the port
     if _port_open(host, port):
         pytest.exit(
             f"port {port} is already in use (is `make run` running?); stop it before `make test`",
             returncode=3,
         )
-    ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "api-server.log"
+    log_path = artifact_log("api-server")
     with log_path.open("wb") as log_file:
+        # A session (process group) of its own, so that stopping it stops every process it started.
         process = subprocess.Popen(
             [sys.executable, "-m", "roomsvc", "serve"],
             env=stack_env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
+        pid_file.write_text(str(process.pid))
         base_url = f"http://{host}:{port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a bound, not a measure: parallel workers start at once
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError(f"API server exited early; see {log_path}")
@@ -133,14 +218,22 @@ def api_server(migrated_db: str, stack_env: dict[str, str], settings: Any) -> It
                 pass
             time.sleep(0.2)
         else:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             raise RuntimeError(f"API server did not start; see {log_path}")
+        # The API only stores webhooks: `roomsvc jobs`' appliers apply them (the other jobs run only in
+        # the tests that ask for `jobs_process`, so that a test can drive them itself).
+        from tests.stack import JobsProcess
+
+        appliers = JobsProcess(stack_env, "webhook-appliers", only="webhook-applier")
+        appliers.start()
         yield base_url
-        process.terminate()
+        appliers.stop()
+        os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
+        pid_file.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -304,9 +397,41 @@ def make_client(migrated_db: str, caller_token: Any, settings: Any) -> Any:
     @asynccontextmanager
     async def factory(**overrides: str) -> AsyncIterator[Any]:
         env = _test_env() | overrides
-        app = create_app(load_settings(env))
-        async with AsyncTestClient(app=app, raise_server_exceptions=False) as client:
+        app_settings = load_settings(env)
+        app = create_app(app_settings)
+        async with (
+            AsyncTestClient(app=app, raise_server_exceptions=False) as client,
+            webhook_appliers(app_settings),
+        ):
             client.headers["Authorization"] = f"Bearer {caller_token(ttl=3600)}"
             yield client
 
     return factory
+
+
+@asynccontextmanager
+async def webhook_appliers(app_settings: Any) -> AsyncIterator[None]:
+    """`roomsvc jobs`' webhook appliers, in process, on ``app_settings``' database: an in-process app
+    only stores webhooks, as the API does."""
+    from functools import partial
+
+    from roomsvc.db import create_engine, create_session_factory
+    from roomsvc.jobs import close_appliers, wake_appliers
+    from roomsvc.jobs import webhook_appliers as applier_jobs
+    from roomsvc.livekit import LiveKitGateway
+    from roomsvc.scheduler import Scheduler
+    from roomsvc.webhooks import wake
+
+    engine = create_engine(app_settings.database)
+    gateway = LiveKitGateway(app_settings.livekit)
+    table = applier_jobs(app_settings, gateway)
+    listener = asyncio.create_task(wake.listen(app_settings.redis.url, partial(wake_appliers, table)))
+    try:
+        async with Scheduler(create_session_factory(engine), table):
+            yield
+    finally:
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
+        await close_appliers(table)
+        await gateway.aclose()
+        await engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import structlog
@@ -23,7 +24,14 @@ from roomsvc.auth import CallerAuthMiddleware, CredentialStore
 from roomsvc.callers.controller import CallerController
 from roomsvc.calls.controller import CallController
 from roomsvc.config import Settings, get_settings
-from roomsvc.db import create_engine, create_session_factory, is_disconnect
+from roomsvc.db import (
+    create_engine,
+    create_session_factory,
+    current_unit,
+    is_conflict,
+    is_disconnect,
+    note_side_effect,
+)
 from roomsvc.demo.controller import DemoController
 from roomsvc.detection import jobs as detection_jobs
 from roomsvc.detection.controller import DetectionController, RoomDetectionController
@@ -34,6 +42,7 @@ from roomsvc.errors import (
     Conflict,
     DatabaseUnavailable,
     DependencyUnavailable,
+    TransactionConflict,
     problem_body,
 )
 from roomsvc.events import payloads as event_payloads
@@ -45,7 +54,7 @@ from roomsvc.health.controller import healthz, readyz
 from roomsvc.health.metrics import metrics_handler
 from roomsvc.invitations.controller import InvitationController, RoomInvitationController
 from roomsvc.jobs import api_jobs
-from roomsvc.livekit import LiveKitGateway
+from roomsvc.livekit import REPEATABLE_CALLS, LiveKitGateway
 from roomsvc.lobby.controller import JoinRequestController
 from roomsvc.logging import configure_logging, current_request_id
 from roomsvc.middleware import RequestContextMiddleware
@@ -55,12 +64,15 @@ from roomsvc.participants.controller import ParticipantController
 from roomsvc.ratelimit import ClientLimiter, RateLimiter
 from roomsvc.recordings.controller import RecordingController, RoomRecordingController
 from roomsvc.recordings.storage import create_storage
+from roomsvc.retry import TransactionRetryMiddleware
 from roomsvc.rooms.controller import RoomController, RoomMessageController
 from roomsvc.scheduler import Scheduler
 from roomsvc.seats.controller import SeatController
 from roomsvc.usage.controller import UsageController
 from roomsvc.web import console_page, openapi_render_plugins, static_routers
+from roomsvc.webhooks import wake as webhooks_wake
 from roomsvc.webhooks.controller import webhook_handler
+from roomsvc.webhooks.intake import IntakeWriter
 
 log = structlog.get_logger("roomsvc.app")
 
@@ -120,6 +132,17 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
 
 
 def database_error_handler(request: Request[Any, Any, Any], exc: SQLAlchemyError) -> Response[dict[str, Any]]:
+    if is_conflict(exc):
+        # A deadlock or lock wait timeout: the database is up. roomsvc.retry re-runs the request when it
+        # safely can and drops this answer; otherwise (or out of runs) this is what the caller gets.
+        unit = current_unit()
+        if unit is not None:
+            unit.conflict = exc
+        detail = (
+            "The request collided with concurrent changes to the same objects and was rolled back "
+            "(roomsvc changed nothing); retry it."
+        )
+        return app_error_handler(request, TransactionConflict(detail))
     if is_disconnect(exc):
         log.warning("database.unavailable", error=type(exc).__name__)
         return app_error_handler(request, DatabaseUnavailable("The database is unreachable; retry shortly."))
@@ -129,6 +152,14 @@ def database_error_handler(request: Request[Any, Any, Any], exc: SQLAlchemyError
         return app_error_handler(request, Conflict(detail))
     log.exception("database.error")
     return app_error_handler(request, AppError("Unexpected database error."))
+
+
+def observe_livekit_call(method: str, seconds: float, outcome: str) -> None:
+    """The gateway's observer in the API: metrics, and a side effect noted on the request's run for any
+    call a second run would not simply repeat (roomsvc.retry)."""
+    metrics.observe_livekit_call(method, seconds, outcome)
+    if method not in REPEATABLE_CALLS:
+        note_side_effect("livekit." + method)
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
@@ -169,7 +200,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health_check_interval=30,
         )
         gateway = LiveKitGateway(settings.livekit)
-        gateway.observer = metrics.observe_livekit_call
+        gateway.observer = observe_livekit_call
         recording_storage = create_storage(settings.recording_storage)  # no I/O until used
         app.state.update(
             recording_storage=recording_storage,
@@ -193,7 +224,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 await detection_jobs.sync_builtin_models(session)
         except SQLAlchemyError as exc:
             log.warning("detection.builtin_sync_failed", error=type(exc).__name__)
-        app.state.webhook_applier = scheduler.job("webhook-applier")  # intake calls .notify()
+        # Intake's group commit; each commit that stored events wakes `roomsvc jobs`' appliers.
+        intake = IntakeWriter(engine, notify=partial(webhooks_wake.publish, redis))
+        app.state.webhook_intake = intake
+        intake.start()
         # The monitor is the LiveKit port's own health probe (no session, no work claimed), not a job.
         monitor = asyncio.create_task(gateway.monitor(), name="livekit-monitor")
         scheduler.start()
@@ -203,6 +237,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             monitor.cancel()
             await asyncio.gather(scheduler.stop(), monitor, return_exceptions=True)
+            await intake.aclose()
             await gateway.aclose()
             await recording_storage.aclose()
             await redis.aclose()
@@ -248,7 +283,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "livekit": Provide(provide_livekit, sync_to_thread=False),
             "settings": Provide(provide_settings, sync_to_thread=False),
         },
-        middleware=[RequestContextMiddleware, CallerAuthMiddleware],
+        # TransactionRetryMiddleware last, innermost: it re-runs the route alone (roomsvc.retry).
+        middleware=[RequestContextMiddleware, CallerAuthMiddleware, TransactionRetryMiddleware],
         before_request=idempotency.begin,
         after_request=idempotency.store_response,
         exception_handlers={

@@ -82,7 +82,7 @@ async def _with_session(settings: Settings, action: Callable[[AsyncSession], Awa
 def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
     from roomsvc.jobs import run_jobs
 
-    asyncio.run(run_jobs(settings))
+    asyncio.run(run_jobs(settings, only=args.only))
     return 0
 
 
@@ -287,7 +287,14 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--database-url", help="override DATABASE_URL")
     migrate.set_defaults(handler=cmd_migrate)
 
-    jobs = sub.add_parser("jobs", help="run background jobs: webhook sweeper, event delivery, reconciliation")
+    jobs = sub.add_parser(
+        "jobs", help="run background jobs: webhook appliers, event delivery, reconciliation"
+    )
+    jobs.add_argument(
+        "--only",
+        metavar="NAME",
+        help="run only the jobs whose name starts with NAME (e.g. webhook-applier: the appliers alone)",
+    )
     jobs.set_defaults(handler=cmd_jobs)
 
     worker = sub.add_parser(
@@ -352,6 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     rooms_cli.add_parser(sub).set_defaults(handler=cmd_rooms)
 
+    from roomsvc import detection_cli
+
+    detection_cli.add_parser(sub).set_defaults(handler=cmd_detection)
+
     doctor = sub.add_parser(
         "doctor", help="check the configuration, MySQL, Redis, LiveKit and webhooks; say what to fix"
     )
@@ -366,6 +377,12 @@ def cmd_rooms(args: argparse.Namespace, settings: Settings) -> int:
     from roomsvc import rooms_cli
 
     return rooms_cli.run(args, settings)
+
+
+def cmd_detection(args: argparse.Namespace, settings: Settings) -> int:
+    from roomsvc import detection_cli
+
+    return detection_cli.run(args, settings)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

@@ -94,6 +94,8 @@ class JobSettings:
     lease: float
     poll_interval: float
     room_closing_notice: float
+    webhook_appliers: int
+    webhook_poll_interval: float
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class DetectionSettings:
     video_fps: float
     heartbeat: float
     redispatch_grace: float
+    max_action_false_alarm: float
 
 
 @dataclass(frozen=True)
@@ -365,6 +368,24 @@ class Rate:
         return parse_rate_limits(f"default={raw}", setting.env)["default"]
 
 
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity mask where the OS has one), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no sched_getaffinity (macOS)
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Cores:
+    """An integer >= 1, or ``auto``: one per usable CPU core (:func:`usable_cores`)."""
+
+    def __call__(self, setting: Setting, raw: str, parsed: Parsed) -> int:
+        if raw.strip().lower() == "auto":
+            return usable_cores()
+        return Int(minimum=1)(setting, raw, parsed)
+
+
 @dataclass(frozen=True)
 class Share:
     """An integer >= 1, or ``auto``: the earlier integer setting ``of`` over ``divisor`` (at least 1)."""
@@ -448,10 +469,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ROOMSVC_PORT", "8000", "Port the API binds to.", target="port", parse=Int(minimum=1)),
     Setting(
         "ROOMSVC_WORKERS",
-        "1",
-        "Uvicorn worker processes for `roomsvc serve`.",
+        "auto",
+        "Uvicorn worker processes for `roomsvc serve`; `auto` is one per CPU core this process may run on.",
         target="workers",
-        parse=Int(minimum=1),
+        parse=Cores(),
     ),
     Setting(
         "ROOMSVC_LOG_LEVEL",
@@ -759,6 +780,22 @@ SETTINGS: tuple[Setting, ...] = (
         parse=Float(),
     ),
     Setting(
+        "ROOMSVC_WEBHOOK_APPLIERS",
+        "4",
+        "Concurrent webhook appliers in each `roomsvc jobs` process; each applies the events of the rooms "
+        "it holds (claimed with SKIP LOCKED), so a room's events apply in order, by one applier at a time.",
+        target="jobs.webhook_appliers",
+        parse=Int(minimum=1),
+    ),
+    Setting(
+        "ROOMSVC_WEBHOOK_POLL_INTERVAL",
+        "0.5",
+        "Seconds between the webhook appliers' looks for stored events when no wake-up arrives (intake "
+        "wakes them through Redis at once; this is the fallback while Redis is away).",
+        target="jobs.webhook_poll_interval",
+        parse=Float(),
+    ),
+    Setting(
         "ROOMSVC_ROOM_CLOSING_NOTICE_SECONDS",
         "60",
         "Seconds before a room's end (`closes_at`, or `max_duration` reached) that connected clients get the "
@@ -921,6 +958,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds between the worker's status reports for a room.",
         target="detection.heartbeat",
         parse=Float(),
+    ),
+    Setting(
+        "ROOMSVC_DETECTION_MAX_ACTION_FALSE_ALARM",
+        "0.005",
+        "Safety gate: automatic `mute`/`kick` detection policies are refused (409) unless the active model's "
+        "card declares a validated window false-alarm rate at its alert threshold (held-out genuine speakers "
+        "after Opus) of at most this, and a track-level false-alert rate per hour (docs/detection.md).",
+        target="detection.max_action_false_alarm",
+        parse=FRACTION,
     ),
     Setting(
         "ROOMSVC_DETECTION_REDISPATCH_GRACE",

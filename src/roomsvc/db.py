@@ -10,7 +10,10 @@ row that claims something LiveKit does not have.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import AsyncIterator
+from contextvars import ContextVar, Token
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, MetaData, Select, String, event
@@ -22,6 +25,12 @@ from sqlalchemy.types import TypeDecorator
 from roomsvc.config import DatabaseSettings
 from roomsvc.errors import DatabaseUnavailable
 from roomsvc.types import Page, decode_cursor, encode_cursor
+
+MYSQL_DEADLOCK = 1213  # ER_LOCK_DEADLOCK: InnoDB rolled this transaction back to break a lock cycle
+MYSQL_LOCK_WAIT_TIMEOUT = 1205  # ER_LOCK_WAIT_TIMEOUT: a lock was not granted within innodb_lock_wait_timeout
+CONFLICT_CODES = frozenset({MYSQL_DEADLOCK, MYSQL_LOCK_WAIT_TIMEOUT})
+CONFLICT_ATTEMPTS = 4  # a unit of work that loses a lock conflict runs at most this many times in all
+CONFLICT_BACKOFF = 0.01  # seconds: the first retry's jitter window; doubles with each further attempt
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -77,7 +86,11 @@ def utcnow() -> dt.datetime:
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     engine = create_async_engine(
         settings.url,
-        pool_pre_ping=True,
+        # No COM_PING per checkout (a whole round trip on every request): a connection that died with the
+        # server fails its first statement with a disconnect error, which answers 503 (is_disconnect) and
+        # makes SQLAlchemy invalidate every pooled connection older than that moment, so the next requests
+        # get fresh ones (tests/faults/test_mariadb_restart.py; bench/analysis.md).
+        pool_pre_ping=False,
         # Every Session/Connection here ends in COMMIT or ROLLBACK (or rolls back on close), so the
         # pool's extra reset ROLLBACK on return is a wasted round trip on every request (bench/analysis.md).
         pool_reset_on_return=None,
@@ -126,12 +139,72 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+def mysql_code(exc: BaseException) -> int | None:
+    """The MySQL/MariaDB error number of a driver error wrapped by SQLAlchemy (``exc.orig.args[0]``)."""
+    args = getattr(getattr(exc, "orig", None), "args", ())
+    return args[0] if args and isinstance(args[0], int) else None
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """True for a deadlock (1213) or a lock wait timeout (1205): the database is up and rolled the
+    statement back because of another transaction's locks, so the unit of work may simply be run again
+    (:func:`retry_delay`; the request edge in ``roomsvc.retry``, the jobs in ``roomsvc.scheduler``)."""
+    return isinstance(exc, DBAPIError) and mysql_code(exc) in CONFLICT_CODES
+
+
+def retry_delay(attempt: int) -> float:
+    """Seconds to wait before re-running a unit of work that lost a lock conflict for the ``attempt``-th
+    time (1, 2, …): full jitter over 10 ms doubling, so two transactions that deadlocked each other do
+    not collide again at the same instant."""
+    return random.uniform(0.0, CONFLICT_BACKOFF * 2.0 ** max(0, attempt - 1))
+
+
+def conflict_attempts(exc: BaseException) -> int:
+    """How many runs in all a unit of work that failed with ``exc`` gets: a deadlock is detected at once,
+    so it is worth a few; a lock wait timeout already waited ``innodb_lock_wait_timeout``, so one more."""
+    return 2 if mysql_code(exc) == MYSQL_LOCK_WAIT_TIMEOUT else CONFLICT_ATTEMPTS
+
+
+@dataclass
+class UnitOfWork:
+    """One run of a request's (or a job's) transaction: what it did outside the database. A run that lost
+    a lock conflict is re-run only while ``side_effects`` is empty, since the rollback undid its SQL but
+    not a LiveKit call (``LiveKitGateway`` reports those through the observer the app installs)."""
+
+    side_effects: list[str] = field(default_factory=list)
+    conflict: BaseException | None = None  # the deadlock the request's error handler answered
+
+
+_unit: ContextVar[UnitOfWork | None] = ContextVar("roomsvc_unit_of_work", default=None)
+
+
+def begin_unit() -> tuple[UnitOfWork, Token[UnitOfWork | None]]:
+    """Start tracking a run in this task (child tasks share the object); reset the token when it ends."""
+    unit = UnitOfWork()
+    return unit, _unit.set(unit)
+
+
+def end_unit(token: Token[UnitOfWork | None]) -> None:
+    _unit.reset(token)
+
+
+def current_unit() -> UnitOfWork | None:
+    return _unit.get()
+
+
+def note_side_effect(what: str) -> None:
+    """Record that the current run did something a rollback does not undo (no-op outside a run)."""
+    unit = _unit.get()
+    if unit is not None:
+        unit.side_effects.append(what)
+
+
 def is_disconnect(exc: BaseException) -> bool:
     """True when a SQLAlchemy error means the database is unreachable rather than the query being wrong."""
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
     if isinstance(exc, OperationalError):
-        return True
+        return not is_conflict(exc)  # a deadlock is an OperationalError too, from a database that is up
     return isinstance(exc, (ConnectionError, TimeoutError))
 
 

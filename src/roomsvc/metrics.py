@@ -82,7 +82,8 @@ LIVEKIT_WEBHOOK_TYPES = frozenset(
 # --- LiveKit server API (every process that holds a LiveKitGateway) ----------------------------------
 LIVEKIT_CALLS = Counter(
     "roomsvc_livekit_calls",
-    "LiveKit server API calls, by Twirp method and outcome (ok, not_found, error, unavailable).",
+    "LiveKit server API calls, by Twirp method and outcome (ok, not_found, error, unavailable, "
+    "room_unreachable: the cluster node hosting the room is gone).",
     ("method", "outcome"),
 )
 LIVEKIT_LATENCY = Histogram(
@@ -146,6 +147,15 @@ JOB_ITEMS = Counter(
     ("job",),
 )
 
+# --- Lock conflicts (every process with a database session: API requests and jobs) -------------------
+TRANSACTION_CONFLICTS = Counter(
+    "roomsvc_transaction_conflicts",
+    "Transactions that lost a lock conflict (MariaDB deadlock 1213 or lock wait timeout 1205), by where "
+    "(request, or the job's name) and outcome: retried (run again), exhausted (out of retries) or "
+    "side_effects (not re-run: it had called LiveKit).",
+    ("where", "outcome"),
+)
+
 # --- Detection (the agent worker; updated by roomsvc.detection) --------------------------------------
 DETECTION_WINDOWS = Counter(
     "roomsvc_detection_windows_scored",
@@ -195,6 +205,11 @@ def observe_livekit_call(method: str, seconds: float, outcome: str) -> None:
     """The :class:`roomsvc.livekit.LiveKitGateway` ``observer`` hook."""
     LIVEKIT_CALLS.labels(method, outcome).inc()
     LIVEKIT_LATENCY.labels(method).observe(seconds)
+
+
+def observe_conflict(where: str, outcome: str) -> None:
+    """A transaction lost a lock conflict: ``where`` is ``request`` or a job's name."""
+    TRANSACTION_CONFLICTS.labels(where, outcome).inc()
 
 
 def observe_delivery(status_code: int | None, latency_ms: int) -> None:

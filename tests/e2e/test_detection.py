@@ -28,13 +28,13 @@ from roomsvc.config import load_settings
 from roomsvc.detection import registry
 from roomsvc.detection.records import RoomDetection
 from tests.e2e.clients import connected
+from tests.stack import log_path as artifact_log
 from tests.support import eventually
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "training" / "detection" / "heldout"
-ARTIFACTS = ROOT / "artifacts"
 # The worker under test: small hops for more windows per second of audio, fast heartbeats.
 WORKER_ENV = {
     "ROOMSVC_WORKER_HTTP_PORT": "0",
@@ -48,8 +48,7 @@ SILENCE = np.zeros(32_000, dtype=np.int16)  # 2 s
 class WorkerProcess:
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.log_path = ARTIFACTS / "worker-detection.log"
+        self.log_path = artifact_log("worker-detection")
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -284,8 +283,18 @@ async def test_held_out_speech_is_scored_and_stored_with_the_active_model(
     first = dt.datetime.fromisoformat(rows[0]["window_start"])
     last = dt.datetime.fromisoformat(rows[-1]["window_end"])
     assert (last - first).total_seconds() >= len(audio) / 16_000 - 8  # windows cover both clips
-    summary = (await api.get(f"/v1/rooms/{room_name}/detection/summary")).json()["participants"]
-    assert [(p["identity"], p["windows"]) for p in summary] == [("speaker", len(rows))]
+
+    async def listed_and_summed() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        # A window still in flight when the clip closed may land between the two reads: read both again.
+        listed = await _detections(api, room_name)
+        summed = (await api.get(f"/v1/rooms/{room_name}/detection/summary")).json()["participants"]
+        return listed, summed
+
+    rows, _ = await eventually(
+        listed_and_summed,
+        check=lambda both: [(p["identity"], p["windows"]) for p in both[1]] == [("speaker", len(both[0]))],
+        what="the summary to count the listed windows",
+    )
     events = (await api.get("/v1/events", params={"room": room_name, "type": "detection.alert"})).json()[
         "items"
     ]

@@ -22,6 +22,7 @@ from tests.e2e.clients import connected
 from tests.promtext import free_port, parse, scrape, value
 from tests.receiver import Receiver
 from tests.stack import ARTIFACTS, JobsProcess
+from tests.stack import log_path as artifact_log
 from tests.support import eventually
 
 pytestmark = pytest.mark.e2e
@@ -114,7 +115,7 @@ async def test_one_request_id_from_api_to_livekit_call_to_event(
     assert [msgspec.json.decode(e.data)["request_id"] for e in events] == [request_id]
 
     def log_lines() -> list[dict[str, Any]]:
-        lines = (ARTIFACTS / "api-server.log").read_text().splitlines()
+        lines = artifact_log("api-server").read_text().splitlines()
         return [json.loads(line) for line in lines if request_id in line and line.startswith("{")]
 
     lines = await eventually(

@@ -191,12 +191,14 @@ async def test_an_unanswered_request_expires(
         assert second.status_code == 202 and second.json()["id"] != first["id"]
 
     async def expired_events() -> list[dict[str, Any]]:
-        return [d for kind, d in await _events(session_factory, room_name) if kind == "join_request.expired"]
+        events = await _events(session_factory, room_name)
+        return [d for kind, d in events if kind == "join_request.expired"]
 
+    # the second request expires too (same 1 s TTL) when the machine is slow: count the first one's events
     expired = await eventually(expired_events, what="the join_request.expired event")
-    assert len(expired) == 1
-    assert expired[0]["actor"] is None and expired[0]["target"] == "bob"
-    assert expired[0]["params"] == {"request_id": first["id"]}
+    mine = [d for d in expired if d["params"] == {"request_id": first["id"]}]
+    assert len(mine) == 1
+    assert mine[0]["actor"] is None and mine[0]["target"] == "bob"
     async with session_factory() as session:
         row = (
             await session.execute(select(LobbyRequest).where(LobbyRequest.public_id == first["id"]))

@@ -89,3 +89,13 @@ def test_settings_repr_hides_secrets() -> None:
     text = repr(load_settings({}))
     assert "dev-livekit-secret" not in text
     assert "dev-only-secret-key" not in text
+
+
+def test_workers_default_to_one_per_usable_core() -> None:
+    from roomsvc.config import usable_cores
+
+    assert load_settings({}).workers == usable_cores() >= 1
+    assert load_settings({"ROOMSVC_WORKERS": "auto"}).workers == usable_cores()
+    assert load_settings({"ROOMSVC_WORKERS": "3"}).workers == 3
+    with pytest.raises(ConfigError, match="ROOMSVC_WORKERS"):
+        load_settings({"ROOMSVC_WORKERS": "0"})

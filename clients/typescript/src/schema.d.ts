@@ -174,7 +174,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Activate/deactivate, change thresholds */
+        /** Activate/deactivate, change thresholds or track-level alerting */
         patch: operations["detection_update_model"];
         trace?: never;
     };
@@ -2503,6 +2503,14 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        /** ActionGate */
+        ActionGate: {
+            actions_allowed: boolean;
+            /** @description ROOMSVC_DETECTION_MAX_ACTION_FALSE_ALARM */
+            max_false_alarm: number;
+            /** @description why not; empty when allowed */
+            reason: string;
+        };
         /** AgentCreate */
         AgentCreate: {
             /** @default  */
@@ -2567,6 +2575,28 @@ export interface components {
             policy: "notify" | "mute" | "kick";
             score: number;
             track_sid: string;
+        };
+        /**
+         * AlertingSpec
+         * @description Track-level alerting (a model card's ``alerting``; docs/detection.md). Fields left out keep the
+         *         worker's settings (``ROOMSVC_DETECTION_SMOOTHING``, ``ROOMSVC_DETECTION_HYSTERESIS``).
+         */
+        AlertingSpec: {
+            /** @default null */
+            clear_below?: number | null;
+            /** @default null */
+            ema_alpha?: number | null;
+            /** @default null */
+            margin?: number | null;
+            /** @default null */
+            mean_windows?: number | null;
+            /** @default 1 */
+            min_consecutive?: number;
+            /**
+             * @default mean
+             * @enum {unknown}
+             */
+            smoothing?: "ema" | "mean";
         };
         /** AttemptOut */
         AttemptOut: {
@@ -2732,6 +2762,31 @@ export interface components {
              * @example standup-42
              */
             room: string;
+        };
+        /** DeployedValidationOut */
+        DeployedValidationOut: {
+            alert_latency_median_seconds: number | null;
+            /** @description what it was measured on */
+            data: string;
+            detection_rate_at_alert: number | null;
+            detection_rate_at_suspicious: number | null;
+            eer: number | null;
+            eer_ci95: number[] | null;
+            files: number | null;
+            genuine_speakers: number | null;
+            genuine_speech_hours: number | null;
+            genuine_windows: number | null;
+            listing_sha256: string | null;
+            method: string;
+            opus_bitrates: number[];
+            synthetic_voices: number | null;
+            synthetic_windows: number | null;
+            thresholds: components["schemas"]["Thresholds"] | null;
+            track_false_alerts_per_hour: components["schemas"]["RateWithCI"];
+            validated_at: string;
+            validated_by: string;
+            window_false_alarm_at_alert: components["schemas"]["RateWithCI"];
+            window_false_alarm_at_suspicious: components["schemas"]["RateWithCI"];
         };
         /** DetectionAlertData */
         DetectionAlertData: {
@@ -3326,6 +3381,8 @@ export interface components {
         ModelCreate: {
             /** @default false */
             active?: boolean;
+            /** @default null */
+            alerting?: components["schemas"]["AlertingSpec"] | null;
             /** @default  */
             description?: string;
             /** @default null */
@@ -3357,11 +3414,15 @@ export interface components {
         /** ModelOut */
         ModelOut: {
             active: boolean;
+            alerting?: components["schemas"]["AlertingSpec"] | null;
             builtin: boolean;
             /** Format: date-time */
             created_at: string;
             created_by: string;
+            /** @description rates validated through the deployment path; null: never validated */
+            deployed_validation?: components["schemas"]["DeployedValidationOut"] | null;
             description: string;
+            gate?: components["schemas"]["ActionGate"] | null;
             id: number;
             input_size: number | null;
             /** @enum {string} */
@@ -3371,7 +3432,7 @@ export interface components {
             sha256: string;
             thresholds: components["schemas"]["Thresholds"];
             uri: string;
-            /** @description what the shipped model's card declares; null: not validated */
+            /** @description what the shipped model's card declares from training; null: nothing */
             validation?: components["schemas"]["ModelValidation"] | null;
             version: string;
             window_samples: number | null;
@@ -3389,9 +3450,14 @@ export interface components {
             /** @default  */
             video?: string;
         };
-        /** ModelUpdate */
+        /**
+         * ModelUpdate
+         * @description Changing ``thresholds`` or ``alerting`` voids a validation measured with the old values (the gate
+         *         then refuses automatic actions until the model is evaluated again).
+         */
         ModelUpdate: {
             active?: boolean;
+            alerting?: components["schemas"]["AlertingSpec"] | null;
             description?: string;
             thresholds?: components["schemas"]["Thresholds"];
         };
@@ -3606,6 +3672,11 @@ export interface components {
             status: number;
             title: string;
             type: string;
+        };
+        /** RateWithCI */
+        RateWithCI: {
+            ci95: number[] | null;
+            rate: number | null;
         };
         /** RecorderFailed */
         RecorderFailed: {
@@ -4713,6 +4784,7 @@ export interface components {
         /** WorkerModel */
         WorkerModel: {
             alert_threshold: number;
+            alerting?: components["schemas"]["AlertingSpec"] | null;
             id: number;
             input_size: number | null;
             /** @enum {string} */

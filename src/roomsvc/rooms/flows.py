@@ -49,6 +49,8 @@ async def create_room(
     Returns ``(room, created)``; ``created`` is False for an idempotent repeat.
     """
     spec = data.detection
+    if spec is not None and caller.project_id is not None:  # the safety gate on mute/kick (409)
+        await detection_service.check_spec(session, caller.project_id, spec, detection)
 
     def with_row(room: Room) -> None:
         if spec is not None:
@@ -56,6 +58,9 @@ async def create_room(
 
     room = await room_service.insert_pending(session, data, caller=caller, with_row=with_row)
     if room.status != "creating":
+        return room, False
+    room = await room_service.lock_pending(session, room)
+    if room.status != "creating":  # a concurrent create of the same room completed it meanwhile
         return room, False
     await complete_create(session, gateway, room, detection=detection)
     return room, True

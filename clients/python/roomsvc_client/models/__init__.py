@@ -1,5 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .action_gate import ActionGate
 from .agent_create import AgentCreate
 from .agent_dispatched_data import AgentDispatchedData
 from .agent_job_out import AgentJobOut
@@ -13,6 +14,8 @@ from .agents_list_dispatches_state_type_3_type_1 import AgentsListDispatchesStat
 from .alert_out import AlertOut
 from .alert_out_kind import AlertOutKind
 from .alert_out_policy import AlertOutPolicy
+from .alerting_spec import AlertingSpec
+from .alerting_spec_smoothing import AlertingSpecSmoothing
 from .attempt_out import AttemptOut
 from .audit_out import AuditOut
 from .audit_out_params import AuditOutParams
@@ -31,6 +34,7 @@ from .delivery_out_status import DeliveryOutStatus
 from .delivery_page import DeliveryPage
 from .demo_join import DemoJoin
 from .demo_join_role_type_0 import DemoJoinRoleType0
+from .deployed_validation_out import DeployedValidationOut
 from .detection_alert_data import DetectionAlertData
 from .detection_alert_data_kind import DetectionAlertDataKind
 from .detection_alert_data_policy import DetectionAlertDataPolicy
@@ -163,6 +167,7 @@ from .participant_update import ParticipantUpdate
 from .participant_update_attributes import ParticipantUpdateAttributes
 from .participant_update_role import ParticipantUpdateRole
 from .problem import Problem
+from .rate_with_ci import RateWithCI
 from .recorder_failed import RecorderFailed
 from .recorder_finished import RecorderFinished
 from .recorder_heartbeat import RecorderHeartbeat
@@ -324,6 +329,7 @@ from .worker_report import WorkerReport
 from .worker_report_state import WorkerReportState
 
 __all__ = (
+    "ActionGate",
     "AgentCreate",
     "AgentDispatchedData",
     "AgentJobOut",
@@ -334,6 +340,8 @@ __all__ = (
     "AgentsListDispatchesStateType1",
     "AgentsListDispatchesStateType2Type1",
     "AgentsListDispatchesStateType3Type1",
+    "AlertingSpec",
+    "AlertingSpecSmoothing",
     "AlertOut",
     "AlertOutKind",
     "AlertOutPolicy",
@@ -355,6 +363,7 @@ __all__ = (
     "DeliveryPage",
     "DemoJoin",
     "DemoJoinRoleType0",
+    "DeployedValidationOut",
     "DetectionAlertData",
     "DetectionAlertDataKind",
     "DetectionAlertDataPolicy",
@@ -487,6 +496,7 @@ __all__ = (
     "ParticipantUpdateAttributes",
     "ParticipantUpdateRole",
     "Problem",
+    "RateWithCI",
     "RecorderFailed",
     "RecorderFinished",
     "RecorderHeartbeat",

@@ -11,6 +11,9 @@ from ..models.model_out_kind import ModelOutKind
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.action_gate import ActionGate
+    from ..models.alerting_spec import AlertingSpec
+    from ..models.deployed_validation_out import DeployedValidationOut
     from ..models.model_validation import ModelValidation
     from ..models.thresholds import Thresholds
 
@@ -37,7 +40,11 @@ class ModelOut:
         uri (str):
         version (str):
         window_samples (int | None):
-        validation (ModelValidation | None | Unset): what the shipped model's card declares; null: not validated
+        alerting (AlertingSpec | None | Unset):
+        deployed_validation (DeployedValidationOut | None | Unset): rates validated through the deployment path; null:
+            never validated
+        gate (ActionGate | None | Unset):
+        validation (ModelValidation | None | Unset): what the shipped model's card declares from training; null: nothing
     """
 
     active: bool
@@ -55,10 +62,16 @@ class ModelOut:
     uri: str
     version: str
     window_samples: int | None
+    alerting: AlertingSpec | None | Unset = UNSET
+    deployed_validation: DeployedValidationOut | None | Unset = UNSET
+    gate: ActionGate | None | Unset = UNSET
     validation: ModelValidation | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.action_gate import ActionGate  # noqa: PLC0415
+        from ..models.alerting_spec import AlertingSpec  # noqa: PLC0415
+        from ..models.deployed_validation_out import DeployedValidationOut  # noqa: PLC0415
         from ..models.model_validation import ModelValidation  # noqa: PLC0415
 
         active = self.active
@@ -94,6 +107,30 @@ class ModelOut:
         window_samples: int | None
         window_samples = self.window_samples
 
+        alerting: dict[str, Any] | None | Unset
+        if isinstance(self.alerting, Unset):
+            alerting = UNSET
+        elif isinstance(self.alerting, AlertingSpec):
+            alerting = self.alerting.to_dict()
+        else:
+            alerting = self.alerting
+
+        deployed_validation: dict[str, Any] | None | Unset
+        if isinstance(self.deployed_validation, Unset):
+            deployed_validation = UNSET
+        elif isinstance(self.deployed_validation, DeployedValidationOut):
+            deployed_validation = self.deployed_validation.to_dict()
+        else:
+            deployed_validation = self.deployed_validation
+
+        gate: dict[str, Any] | None | Unset
+        if isinstance(self.gate, Unset):
+            gate = UNSET
+        elif isinstance(self.gate, ActionGate):
+            gate = self.gate.to_dict()
+        else:
+            gate = self.gate
+
         validation: dict[str, Any] | None | Unset
         if isinstance(self.validation, Unset):
             validation = UNSET
@@ -123,6 +160,12 @@ class ModelOut:
                 "window_samples": window_samples,
             }
         )
+        if alerting is not UNSET:
+            field_dict["alerting"] = alerting
+        if deployed_validation is not UNSET:
+            field_dict["deployed_validation"] = deployed_validation
+        if gate is not UNSET:
+            field_dict["gate"] = gate
         if validation is not UNSET:
             field_dict["validation"] = validation
 
@@ -130,6 +173,9 @@ class ModelOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.action_gate import ActionGate  # noqa: PLC0415
+        from ..models.alerting_spec import AlertingSpec  # noqa: PLC0415
+        from ..models.deployed_validation_out import DeployedValidationOut  # noqa: PLC0415
         from ..models.model_validation import ModelValidation  # noqa: PLC0415
         from ..models.thresholds import Thresholds  # noqa: PLC0415
 
@@ -179,6 +225,57 @@ class ModelOut:
 
         window_samples = _parse_window_samples(d.pop("window_samples"))
 
+        def _parse_alerting(data: object) -> AlertingSpec | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                alerting_type_0 = AlertingSpec.from_dict(data)
+
+                return alerting_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AlertingSpec | None | Unset, data)
+
+        alerting = _parse_alerting(d.pop("alerting", UNSET))
+
+        def _parse_deployed_validation(data: object) -> DeployedValidationOut | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                deployed_validation_type_0 = DeployedValidationOut.from_dict(data)
+
+                return deployed_validation_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(DeployedValidationOut | None | Unset, data)
+
+        deployed_validation = _parse_deployed_validation(d.pop("deployed_validation", UNSET))
+
+        def _parse_gate(data: object) -> ActionGate | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                gate_type_0 = ActionGate.from_dict(data)
+
+                return gate_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ActionGate | None | Unset, data)
+
+        gate = _parse_gate(d.pop("gate", UNSET))
+
         def _parse_validation(data: object) -> ModelValidation | None | Unset:
             if data is None:
                 return data
@@ -212,6 +309,9 @@ class ModelOut:
             uri=uri,
             version=version,
             window_samples=window_samples,
+            alerting=alerting,
+            deployed_validation=deployed_validation,
+            gate=gate,
             validation=validation,
         )
 

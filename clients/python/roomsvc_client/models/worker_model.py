@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.worker_model_kind import WorkerModelKind
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.alerting_spec import AlertingSpec
+
 
 T = TypeVar("T", bound="WorkerModel")
 
@@ -26,6 +31,7 @@ class WorkerModel:
         uri (str):
         version (str):
         window_samples (int | None):
+        alerting (AlertingSpec | None | Unset):
     """
 
     alert_threshold: float
@@ -39,9 +45,12 @@ class WorkerModel:
     uri: str
     version: str
     window_samples: int | None
+    alerting: AlertingSpec | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.alerting_spec import AlertingSpec  # noqa: PLC0415
+
         alert_threshold = self.alert_threshold
 
         id = self.id
@@ -67,6 +76,14 @@ class WorkerModel:
         window_samples: int | None
         window_samples = self.window_samples
 
+        alerting: dict[str, Any] | None | Unset
+        if isinstance(self.alerting, Unset):
+            alerting = UNSET
+        elif isinstance(self.alerting, AlertingSpec):
+            alerting = self.alerting.to_dict()
+        else:
+            alerting = self.alerting
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -84,11 +101,15 @@ class WorkerModel:
                 "window_samples": window_samples,
             }
         )
+        if alerting is not UNSET:
+            field_dict["alerting"] = alerting
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.alerting_spec import AlertingSpec  # noqa: PLC0415
+
         d = dict(src_dict)
         alert_threshold = d.pop("alert_threshold")
 
@@ -127,6 +148,23 @@ class WorkerModel:
 
         window_samples = _parse_window_samples(d.pop("window_samples"))
 
+        def _parse_alerting(data: object) -> AlertingSpec | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                alerting_type_0 = AlertingSpec.from_dict(data)
+
+                return alerting_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AlertingSpec | None | Unset, data)
+
+        alerting = _parse_alerting(d.pop("alerting", UNSET))
+
         worker_model = cls(
             alert_threshold=alert_threshold,
             id=id,
@@ -139,6 +177,7 @@ class WorkerModel:
             uri=uri,
             version=version,
             window_samples=window_samples,
+            alerting=alerting,
         )
 
         worker_model.additional_properties = d

@@ -115,12 +115,14 @@ def sync_detailed(
     body: ModelUpdate,
     roomsvc_project: str | Unset = UNSET,
 ) -> Response[ModelOut | Problem]:
-    """Activate/deactivate, change thresholds
+    """Activate/deactivate, change thresholds or track-level alerting
 
     Args:
         model_id (int):
         roomsvc_project (str | Unset):
-        body (ModelUpdate):
+        body (ModelUpdate): Changing ``thresholds`` or ``alerting`` voids a validation measured
+            with the old values (the gate
+                then refuses automatic actions until the model is evaluated again).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -150,12 +152,14 @@ def sync(
     body: ModelUpdate,
     roomsvc_project: str | Unset = UNSET,
 ) -> ModelOut | Problem | None:
-    """Activate/deactivate, change thresholds
+    """Activate/deactivate, change thresholds or track-level alerting
 
     Args:
         model_id (int):
         roomsvc_project (str | Unset):
-        body (ModelUpdate):
+        body (ModelUpdate): Changing ``thresholds`` or ``alerting`` voids a validation measured
+            with the old values (the gate
+                then refuses automatic actions until the model is evaluated again).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -180,12 +184,14 @@ async def asyncio_detailed(
     body: ModelUpdate,
     roomsvc_project: str | Unset = UNSET,
 ) -> Response[ModelOut | Problem]:
-    """Activate/deactivate, change thresholds
+    """Activate/deactivate, change thresholds or track-level alerting
 
     Args:
         model_id (int):
         roomsvc_project (str | Unset):
-        body (ModelUpdate):
+        body (ModelUpdate): Changing ``thresholds`` or ``alerting`` voids a validation measured
+            with the old values (the gate
+                then refuses automatic actions until the model is evaluated again).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -213,12 +219,14 @@ async def asyncio(
     body: ModelUpdate,
     roomsvc_project: str | Unset = UNSET,
 ) -> ModelOut | Problem | None:
-    """Activate/deactivate, change thresholds
+    """Activate/deactivate, change thresholds or track-level alerting
 
     Args:
         model_id (int):
         roomsvc_project (str | Unset):
-        body (ModelUpdate):
+        body (ModelUpdate): Changing ``thresholds`` or ``alerting`` voids a validation measured
+            with the old values (the gate
+                then refuses automatic actions until the model is evaluated again).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
