@@ -189,6 +189,9 @@ async def _apply_one(
     row.last_error = None
 
 
+CLOSE_TIMEOUT = 5.0  # seconds aclose() waits for a cancelled enforcement
+
+
 class Applier:
     """One ``webhook-applier-<n>`` job body: claim, apply, commit, then enforce in the background (one
     enforcement batch in flight: the next batch's waits for it, which bounds what piles up)."""
@@ -231,9 +234,12 @@ class Applier:
             self._enforcing = None
 
     async def aclose(self) -> None:
-        if self._enforcing is not None:
-            self._enforcing.cancel()
-        await self.settle()
+        """Cancel the enforcement in flight and wait for it a bounded time: shutdown never hangs on a
+        LiveKit call (reconciliation repairs what it did not finish)."""
+        task, self._enforcing = self._enforcing, None
+        if task is not None:
+            task.cancel()
+            await asyncio.wait({task}, timeout=CLOSE_TIMEOUT)
 
 
 def _log_failure(task: asyncio.Task[dict[str, int]]) -> None:
