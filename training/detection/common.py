@@ -121,9 +121,13 @@ def load_any(path: str | Path, fmt: str | None = None) -> tuple[np.ndarray, int]
     """Decode a file to mono float32. WAV/FLAC via soundfile, others via PyAV (g722, gsm, oga)."""
     path = str(path)
     ext = fmt or path.rsplit(".", 1)[-1].lower()
-    if ext in ("wav", "flac"):
-        x, sr = sf.read(path, dtype="float32", always_2d=True)
-        return x.mean(axis=1), sr
+    if ext in ("wav", "flac", "ogg"):
+        try:
+            x, sr = sf.read(path, dtype="float32", always_2d=True)
+            return x.mean(axis=1), sr
+        except sf.LibsndfileError:
+            if ext != "ogg":
+                raise
     if ext == "raw":  # codec2 convention: headerless s16le mono 8 kHz
         return np.fromfile(path, dtype="<i2").astype(np.float32) / 32768.0, 8000
     import av
@@ -265,8 +269,8 @@ def augment(x: np.ndarray, rng: np.random.Generator, force_nb: bool) -> tuple[np
     g_db = rng.uniform(-25, 0)  # gain, then peak safety
     y = y / (np.abs(y).max() + 1e-9) * 10 ** (g_db / 20)
     info["gain_db"] = round(g_db, 1)
-    if rng.random() < 0.75:  # LiveKit's Opus hop
-        br = int(rng.choice([12000, 16000, 24000, 32000, 48000]))
+    if rng.random() < 0.8:  # LiveKit's Opus hop
+        br = int(rng.choice([8000, 12000, 16000, 24000, 32000, 48000]))
         y = opus_roundtrip(y, br)
         info["opus"] = br
     return np.clip(y, -1, 1).astype(np.float32), info

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Evaluate: EER and min-DCF with bootstrap CIs for every split, run the SHIPPED ONNX file with
 onnxruntime on the speaker-split test windows, score the reserved heldout clips, and write
-  training/detection/eval_results.json
+  training/detection/eval_results_baseline_v1.json  (the baseline recipe, kept for reference)
   src/roomsvc/detection/models/audio-baseline-v1.json   (model card)
 """
 
@@ -183,7 +183,7 @@ def main() -> None:
         log("heldout", fn, out)
     results["heldout_clips"] = held
     results["train_summary"] = summary
-    (HERE / "eval_results.json").write_text(json.dumps(results, indent=1) + "\n")
+    (HERE / "eval_results_baseline_v1.json").write_text(json.dumps(results, indent=1) + "\n")
     write_card(results)
 
 

@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
-"""Cut the corpus into augmented 4 s windows and compute the pooled LFCC features.
+"""Cut the corpus into augmented 4 s windows.
 
 Windows are built per stream (one speaker x engine x voice), by concatenating that stream's clips
 in a seeded random order with short pauses, so a window never mixes speakers, engines or splits.
-Each window is augmented twice (independent draws of the channel chain): copy 0 is the one used
-for evaluation, copies 0 and 1 are used for training.
+Each window is augmented twice (independent draws of the channel chain): copies 0 and 1 are used for
+training. Evaluation does not use these windows: evaluate.py runs whole held-out recordings through the
+deployment path (Opus -> 16 kHz int16 -> the worker's VAD gating).
 
-Output: data/windows.npz (metadata + features) and data/windows_audio.npy (int16 audio of copy 0).
+Output: data/windows.npz (metadata), data/windows_clean.npy (int16, before augmentation) and
+data/windows_audio_c<copy>.npy (int16 augmented audio, exactly what the model trains on).
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing as mp
+import os
 import sys
 from pathlib import Path
 
@@ -19,9 +23,10 @@ import numpy as np
 import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DATA, FEAT_DIM, SEED, SR, WINDOW, augment, lfcc_stats, read_manifest
+from common import DATA, SEED, SR, WINDOW, augment, read_manifest
 
 N_COPIES = 2
+PROCESSES = int(os.environ.get("DETECTION_PROCESSES", "2"))
 
 
 def log(*a):
@@ -56,6 +61,26 @@ def cut_windows(clips: list[dict], rng: np.random.Generator):
             ids = [ids[-1]] if len(rest) > SR // 10 else []
     # the tail shorter than a window is dropped unless the stream produced no window at all
     # (handled by the caller padding streams that are very short)
+
+
+def augment_copy(c: int, lab: np.ndarray, nb: np.ndarray, q: dict[str, float]) -> list[dict]:
+    """Augmentation copy ``c`` of every window -> data/windows_audio_c<c>.npy (int16, what the model sees)."""
+    clean = np.load(DATA / "windows_clean.npy", mmap_mode="r")
+    out = np.lib.format.open_memmap(
+        DATA / f"windows_audio_c{c}.npy", mode="w+", dtype=np.int16, shape=clean.shape
+    )
+    crng = np.random.default_rng(SEED + 100 + c)
+    infos = []
+    for i in range(len(clean)):
+        force = (not nb[i]) and crng.random() < q[lab[i]]
+        y, info = augment(clean[i].astype(np.float32) / 32768, crng, force_nb=bool(force))
+        info["nb_native"] = bool(nb[i])
+        infos.append(info)
+        out[i] = np.clip(np.round(y * 32767), -32768, 32767).astype(np.int16)
+        if i % 1000 == 0:
+            log(f"copy {c} window {i}/{len(clean)}")
+    out.flush()
+    return infos
 
 
 def main() -> None:
@@ -103,34 +128,16 @@ def main() -> None:
         q,
     )
 
-    feats = np.zeros((N_COPIES, len(audio_arr), FEAT_DIM), np.float32)
-    aug_info = [[None] * len(audio_arr) for _ in range(N_COPIES)]
-    out_audio = np.lib.format.open_memmap(
-        DATA / "windows_audio.npy", mode="w+", dtype=np.int16, shape=audio_arr.shape
-    )
-    for c in range(N_COPIES):
-        crng = np.random.default_rng(SEED + 100 + c)
-        batch = []
-        for i, x in enumerate(audio_arr):
-            force = (not nb[i]) and crng.random() < q[lab[i]]
-            y, info = augment(x, crng, force_nb=bool(force))
-            info["nb_native"] = bool(nb[i])
-            aug_info[c][i] = info
-            if c == 0:
-                out_audio[i] = np.clip(np.round(y * 32767), -32768, 32767).astype(np.int16)
-            # features are computed on exactly what the runtime would see for copy 0 (int16-quantised)
-            batch.append(out_audio[i].astype(np.float32) / 32768 if c == 0 else y)
-            if len(batch) == 64 or i == len(audio_arr) - 1:
-                feats[c, i - len(batch) + 1 : i + 1] = lfcc_stats(np.stack(batch))
-                batch = []
-            if i % 500 == 0:
-                log(f"copy {c} window {i}/{len(audio_arr)}")
-    out_audio.flush()
+    np.save(DATA / "windows_clean.npy", np.clip(np.round(audio_arr * 32767), -32768, 32767).astype(np.int16))
+    del audio_arr
+    # Each augmentation copy has its own seeded generator, so the copies run in parallel processes and
+    # still give the same bytes as a sequential run.
+    with mp.get_context("fork").Pool(min(N_COPIES, PROCESSES)) as pool:
+        aug_info = pool.starmap(augment_copy, [(c, lab, nb, q) for c in range(N_COPIES)])
     np.savez(
         DATA / "windows.npz",
-        feats=feats,
         **{k: np.array(v) for k, v in meta.items()},
-        aug=np.array([json.dumps(a) for a in aug_info[0]]),
+        **{f"aug{c}": np.array([json.dumps(a) for a in aug_info[c]]) for c in range(N_COPIES)},
     )
     log("saved", DATA / "windows.npz")
 

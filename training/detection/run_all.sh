@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Rebuild the corpus, train, export and evaluate the audio forgery-detection baseline end to end.
-# Usage: bash training/detection/run_all.sh          (from anywhere; ~11 min on 2 shared cores)
-# Needs the Debian packages listed in training/detection/README.md (installed with apt-get).
+# Rebuild the corpus, train, export and evaluate audio-cnn-v1 end to end (issue 15).
+# Usage: bash training/detection/run_all.sh     (from anywhere; ~1.5 h on 2 shared cores, see README.md)
+# Needs the Debian packages listed in training/detection/README.md (apt-get) and the service's own
+# virtualenv (.venv, `make install`) for the deployment-path evaluation.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
 VENV="${VENV:-/tmp/train-venv}"
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
@@ -14,5 +16,8 @@ PY="nice -n 10 $VENV/bin/python"
 cd "$HERE"
 time $PY build_corpus.py
 time $PY make_windows.py
-time $PY train.py
-time $PY evaluate.py
+time $PY train_cnn.py                       # the shipped model -> src/roomsvc/detection/models/audio-cnn-v1.onnx
+for family in flite espeak-ng festival world griffinlim piper kokoro; do
+  time $PY train_cnn.py --family "$family"  # leave-one-family-out models -> data/models/
+done
+time nice -n 10 "$ROOT/.venv/bin/python" evaluate_cnn.py   # deployment path -> eval_results.json + card
