@@ -21,6 +21,7 @@ worker's API. No state is shared between workers, so a test sees the same stack 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -385,7 +386,7 @@ def room_name() -> str:
 
 
 @pytest.fixture
-def make_client(migrated_db: str, caller_token: Any, settings: Any) -> Any:
+def make_client(migrated_db: str, caller_token: Any, settings: Any, api_server: str) -> Any:
     """An in-process app with changed settings: ``async with make_client(LIVEKIT_URL=...) as client``."""
     from contextlib import asynccontextmanager
 
@@ -399,9 +400,14 @@ def make_client(migrated_db: str, caller_token: Any, settings: Any) -> Any:
         env = _test_env() | overrides
         app_settings = load_settings(env)
         app = create_app(app_settings)
+        # On the suite's database the suite's `roomsvc jobs` appliers (api_server) apply what this app
+        # stores; only an app on another database gets appliers of its own. In this process they would
+        # share the test's event loop, which a request to the in-process app can hold while they hold a
+        # room lock (a lock wait InnoDB cannot see as a deadlock).
+        own_appliers = "DATABASE_URL" in overrides and overrides["DATABASE_URL"] != migrated_db
         async with (
             AsyncTestClient(app=app, raise_server_exceptions=False) as client,
-            webhook_appliers(app_settings),
+            webhook_appliers(app_settings) if own_appliers else contextlib.nullcontext(),
         ):
             client.headers["Authorization"] = f"Bearer {caller_token(ttl=3600)}"
             yield client

@@ -679,11 +679,13 @@ class RoomRecorder:
         if not self.room.isconnected():
             return
         local = self.room.local_participant
+        # Each on its own: an attribute update that times out must not cost the participants the notice.
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(local.set_attributes({ATTRIBUTE: "stopped"}), 3.0)
             await asyncio.wait_for(
                 local.publish_data(self._notice("recording.stopped"), reliable=True, topic=NOTICE_TOPIC), 3.0
             )
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(local.set_attributes({ATTRIBUTE: "stopped"}), 3.0)
 
 
 def _push_video(encoder: media.VideoTrackEncoder, frame: rtc.VideoFrame, timestamp: float) -> None:
