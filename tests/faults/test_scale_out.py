@@ -484,6 +484,7 @@ async def test_scale_out_on_a_two_node_livekit_cluster(
 
         # 3. A kick through API A evicts the client connected through node b, in rooms on both nodes;
         # its old token gets it evicted again on re-entry (through node b).
+        comebacks: set[str] = set()  # evicted on re-entry: LiveKit may never report their leaving
         for key in ("a", "b"):
             room, kicked = rooms[key], via[(key, "b")]
             waiter = asyncio.create_task(wait_disconnected(kicked.room, timeout=WAIT))
@@ -498,6 +499,7 @@ async def test_scale_out_on_a_two_node_livekit_cluster(
             try:
                 await comeback.connect(kicked.token["url"], kicked.token["token"])
                 clients.sids[room].add(comeback.local_participant.sid)
+                comebacks.add(comeback.local_participant.sid)
             except Exception:  # removed while still connecting: also an eviction
                 if not evicted.done():
                     evicted.set_result("refused during connect")
@@ -532,7 +534,10 @@ async def test_scale_out_on_a_two_node_livekit_cluster(
             unseen = {p["identity"] for p in call["participants"] if p["sid"] not in sids}
             assert unseen <= {"via-b"}, call["participants"]
             assert all(p["left_at"] for p in call["participants"]), call["participants"]
-            assert not [p for p in call["participants"] if p["repaired"]], call["participants"]
+            # Closed by reconciliation: only an evicted comeback (LiveKit may not report a participant
+            # removed while it joins); every other session was closed by its own webhook.
+            repaired = [p for p in call["participants"] if p["repaired"]]
+            assert all(p["sid"] in comebacks or p["sid"] not in sids for p in repaired), repaired
             for kind in ("participant.joined", "participant.left"):
                 events = Counter(e["data"]["participant_sid"] for e in await _events(apis["a"], room, kind))
                 assert events == Counter(set(recorded)), (kind, events)
