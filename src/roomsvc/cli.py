@@ -125,7 +125,7 @@ def cmd_reconcile(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await gateway.aclose()
             await engine.dispose()
-        return {"rooms_checked": report.rooms_checked, **report.repairs}
+        return {"rooms_checked": report.rooms_checked, "rooms_deferred": report.deferred, **report.repairs}
 
     for key, value in asyncio.run(once()).items():
         print(f"{key}: {value}")

@@ -24,6 +24,9 @@ events, marked ``repaired``):
   one removed (``moderation/enforcement.py``, the same check every ``participant_joined`` gets).
 
 Records younger than ``ROOMSVC_RECONCILE_GRACE`` are left alone: their webhooks may still be in flight.
+A room with webhooks stored but not yet applied is left alone for this pass too (``deferred``): those
+webhooks are about to tell the truth (a kicked participant's ``participant_left``, say), and a repair
+made first would mark a session ``repaired`` that no webhook was lost for. The next pass looks again.
 Only one reconciler runs at a time across all instances (MySQL ``GET_LOCK``, taken by the job body in
 ``calls/jobs.py``); the repairs themselves are idempotent, so a second one would be harmless anyway.
 """
@@ -46,6 +49,7 @@ from roomsvc.db import utcnow
 from roomsvc.livekit import LiveKitGateway, LiveKitParticipant, LiveKitRoom
 from roomsvc.moderation import enforcement
 from roomsvc.rooms.models import Room
+from roomsvc.webhooks.models import WebhookEvent
 
 log = structlog.get_logger("roomsvc.reconcile")
 # Rooms probed at once for a live node (an unanswered probe waits psrpc's 3 s, twice).
@@ -56,6 +60,7 @@ PROBE_CONCURRENCY = 16
 class Report:
     rooms_checked: int = 0
     repairs: dict[str, int] = field(default_factory=dict)
+    deferred: int = 0  # rooms left for the next pass: webhooks of theirs were still being applied
 
     def add(self, kind: str, count: int = 1) -> None:
         if count:
@@ -106,13 +111,29 @@ async def reconcile(
             if room is None:
                 continue
             report.rooms_checked += 1
+            if await _webhooks_pending(session, name):
+                report.deferred += 1
+                continue
             await _reconcile_room(
                 session, gateway, room, lk_room, participants, cutoff, report, complete_pending
             )
     if report.repairs:
         log.info("reconcile.repaired", **report.repairs)
+    if report.deferred:
+        log.info("reconcile.deferred", rooms=report.deferred, why="webhooks still being applied")
     metrics.observe_reconcile(report.repairs)
     return report
+
+
+async def _webhooks_pending(session: AsyncSession, livekit_name: str) -> bool:
+    """Whether webhooks of the room are stored and not yet applied (the appliers' own index: a point read
+    under the room lock, which the appliers also take, so none is being applied meanwhile)."""
+    query = (
+        select(WebhookEvent.id)
+        .where(WebhookEvent.processed_at.is_(None), WebhookEvent.room_name == livekit_name)
+        .limit(1)
+    )
+    return (await session.execute(query)).first() is not None
 
 
 async def _orphaned(gateway: LiveKitGateway, names: list[str]) -> set[str]:

@@ -2,6 +2,8 @@
 
 - one ListRooms answer that misses a room does not end it: the room is asked for by name first;
 - a room LiveKit still lists whose node died (a killed cluster node) is ended, its neighbours are not;
+- a room with webhooks stored but not yet applied is left for the next pass (those webhooks are about to
+  record what happened; a repair made first would mark it ``repaired`` with no webhook lost);
 - a ``creating`` row whose request died after LiveKit's CreateRoom is completed by the same function
   as a create request (``rooms.flows.complete_create``): seats, detection run and dispatch, event.
 
@@ -34,6 +36,7 @@ from roomsvc.rooms import flows as room_flows
 from roomsvc.rooms.models import Room
 from roomsvc.rooms.schemas import DetectionSpec, RoomCreate
 from roomsvc.seats.models import Seat
+from roomsvc.webhooks.models import WebhookEvent
 from tests.fakes import FakeLiveKitGateway
 from tests.stack import create_isolated_database, drop_database
 
@@ -183,6 +186,54 @@ async def test_a_room_still_listed_on_a_dead_node_is_ended(
     assert "room.ended" in [t for t, _ in dead["events"]]
     assert alive["status"] == "created"
     assert "room.ended" not in [t for t, _ in alive["events"]]
+
+
+async def test_a_room_with_webhooks_still_to_apply_is_left_for_the_next_pass(
+    session_factory: async_sessionmaker[AsyncSession], settings: Any
+) -> None:
+    fake = FakeLiveKitGateway()
+    gateway: LiveKitGateway = fake  # type: ignore[assignment]
+    name = f"svc-{uuid.uuid4().hex[:12]}"
+    async with session_factory() as session:
+        room, _ = await room_flows.create_room(
+            session,
+            gateway,
+            RoomCreate(name=name, creator="olivia"),
+            caller=await _caller(session_factory),
+            detection=settings.detection,
+        )
+        await session.commit()
+    assert await fake.delete_room(room.livekit_name)  # gone from LiveKit, its room_finished not applied yet
+    pending = WebhookEvent(
+        event_id=f"EV_{uuid.uuid4().hex[:12]}",
+        event_type="room_finished",
+        room_name=room.livekit_name,
+        body=json.dumps({"event": "room_finished", "room": {"name": room.livekit_name}}),
+    )
+    async with session_factory() as session, session.begin():  # nothing applies it: a database of its own
+        session.add(pending)
+
+    def reconcile_it() -> Any:  # this room only: the module's other tests leave rooms of their own
+        return reconciliation.reconcile(
+            session_factory, gateway, grace=0, complete_pending=completer(settings.detection), rooms=[name_lk]
+        )
+
+    name_lk = room.livekit_name
+    report = await reconcile_it()
+    async with session_factory() as session:
+        state = await _state(session, name)
+    assert report.deferred == 1 and "rooms_ended" not in report.repairs
+    assert state["status"] == "created" and "room.ended" not in [t for t, _ in state["events"]]
+
+    async with session_factory() as session, session.begin():  # applied (here: marked so)
+        row = await session.get(WebhookEvent, pending.id)
+        assert row is not None
+        row.processed_at, row.outcome = row.received_at, "applied"
+    report = await reconcile_it()
+    async with session_factory() as session:
+        state = await _state(session, name)
+    assert report.deferred == 0 and report.repairs.get("rooms_ended") == 1
+    assert state["status"] == "ended"
 
 
 async def test_a_stale_creating_room_is_completed_like_a_created_one(
