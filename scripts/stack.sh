@@ -783,7 +783,9 @@ cmd_test() {
 	NEED_BROWSER=1 NEED_CLIENTS=1
 	setup
 	step "pytest $*"
-	exec "$VENV/bin/pytest" "$@" 9>&-
+	# Per-test times land in artifacts/pytest.xml (junit), the slowest ones at the end of the output.
+	mkdir -p artifacts
+	exec "$VENV/bin/pytest" --durations=15 --junitxml=artifacts/pytest.xml "$@" 9>&-
 }
 
 cmd_up() {

@@ -3,6 +3,8 @@ S3-compatible bucket, chosen by ``ROOMSVC_RECORDING_STORAGE``. See docs/recordin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from roomsvc.config import RecordingStorageSettings
 from roomsvc.recordings.storage.interface import (
     InvalidKey,
@@ -17,7 +19,9 @@ from roomsvc.recordings.storage.interface import (
     validate_key,
 )
 from roomsvc.recordings.storage.local import LocalStorage
-from roomsvc.recordings.storage.s3 import S3Storage
+
+if TYPE_CHECKING:
+    from roomsvc.recordings.storage.s3 import S3Storage
 
 __all__ = [
     "InvalidKey",
@@ -40,6 +44,8 @@ def create_storage(settings: RecordingStorageSettings) -> RecordingStorage:
     """The storage ``settings`` name. Cheap (no network): call :meth:`RecordingStorage.check` to probe it,
     and :meth:`RecordingStorage.aclose` when done."""
     if settings.backend == "s3":
+        from roomsvc.recordings.storage.s3 import S3Storage  # boto3 costs ≈ 1 s of import: only when chosen
+
         return S3Storage(
             endpoint=settings.s3_endpoint,
             region=settings.s3_region,
@@ -49,3 +55,12 @@ def create_storage(settings: RecordingStorageSettings) -> RecordingStorage:
             part_size=settings.s3_part_size,
         )
     return LocalStorage(settings.directory)
+
+
+def __getattr__(name: str) -> Any:
+    """``S3Storage`` on first use: every process imports this package, few use S3 (boto3 is slow)."""
+    if name == "S3Storage":
+        from roomsvc.recordings.storage.s3 import S3Storage
+
+        return S3Storage
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
