@@ -17,10 +17,11 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roomsvc import __version__, idempotency, metrics
 from roomsvc.agents.controller import AgentController, RoomAgentController
-from roomsvc.auth import CallerAuthMiddleware, CredentialStore
+from roomsvc.auth import CredentialStore
 from roomsvc.callers.controller import CallerController
 from roomsvc.calls.controller import CallController
 from roomsvc.config import Settings, get_settings
@@ -57,14 +58,13 @@ from roomsvc.jobs import api_jobs
 from roomsvc.livekit import REPEATABLE_CALLS, LiveKitGateway
 from roomsvc.lobby.controller import JoinRequestController
 from roomsvc.logging import configure_logging, current_request_id
-from roomsvc.middleware import RequestContextMiddleware
+from roomsvc.middleware import EdgeMiddleware
 from roomsvc.moderation.controller import ModerationController
 from roomsvc.openapi import EventWebhooks, document_operations, operation_id
 from roomsvc.participants.controller import ParticipantController
 from roomsvc.ratelimit import ClientLimiter, RateLimiter
 from roomsvc.recordings.controller import RecordingController, RoomRecordingController
 from roomsvc.recordings.storage import create_storage
-from roomsvc.retry import TransactionRetryMiddleware
 from roomsvc.rooms.controller import RoomController, RoomMessageController
 from roomsvc.scheduler import Scheduler
 from roomsvc.seats.controller import SeatController
@@ -160,6 +160,31 @@ def observe_livekit_call(method: str, seconds: float, outcome: str) -> None:
     metrics.observe_livekit_call(method, seconds, outcome)
     if method not in REPEATABLE_CALLS:
         note_side_effect("livekit." + method)
+
+
+async def provide_connection(state: State) -> AsyncIterator[AsyncConnection]:
+    """The app's ``db_connection`` dependency: the request's transaction on a pooled connection, without
+    an ORM session.
+
+    The same edge as ``db.provide_session`` — one transaction, committed when the handler succeeds,
+    rolled back when anything raises — for a hot path that runs Core statements only (the join): no
+    ``AsyncSession``/``SessionTransaction`` per request (bench/analysis.md). A rare path that needs
+    entities opens an ``AsyncSession`` bound to this connection, which joins the transaction and leaves
+    committing it to this edge.
+    """
+    connection = await state.engine.connect()
+    try:
+        yield connection
+        await connection.commit()
+    except BaseException:
+        await connection.rollback()
+        raise
+    finally:
+        try:
+            await connection.close()
+        except Exception as exc:  # a dead connection cannot be closed cleanly; the pool discards it
+            if not is_disconnect(exc):
+                raise
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
@@ -280,11 +305,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             # The request's transaction (db.provide_session); an IDEMPOTENT route's key is claimed in it.
             "db_session": Provide(idempotency.provide_session),
+            # The same edge on a bare pooled connection, for a Core-only hot path (the join).
+            "db_connection": Provide(provide_connection),
             "livekit": Provide(provide_livekit, sync_to_thread=False),
             "settings": Provide(provide_settings, sync_to_thread=False),
         },
-        # TransactionRetryMiddleware last, innermost: it re-runs the route alone (roomsvc.retry).
-        middleware=[RequestContextMiddleware, CallerAuthMiddleware, TransactionRetryMiddleware],
+        # One pass per request: request id, caller auth, the route (re-run alone on a lock conflict,
+        # roomsvc.retry), the access line and metrics (roomsvc.middleware).
+        middleware=[EdgeMiddleware],
         before_request=idempotency.begin,
         after_request=idempotency.store_response,
         exception_handlers={

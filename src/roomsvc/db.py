@@ -1,7 +1,8 @@
 """Database plumbing: the declarative Base, the async engine, and the per-request transaction.
 
 The transaction belongs to the edge: :func:`provide_session` opens one session per request, commits it
-when the handler succeeds and rolls it back when anything raises. Services never commit, with one
+when the handler succeeds and rolls it back when anything raises (``app.provide_connection`` does the
+same on a bare pooled connection for the join's Core-only hot path). Services never commit, with one
 documented exception: writes that span MySQL *and* LiveKit (see ``docs/architecture.md``) commit a
 pending row before calling LiveKit, so a crash between the two leaves a row that says "pending", never a
 row that claims something LiveKit does not have.

@@ -33,7 +33,7 @@ from roomsvc.lobby.models import LobbyRequest
 from roomsvc.moderation import audit, permissions
 from roomsvc.notices import service as notices
 from roomsvc.participants.models import Participant
-from roomsvc.rooms.models import Room
+from roomsvc.rooms.models import JoinRoom, Room
 from roomsvc.rooms.service import RoomAction
 from roomsvc.types import Page, iso
 
@@ -41,12 +41,13 @@ log = structlog.get_logger("roomsvc.lobby")
 
 
 def needs_admission(
-    room: Room, role: str, latest: LobbyRequest | None, *, caller: Caller, via_invitation: bool
+    room: Room | JoinRoom, role: str, latest_status: str | None, *, caller: Caller, via_invitation: bool
 ) -> bool:
-    """Whether a join by an identity with ``role`` (and its latest join request) must wait in the lobby."""
+    """Whether a join by an identity with ``role`` (and the status of its latest join request, None for
+    none) must wait in the lobby."""
     if not room.lobby or via_invitation or caller.is_admin or role in ("owner", "admin"):
         return False
-    return latest is None or latest.status != "admitted"
+    return latest_status != "admitted"
 
 
 async def moderators(session: AsyncSession, room: Room) -> list[str]:

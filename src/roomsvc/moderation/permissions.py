@@ -22,11 +22,10 @@ import datetime as dt
 import functools
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy import BindParameter, Select, Table, and_, bindparam, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from roomsvc.auth import Caller
 from roomsvc.db import utcnow
@@ -35,7 +34,7 @@ from roomsvc.livekit import Grants, LiveKitGateway, Permission
 from roomsvc.lobby.models import LobbyRequest
 from roomsvc.moderation.models import Ban, Mute
 from roomsvc.participants.models import Participant
-from roomsvc.rooms.models import ROOM_CONTROLS, Room
+from roomsvc.rooms.models import JOIN_ROOM_COLUMNS, ROOM_CONTROLS, JoinRoom, Room
 from roomsvc.seats.models import Seat
 
 SYSTEM = "system"
@@ -244,27 +243,30 @@ async def apply_live_to_all(
     return [identity for (identity, _), pushed in zip(pushes, results, strict=True) if pushed is True]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JoinContext:
     """Everything a join needs to know about a room and an identity, read in one statement."""
 
-    room: Room
+    room: JoinRoom
     ban_id: int | None
     ban_expires_at: dt.datetime | None
     existing_role: str | None
     seated: bool
     muted: frozenset[str]
     seat_locked: frozenset[str] = frozenset()  # the sources the identity's seat locks
-    # In a lobby room: the identity's latest join request (its admission, denial or pending knock).
-    join_request: LobbyRequest | None = None
+    # In a lobby room: the identity's latest join request (its admission, denial or pending knock), by
+    # id and status; a knock loads the entity (``LobbyRequest``) by this id.
+    join_request_id: int | None = None
+    join_request_status: str | None = None
 
     def ensure_not_banned(self, identity: str) -> None:
         if self.ban_id is not None:
             raise banned(identity, self.room.name, self.ban_expires_at)
 
-    def grants(self, role: str) -> Grants:
-        """The same permission set as :func:`effective_grants`, from what was read up front."""
-        room = self.room
+    def grants(self, role: str, room: Room | JoinRoom | None = None) -> Grants:
+        """The same permission set as :func:`effective_grants`, from what was read up front (``room``:
+        the room as read again since, e.g. under its lock by a scheduled room's first join)."""
+        room = room or self.room
         return grants_for_role(
             role,
             room.call_type,
@@ -280,75 +282,94 @@ class JoinContext:
 def _join_context_query() -> Select[Any]:
     """The join's one read, built once: its bind parameters are ``identity``, ``now``, ``project_id`` and
     ``room_name``. Building it per request (clause construction, an aliased entity, its cache key) was
-    the largest roomsvc cost of a join (bench/analysis.md)."""
+    the largest roomsvc cost of a join (bench/analysis.md). Core columns only — the room's
+    :data:`JOIN_ROOM_COLUMNS`, not the ≈ 50-column entity, and the latest join request's id and status —
+    so no ORM row loading on the hot path."""
     identity: BindParameter[str] = bindparam("identity")
     now: BindParameter[dt.datetime] = bindparam("now")
+    rooms, bans, mutes = _table(Room), _table(Ban), _table(Mute)
+    participants, seats, requests = _table(Participant), _table(Seat), _table(LobbyRequest)
     muted = (
-        select(func.group_concat(Mute.source))
+        select(func.group_concat(mutes.c.source))
         .where(
-            Mute.room_id == Room.id,
-            Mute.identity == identity,
-            or_(Mute.expires_at.is_(None), Mute.expires_at > now),
+            mutes.c.room_id == rooms.c.id,
+            mutes.c.identity == identity,
+            or_(mutes.c.expires_at.is_(None), mutes.c.expires_at > now),
         )
         .scalar_subquery()
     )
-    earlier = aliased(LobbyRequest)  # the outer query joins LobbyRequest itself
+    earlier = requests.alias("earlier")  # the outer query joins lobby_requests itself
     latest_request = (
-        select(func.max(earlier.id))
-        .where(earlier.room_id == Room.id, earlier.identity == identity)
-        .correlate(Room)
+        select(func.max(earlier.c.id))
+        .where(earlier.c.room_id == rooms.c.id, earlier.c.identity == identity)
+        .correlate(rooms)
         .scalar_subquery()
     )
     return (
         select(
-            Room,
-            Ban.id,
-            Ban.expires_at,
-            Participant.role,
-            Seat.seat_index,
+            *(rooms.c[name] for name in JOIN_ROOM_COLUMNS),
+            bans.c.id,
+            bans.c.expires_at,
+            participants.c.role,
+            seats.c.seat_index,
             muted,
-            Seat.mic_locked,
-            Seat.camera_locked,
-            LobbyRequest,
+            seats.c.mic_locked,
+            seats.c.camera_locked,
+            requests.c.id,
+            requests.c.status,
         )
+        .select_from(rooms)
         .outerjoin(
-            Ban,
+            bans,
             and_(
-                Ban.room_id == Room.id,
-                Ban.identity == identity,
-                Ban.lifted_at.is_(None),
-                or_(Ban.expires_at.is_(None), Ban.expires_at > now),
+                bans.c.room_id == rooms.c.id,
+                bans.c.identity == identity,
+                bans.c.lifted_at.is_(None),
+                or_(bans.c.expires_at.is_(None), bans.c.expires_at > now),
             ),
         )
-        .outerjoin(Participant, and_(Participant.room_id == Room.id, Participant.identity == identity))
-        .outerjoin(Seat, and_(Seat.room_id == Room.id, Seat.identity == identity))
         .outerjoin(
-            LobbyRequest,
-            and_(Room.lobby.is_(True), LobbyRequest.room_id == Room.id, LobbyRequest.id == latest_request),
+            participants, and_(participants.c.room_id == rooms.c.id, participants.c.identity == identity)
         )
-        .where(Room.project_id == bindparam("project_id"), Room.name == bindparam("room_name"))
+        .outerjoin(seats, and_(seats.c.room_id == rooms.c.id, seats.c.identity == identity))
+        .outerjoin(
+            requests,
+            and_(rooms.c.lobby.is_(True), requests.c.room_id == rooms.c.id, requests.c.id == latest_request),
+        )
+        .where(rooms.c.project_id == bindparam("project_id"), rooms.c.name == bindparam("room_name"))
     )
 
 
+def _table(entity: type[Any]) -> Table:
+    return cast(Table, entity.__table__)
+
+
+_ROOM_FIELDS = len(JOIN_ROOM_COLUMNS)
+
+
 async def join_context(
-    session: AsyncSession, project_id: int, room_name: str, identity: str
+    db: AsyncConnection | AsyncSession, project_id: int, room_name: str, identity: str
 ) -> JoinContext | None:
-    """Room + active ban + membership role + seat (and its locks) + active mutes in one round trip (the
-    join hot path: five separate reads cost ≈ 3 ms of CPU per join through the ORM, bench/analysis.md)."""
+    """Room + active ban + membership role + seat (and its locks) + active mutes + latest join request in
+    one round trip, as a Core row (the join hot path: five separate reads cost ≈ 3 ms of CPU per join
+    through the ORM, and loading the room entity more; bench/analysis.md). ``db``: the request's
+    connection (the join route), or a session (which autoflushes first if it is set to)."""
     params = {"identity": identity, "now": utcnow(), "project_id": project_id, "room_name": room_name}
-    row = (await session.execute(_join_context_query(), params)).first()
+    row = (await db.execute(_join_context_query(), params)).first()
     if row is None:
         return None
-    room, ban_id, ban_expires_at, role, seat_index, muted_sources, mic_locked, camera_locked, request = row
+    (ban_id, ban_expires_at, role, seat_index, muted_sources, mic_locked, camera_locked, request_id,
+     request_status) = row[_ROOM_FIELDS:]  # fmt: skip
     return JoinContext(
-        room=room,
+        room=JoinRoom(*row[:_ROOM_FIELDS]),
         ban_id=ban_id,
         ban_expires_at=ban_expires_at,
         existing_role=role,
         seated=seat_index is not None,
         muted=frozenset(muted_sources.split(",")) if muted_sources else frozenset(),
         seat_locked=seat_locked_sources(mic_locked, camera_locked),
-        join_request=request,
+        join_request_id=request_id,
+        join_request_status=request_status,
     )
 
 

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from roomsvc import examples
 from roomsvc.auth import Caller
@@ -58,13 +58,14 @@ class ParticipantController(Controller):
         request: Request[Caller, Any, Any],
         room: str,
         data: Annotated[JoinRequest, examples.JOIN],
-        db_session: AsyncSession,
+        db_connection: AsyncConnection,
         livekit: LiveKitGateway,
         settings: Settings,
     ) -> Response[Any]:
         # The join reads the room together with the identity's ban, role, seat and mutes in one
-        # statement (the hot path), so it takes the room's name rather than a loaded room.
-        result = await service.join(db_session, livekit, settings, room, data, request.user)
+        # statement (the hot path), so it takes the room's name rather than a loaded room; it runs on the
+        # request's connection and transaction without an ORM session (db.provide_connection).
+        result = await service.join(db_connection, livekit, settings, room, data, request.user)
         if isinstance(result, service.Admission):
             return Response(join_response(result, settings.livekit.public_url), status_code=201)
         return Response(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import cast
 
@@ -18,7 +20,7 @@ import structlog
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects.mysql import Insert
 from sqlalchemy.dialects.mysql import insert as mysql_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from roomsvc.auth import Caller
 from roomsvc.config import Settings
@@ -32,7 +34,7 @@ from roomsvc.participants.models import Participant
 from roomsvc.participants.schemas import JoinRequest, ParticipantUpdate
 from roomsvc.participants.tokens import attributes_json, mint_join_token
 from roomsvc.rooms import service as room_service
-from roomsvc.rooms.models import Room
+from roomsvc.rooms.models import JoinRoom, Room
 from roomsvc.types import Page, encode_cursor, metadata_text
 
 log = structlog.get_logger("roomsvc.participants")
@@ -97,7 +99,12 @@ async def _row(session: AsyncSession, room_id: int, identity: str) -> Participan
 
 
 def _resolve_role(
-    room: Room, identity: str, requested: str | None, existing_role: str | None, *, moderated: bool = False
+    room: Room | JoinRoom,
+    identity: str,
+    requested: str | None,
+    existing_role: str | None,
+    *,
+    moderated: bool = False,
 ) -> str:
     """The role a join or PATCH gives ``identity``. ``rooms:write`` sets ``member`` or ``audience`` only:
     ``admin`` is granted (and taken away) by the moderation role route (actor, rank, audit, event) or an
@@ -126,7 +133,7 @@ def _resolve_role(
 
 
 async def join(
-    session: AsyncSession,
+    db: AsyncConnection | AsyncSession,
     gateway: LiveKitGateway,
     settings: Settings,
     room_name: str,
@@ -144,11 +151,20 @@ async def join(
     Takes the room's name, not a loaded room: the room and the identity's ban, role, seat and mutes
     are read in one statement (``permissions.join_context``), the hot path's only read.
     ``moderated_role``: the requested role was authorized by moderation (an admin invitation).
+
+    ``db`` is the request's transaction: the join route's pooled connection (``db.provide_connection``:
+    no ORM session on the hot path), or the caller's session (an invitation's accept). The rare paths
+    that need entities — a lobby knock, a scheduled room's first join — run on an ORM session in that
+    same transaction (:func:`_orm_session`).
     """
     gateway.ensure_available()
-    context = await permissions.join_context(session, caller.require_project(), room_name, data.identity)
-    room = room_service.open_(context.room if context else None, room_name)
+    context = await permissions.join_context(db, caller.require_project(), room_name, data.identity)
+    room: Room | JoinRoom = room_service.open_(context.room if context else None, room_name)
     assert context is not None
+    if isinstance(db, AsyncSession):
+        # The caller's session (an invitation's accept) may hold the room's entity, with changes not
+        # flushed yet: the join sees that entity, as a read of it through the session would.
+        room = room_service.open_(await db.get(Room, room.id), room_name)
     room_service.ensure_joinable(room)  # 409 while locked, before opens_at, after the end
     context.ensure_not_banned(data.identity)
     if room.invite_on and not via_invitation and not caller.is_admin:
@@ -160,13 +176,22 @@ async def join(
     if ttl > settings.tokens.max_ttl:
         raise BadRequest(f"`ttl` may be at most {settings.tokens.max_ttl} seconds", field="ttl")
     role = _resolve_role(room, data.identity, data.role, context.existing_role, moderated=moderated_role)
-    latest = context.join_request
-    if lobby_service.needs_admission(room, role, latest, caller=caller, via_invitation=via_invitation):
-        return await lobby_service.knock(
-            session, gateway, settings.lobby, room, data.identity, data.name, latest, caller
-        )
+    if lobby_service.needs_admission(
+        room, role, context.join_request_status, caller=caller, via_invitation=via_invitation
+    ):
+        async with _orm_session(db) as session:
+            entity = await _room_entity(session, room)
+            latest = (
+                None
+                if context.join_request_id is None
+                else await session.get(LobbyRequest, context.join_request_id)
+            )
+            return await lobby_service.knock(
+                session, gateway, settings.lobby, entity, data.identity, data.name, latest, caller
+            )
     if room.scheduled and room.livekit_sid is None:  # a session's first join: LiveKit's room now
-        room = await room_service.open_session(session, gateway, room)
+        async with _orm_session(db) as session:
+            room = await room_service.open_session(session, gateway, room)
     if room.max_participants:
         present = await gateway.list_participants(room.livekit_name)
         others = [p for p in present if p.kind == "standard" and p.identity != data.identity]
@@ -176,7 +201,7 @@ async def join(
             )
 
     metadata = metadata_text(data.metadata)
-    grants = context.grants(role)
+    grants = context.grants(role, room)
     token, exp = mint_join_token(
         api_key=settings.livekit.api_key,
         api_secret=settings.livekit.api_secret,
@@ -202,12 +227,35 @@ async def join(
         "created_at": now,
         "updated_at": now,
     }
-    # Core, on the session's connection: the statement is built once and no ORM execution is involved.
-    await (await session.connection()).execute(_upsert_membership(), values)
+    # Core, on the transaction's connection: the statement is built once and no ORM execution is involved.
+    connection = db if isinstance(db, AsyncConnection) else await db.connection()
+    await connection.execute(_upsert_membership(), values)
     log.debug("participant.token_issued", room=room.name, identity=data.identity, role=role, ttl=ttl)
     return Admission(
         room=room.name, identity=data.identity, role=role, grants=grants, token=token, expires_at=expires_at
     )
+
+
+@asynccontextmanager
+async def _orm_session(db: AsyncConnection | AsyncSession) -> AsyncIterator[AsyncSession]:
+    """An ORM session in the request's transaction: ``db`` itself when it is one; otherwise a session
+    bound to the connection, which joins its transaction (``join_transaction_mode`` "conserve_savepoint":
+    it never commits it, and closing it does not roll it back; the edge commits or rolls back)."""
+    if isinstance(db, AsyncSession):
+        yield db
+        return
+    session = AsyncSession(bind=db, expire_on_commit=False, autoflush=False)
+    try:
+        yield session
+    finally:
+        await session.close()
+
+
+async def _room_entity(session: AsyncSession, room: Room | JoinRoom) -> Room:
+    """The ``Room`` entity of a join's room (the rare paths that need one)."""
+    if isinstance(room, Room):
+        return room
+    return room_service.visible(await session.get(Room, room.id), room.name)
 
 
 async def list_participants(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, fields
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -96,13 +97,7 @@ class Room(IdMixin, Base):
     def active_controls(self, now: dt.datetime | None = None) -> frozenset[str]:
         """The controls in force: switched on and not past their `…_until` (a timed control counts as
         off from its end, even before the `room-controls-expiry` job has switched it off)."""
-        now = now or utcnow()
-        active = set()
-        for control in ROOM_CONTROLS:
-            until: dt.datetime | None = getattr(self, f"{control}_disabled_until")
-            if getattr(self, f"{control}_disabled") and (until is None or until > now):
-                active.add(control)
-        return frozenset(active)
+        return _active_controls(self, now)
 
     @property
     def scheduled(self) -> bool:
@@ -113,3 +108,68 @@ class Room(IdMixin, Base):
     def public_status(self) -> str:
         """``status`` as callers see it: an open room closed to new joins is ``locked``."""
         return "locked" if self.locked_at is not None and self.is_open else self.status
+
+
+def _active_controls(room: Room | JoinRoom, now: dt.datetime | None) -> frozenset[str]:
+    now = now or utcnow()
+    active = set()
+    for control in ROOM_CONTROLS:
+        until: dt.datetime | None = getattr(room, f"{control}_disabled_until")
+        if getattr(room, f"{control}_disabled") and (until is None or until > now):
+            active.add(control)
+    return frozenset(active)
+
+
+@dataclass(frozen=True, slots=True)
+class JoinRoom:
+    """The columns of a room that a join reads (``moderation.permissions.join_context``), as plain values.
+
+    The join hot path reads these as a Core row instead of loading the ≈ 50-column ``Room`` entity; the
+    rare paths that change the room or need the entity (a lobby knock, a scheduled room's first join)
+    load the ``Room`` by ``id``. Same names and meaning as :class:`Room`'s attributes.
+    """
+
+    id: int
+    name: str
+    livekit_name: str
+    status: str
+    owner: str
+    call_type: str
+    invite_on: bool
+    lobby: bool
+    client_admin: bool
+    max_participants: int
+    seats: int
+    livekit_sid: str | None
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime | None
+    ends_at: dt.datetime | None
+    locked_at: dt.datetime | None
+    audio_disabled: bool
+    audio_disabled_until: dt.datetime | None
+    video_disabled: bool
+    video_disabled_until: dt.datetime | None
+    screen_share_disabled: bool
+    screen_share_disabled_until: dt.datetime | None
+    data_disabled: bool
+    data_disabled_until: dt.datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("created", "active")
+
+    @property
+    def has_stage(self) -> bool:
+        return self.seats > 0
+
+    @property
+    def scheduled(self) -> bool:
+        return self.opens_at is not None or self.closes_at is not None
+
+    def active_controls(self, now: dt.datetime | None = None) -> frozenset[str]:
+        """As :meth:`Room.active_controls`."""
+        return _active_controls(self, now)
+
+
+# JoinRoom's fields, in order: the columns of ``rooms`` the join's read selects.
+JOIN_ROOM_COLUMNS: tuple[str, ...] = tuple(field.name for field in fields(JoinRoom))

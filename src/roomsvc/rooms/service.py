@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import msgspec
 import structlog
@@ -34,11 +35,13 @@ from roomsvc.livekit import LiveKitGateway, LiveKitRoom
 from roomsvc.notices import service as notices
 from roomsvc.recordings import service as recording_service
 from roomsvc.rooms.mappers import event_data
-from roomsvc.rooms.models import Room
+from roomsvc.rooms.models import JoinRoom, Room
 from roomsvc.rooms.schemas import RoomCreate, RoomUpdate
 from roomsvc.types import DEFAULT_PROJECT, Page, iso, livekit_room_name, metadata_text, require_aware
 
 log = structlog.get_logger("roomsvc.rooms")
+# A room entity, or the columns of one a join reads: the checks below read only what both have.
+AnyRoom = TypeVar("AnyRoom", Room, JoinRoom)
 
 
 @dataclass(frozen=True)
@@ -81,14 +84,14 @@ async def _find(
     return (await session.execute(query)).scalar_one_or_none()
 
 
-def visible(room: Room | None, name: str) -> Room:
+def visible(room: AnyRoom | None, name: str) -> AnyRoom:
     """The room callers may see: 404 for none, and for a row still ``creating`` (see the module doc)."""
     if room is None or room.status == "creating":
         raise NotFound(f"No room named {name!r}.", code="room-not-found")
     return room
 
 
-def open_(room: Room | None, name: str) -> Room:
+def open_(room: AnyRoom | None, name: str) -> AnyRoom:
     room = visible(room, name)
     if not room.is_open:
         raise Conflict(f"Room {name!r} has ended.", code="room-ended")
@@ -155,7 +158,7 @@ def session_over(room: Room) -> None:
     _set_deadline(room)
 
 
-def ensure_joinable(room: Room, now: dt.datetime | None = None) -> None:
+def ensure_joinable(room: Room | JoinRoom, now: dt.datetime | None = None) -> None:
     """409 for a join to an open room that is locked, not open yet, or past its end (the join hot path:
     no read, the room is loaded)."""
     now = now or utcnow()
@@ -178,8 +181,9 @@ def ensure_joinable(room: Room, now: dt.datetime | None = None) -> None:
         )
 
 
-async def open_session(session: AsyncSession, gateway: LiveKitGateway, room: Room) -> Room:
+async def open_session(session: AsyncSession, gateway: LiveKitGateway, room: Room | JoinRoom) -> Room:
     """The first join of a session of a room LiveKit has no room for (a scheduled room): ``CreateRoom``.
+    Returns the ``Room`` entity, read again under its row lock.
 
     The row is locked first, so of concurrent first joins one creates and the others find its session
     (CreateRoom is idempotent in LiveKit anyway); the lock lasts until the join's transaction ends.
