@@ -6,10 +6,10 @@ naming its credential, ``aud`` equal to ``ROOMSVC_CALLER_AUDIENCE``, a required 
 are intersected with the scopes the credential was granted.
 
 Each route names the scopes it needs in ``opt={"scopes": (...)}`` and, optionally, the rate-limit bucket
-in ``opt={"rate_bucket": ...}``; :class:`CallerAuthMiddleware` enforces both. Credentials are cached in
-process for ``CREDENTIAL_CACHE_SECONDS`` so the hot path does not hit MySQL: a revocation takes effect on
-every replica within that time (open event streams re-check every few seconds). The cache holds the
-``CREDENTIAL_CACHE_SIZE`` most recently used credentials (LRU), unknown ones included.
+in ``opt={"rate_bucket": ...}``; ``middleware.EdgeMiddleware`` enforces both (its step 2). Credentials
+are cached in process for ``CREDENTIAL_CACHE_SECONDS`` so the hot path does not hit MySQL: a revocation
+takes effect on every replica within that time (open event streams re-check every few seconds). The cache
+holds the ``CREDENTIAL_CACHE_SIZE`` most recently used credentials (LRU), unknown ones included.
 
 Before anything costs a MySQL query, a ``kid`` must look like a credential id (``KID_PATTERN``), and a
 request that names a credential not in the cache, or fails authentication, takes a token from its client
@@ -24,12 +24,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
 
 import jwt
 import structlog
-from litestar import Request
-from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc.config import CallerAuthSettings
@@ -56,7 +53,7 @@ class CredentialUnusable(AppError):
 
 PROJECT_PATTERN = re.compile(PROJECT_ID_PATTERN)
 OPERATOR_PATTERN = re.compile(IDENTITY_PATTERN)
-_PROJECT_HEADER_BYTES = PROJECT_HEADER.lower().encode()
+PROJECT_HEADER_BYTES = PROJECT_HEADER.lower().encode()  # as ASGI spells it
 
 
 class ProjectRequired(AppError, status=400, code="project-required", title="Project required"):
@@ -317,53 +314,3 @@ def require_scopes(caller: Caller, needed: tuple[str, ...]) -> None:
             code="missing-scope",
             missing_scopes=missing,
         )
-
-
-class CallerAuthMiddleware:
-    """Authenticates /v1 requests, checks the route's scopes, then applies the caller's rate limit."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        is_http = scope["type"] == "http"  # type: ignore[comparison-overlap]
-        if not is_http or not scope["path"].startswith("/v1/"):
-            await self.app(scope, receive, send)
-            return
-        litestar_app: Any = scope["app"]
-        state = litestar_app.state
-        header = named_project = None
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                header = value.decode("latin-1")
-            elif name == _PROJECT_HEADER_BYTES:
-                named_project = value.decode("latin-1")
-        client = scope.get("client")
-        address = client[0] if client else "unknown"
-        preauth = state.preauth_limiter  # ratelimit.ClientLimiter (a sibling module: not imported)
-        try:
-            try:
-                caller = await authenticate(
-                    header,
-                    state.credential_store,
-                    state.settings.caller_auth,
-                    before_lookup=lambda: preauth.check(address),
-                )
-            except Unauthenticated:
-                preauth.take(address)  # failures drain the address's bucket; its next lookup may be 429
-                raise
-            opt = scope["route_handler"].opt
-            require_scopes(caller, opt.get("scopes", ()))
-            caller = await act_in_project(caller, named_project, state.credential_store)
-            scope["state"]["caller_id"] = caller.credential_id
-            structlog.contextvars.bind_contextvars(caller=caller.credential_id)
-            await state.rate_limiter.check(caller.credential_id, opt.get("rate_bucket", "default"))
-        except AppError as exc:
-            # Answer here, through the same handler as everything else, rather than raising past the
-            # middlewares that add the request id and count the request.
-            request: Request[Any, Any, Any] = Request(scope, receive)
-            response = litestar_app.exception_handlers[AppError](request, exc)
-            await response.to_asgi_response(app=litestar_app, request=request)(scope, receive, send)
-            return
-        scope["user"] = caller
-        await self.app(scope, receive, send)

@@ -190,10 +190,20 @@ def method_label(method: str | None) -> str:
     return method if method in HTTP_METHODS else "other"
 
 
+# (method, route, status) → the labelled counter and histogram: ``labels()`` validates and locks on every
+# call; a route's children are looked up once. Bounded: methods and route templates are finite sets.
+_HTTP_CHILDREN: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+
 def observe_http(method: str | None, path_template: str | None, status: int, seconds: float) -> None:
     route, verb = route_label(path_template), method_label(method)
-    HTTP_REQUESTS.labels(verb, route, str(status)).inc()
-    HTTP_LATENCY.labels(verb, route).observe(seconds)
+    key = (verb, route, status)
+    children = _HTTP_CHILDREN.get(key)
+    if children is None:
+        children = HTTP_REQUESTS.labels(verb, route, str(status)), HTTP_LATENCY.labels(verb, route)
+        _HTTP_CHILDREN[key] = children
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 def observe_webhook(event_type: str | None, outcome: str) -> None:

@@ -1,6 +1,6 @@
 """What every controller shares: the route options (scopes, rate bucket) and the page parameters.
 
-:class:`roomsvc.auth.CallerAuthMiddleware` reads ``opt["scopes"]`` and ``opt["rate_bucket"]``. A listing
+:class:`roomsvc.middleware.EdgeMiddleware` reads ``opt["scopes"]`` and ``opt["rate_bucket"]``. A listing
 asks for ``page: Page`` and gets ``cursor`` and ``limit`` from the query string (``PAGE``).
 """
 
