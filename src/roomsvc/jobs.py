@@ -62,10 +62,11 @@ def webhook_appliers(settings: Settings, gateway: LiveKitGateway | None) -> list
     """``ROOMSVC_WEBHOOK_APPLIERS`` rows ``webhook-applier-<n>``: each claims rooms with pending webhooks
     (``SKIP LOCKED``) and applies their events in order (``webhooks/jobs.py``); woken by intake, else
     every ``ROOMSVC_WEBHOOK_POLL_INTERVAL``."""
+    released = webhooks_jobs.Released()  # one per process: an applier held off by a room lock looks again
     return [
         Job.owning_transaction(
             f"webhook-applier-{n}",
-            webhooks_jobs.Applier(detection=settings.detection, gateway=gateway),
+            webhooks_jobs.Applier(detection=settings.detection, gateway=gateway, released=released),
             every=settings.jobs.webhook_poll_interval,
             wakeable=True,
         )

@@ -15,6 +15,11 @@ watermark (a late join, a leave that ends before it): the same number either way
 event in the common case instead of O(sessions) (issue 14). Each fact emits its event exactly once: when
 the field is first set. Callers hold the room's row lock (``SELECT … FOR UPDATE``), so facts for one room
 apply one at a time across all API and jobs instances.
+
+Every function takes an optional :class:`roomsvc.calls.batch.Batch` (the webhook applier's): with it,
+the reads are answered from the rows the batch loaded up front and the writes whose ids nothing needs
+(new sessions and tracks, events and their deliveries, membership rows) wait for the batch's one flush;
+without it (reconciliation, one event at a time), each read is a query. The rules are the same code.
 """
 
 from __future__ import annotations
@@ -28,9 +33,11 @@ from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.agents import service as agent_service
+from roomsvc.calls.batch import Batch
 from roomsvc.calls.models import ParticipantSession, RoomSession, Track
 from roomsvc.db import utcnow
 from roomsvc.events import service as events
+from roomsvc.events.service import Outbox
 from roomsvc.events.types import EventType
 from roomsvc.moderation import permissions
 from roomsvc.participants.models import Participant
@@ -53,9 +60,19 @@ class ParticipantFact:
     joined_at: dt.datetime | None = None
 
 
-async def room_session(session: AsyncSession, room: Room, sid: str, *, repaired: bool = False) -> RoomSession:
+def _outbox(batch: Batch | None) -> Outbox | None:
+    return batch.outbox if batch is not None else None
+
+
+async def room_session(
+    session: AsyncSession, room: Room, sid: str, *, repaired: bool = False, batch: Batch | None = None
+) -> RoomSession:
     """The room session for ``sid``, created on first sight (any event of the room may come first)."""
-    found = (await session.execute(select(RoomSession).where(RoomSession.sid == sid))).scalar_one_or_none()
+    if batch is not None and sid in batch.room_sessions:
+        found = batch.room_sessions[sid]
+    else:
+        query = select(RoomSession).where(RoomSession.sid == sid)
+        found = (await session.execute(query)).scalar_one_or_none()
     if found is not None:
         return found
     await session.execute(
@@ -71,11 +88,16 @@ async def room_session(session: AsyncSession, room: Room, sid: str, *, repaired:
             peak_participants=0,
         )
     )
-    return (await session.execute(select(RoomSession).where(RoomSession.sid == sid))).scalar_one()
+    created = (await session.execute(select(RoomSession).where(RoomSession.sid == sid))).scalar_one()
+    if batch is not None:
+        batch.room_sessions[sid] = created
+    return created
 
 
-async def room_started(session: AsyncSession, room: Room, sid: str, at: dt.datetime) -> None:
-    rs = await room_session(session, room, sid)
+async def room_started(
+    session: AsyncSession, room: Room, sid: str, at: dt.datetime, *, batch: Batch | None = None
+) -> None:
+    rs = await room_session(session, room, sid, batch=batch)
     if rs.started_at is None:
         rs.started_at = at
         await events.emit(
@@ -85,16 +107,24 @@ async def room_started(session: AsyncSession, room: Room, sid: str, at: dt.datet
             project_id=room.project_id,
             occurred_at=at,
             data={"room_sid": sid, "started_at": iso(at)},
+            outbox=_outbox(batch),
         )
 
 
 async def room_finished(
-    session: AsyncSession, room: Room, sid: str, at: dt.datetime, *, reason: str = "room_finished"
+    session: AsyncSession,
+    room: Room,
+    sid: str,
+    at: dt.datetime,
+    *,
+    reason: str = "room_finished",
+    batch: Batch | None = None,
 ) -> None:
-    rs = await room_session(session, room, sid)
+    rs = await room_session(session, room, sid, batch=batch)
     if rs.ended_at is None:
         rs.ended_at = at
     # Whoever LiveKit did not report as gone is gone now; a later participant_left still refines it.
+    await session.flush()  # sessions are read below by their columns (the session's autoflush is off)
     open_sessions = (
         await session.execute(
             select(ParticipantSession).where(
@@ -105,10 +135,10 @@ async def room_finished(
     closed = []
     stale = False
     for ps in open_sessions:
-        stale = await _close(session, room, rs, ps, at, reason, source="inferred") or stale
+        stale = await _close(session, room, rs, ps, at, reason, source="inferred", batch=batch) or stale
         closed.append((ps.identity, ps.kind))
     for identity, kind in dict.fromkeys(closed):
-        await _derive(session, room, rs, identity, kind)
+        await _derive(session, room, rs, identity, kind, batch=batch)
     if stale:
         await _recompute_peak(session, rs)
     if room.scheduled and (room.closes_at is None or room.closes_at > at):
@@ -133,6 +163,7 @@ async def room_finished(
             project_id=room.project_id,
             occurred_at=at,
             data={"room_sid": sid, "reason": room.end_reason},
+            outbox=_outbox(batch),
         )
         await recording_service.on_room_ended(session, room)  # running recordings stop with the room
     if room.status == "ended":  # however it ended (API, closes_at, LiveKit): its dispatches end with it
@@ -147,9 +178,10 @@ async def participant_joined(
     at: dt.datetime,
     *,
     repaired: bool = False,
+    batch: Batch | None = None,
 ) -> None:
-    rs = await room_session(session, room, room_sid)
-    ps = await _participant_session(session, room, rs, fact, repaired=repaired)
+    rs = await room_session(session, room, room_sid, batch=batch)
+    ps = await _participant_session(session, room, rs, fact, repaired=repaired, batch=batch)
     newly_joined = ps.joined_at is None
     stale = False
     if newly_joined:
@@ -169,16 +201,19 @@ async def participant_joined(
                 "kind": ps.kind,
                 "repaired": repaired,
             },
+            outbox=_outbox(batch),
         )
     if rs.ended_at is not None and ps.left_at is None:
         # The room instance's end arrived first (webhooks are ordered per resource only): nobody stays
         # in an instance that is over, and reconciliation never revisits an ended room.
-        stale = await _close(session, room, rs, ps, rs.ended_at, "room_finished", source="inferred")
+        stale = await _close(
+            session, room, rs, ps, rs.ended_at, "room_finished", source="inferred", batch=batch
+        )
     if newly_joined and ps.kind == "standard":
-        await _count_join(session, rs, ps)
+        await _count_join(session, rs, ps, batch)
     elif stale:
         await _recompute_peak(session, rs)
-    await _derive(session, room, rs, ps.identity, ps.kind)
+    await _derive(session, room, rs, ps.identity, ps.kind, batch=batch)
 
 
 async def participant_left(
@@ -190,19 +225,29 @@ async def participant_left(
     reason: str,
     *,
     source: Source = "event",
+    batch: Batch | None = None,
 ) -> None:
-    rs = await room_session(session, room, room_sid)
-    ps = await _participant_session(session, room, rs, fact, repaired=source == "inferred")
-    if await _close(session, room, rs, ps, at, reason, source=source):
+    rs = await room_session(session, room, room_sid, batch=batch)
+    ps = await _participant_session(session, room, rs, fact, repaired=source == "inferred", batch=batch)
+    if await _close(session, room, rs, ps, at, reason, source=source, batch=batch):
         await _recompute_peak(session, rs)
-    await _derive(session, room, rs, ps.identity, ps.kind)
+    await _derive(session, room, rs, ps.identity, ps.kind, batch=batch)
 
 
 async def _participant_session(
-    session: AsyncSession, room: Room, rs: RoomSession, fact: ParticipantFact, *, repaired: bool
+    session: AsyncSession,
+    room: Room,
+    rs: RoomSession,
+    fact: ParticipantFact,
+    *,
+    repaired: bool,
+    batch: Batch | None = None,
 ) -> ParticipantSession:
-    query = select(ParticipantSession).where(ParticipantSession.sid == fact.sid)
-    ps = (await session.execute(query)).scalar_one_or_none()
+    if batch is not None and fact.sid in batch.participants:
+        ps = batch.participants[fact.sid]
+    else:
+        query = select(ParticipantSession).where(ParticipantSession.sid == fact.sid)
+        ps = (await session.execute(query)).scalar_one_or_none()
     if ps is None:
         ps = ParticipantSession(
             room_session_id=rs.id,
@@ -214,7 +259,10 @@ async def _participant_session(
             repaired=repaired,
         )
         session.add(ps)
-        await session.flush()
+        if batch is not None:
+            batch.add(ps)  # inserted by the batch's flush: nothing needs its id before then
+        else:
+            await session.flush()
     elif fact.name and not ps.name:
         ps.name = fact.name
     return ps
@@ -229,6 +277,7 @@ async def _close(
     reason: str,
     *,
     source: Source,
+    batch: Batch | None = None,
 ) -> bool:
     """Record the session's end; True when the peak kept so far may no longer hold (the end moved before
     a join already counted: recompute it)."""
@@ -253,70 +302,106 @@ async def _close(
             project_id=room.project_id,
             occurred_at=at,
             data={"identity": ps.identity, "participant_sid": ps.sid, "reason": reason},
+            outbox=_outbox(batch),
         )
     return stale
 
 
-async def _derive(session: AsyncSession, room: Room, rs: RoomSession, identity: str, kind: str) -> None:
+async def _derive(
+    session: AsyncSession,
+    room: Room,
+    rs: RoomSession,
+    identity: str,
+    kind: str,
+    *,
+    batch: Batch | None = None,
+) -> None:
     """Recompute the membership row and room status from the sessions (never accumulated)."""
     if kind != "standard":
         return
-    sessions = (
-        (
-            await session.execute(
-                select(ParticipantSession).where(
-                    ParticipantSession.room_id == room.id, ParticipantSession.identity == identity
-                )
-            )
+    if batch is not None and (room.id, identity) in batch.sessions:
+        sessions: list[ParticipantSession] = batch.sessions[room.id, identity]
+        order = batch.order
+    else:
+        query = select(ParticipantSession).where(
+            ParticipantSession.room_id == room.id, ParticipantSession.identity == identity
         )
-        .scalars()
-        .all()
-    )
-    open_ = [s for s in sessions if s.left_at is None and s.joined_at is not None]
-    latest = max(open_ or sessions, key=lambda s: (s.joined_at or s.left_at or utcnow(), s.id))
+        await session.flush()  # read by their columns (autoflush is off)
+        sessions = list((await session.execute(query)).scalars().all())
+        order = _stored_order
+    open_ = [s for s in sessions if _open(s)]
+    latest = max(open_ or sessions, key=lambda s: (s.joined_at or s.left_at or utcnow(), order(s)))
     state = "joined" if open_ else "left"
-    if not open_:  # gone from the room (not a reconnect): its stage seat is free again
+    if not open_ and (batch is None or identity in batch.seated.get(room.id, (identity,))):
+        # gone from the room (not a reconnect): its stage seat is free again
         await seat_service.vacate(
             session, room, identity, reason="left the room", caller=permissions.SYSTEM_CALLER
         )
+        if batch is not None and room.id in batch.seated:
+            batch.seated[room.id].discard(identity)
     left_at = None if open_ else max((s.left_at for s in sessions if s.left_at), default=None)
     now = utcnow()
-    statement = mysql_insert(Participant).values(
-        room_id=room.id,
-        identity=identity,
-        name=latest.name,
-        role="member",
-        state=state,
-        livekit_sid=latest.sid,
-        joined_at=latest.joined_at,
-        left_at=left_at,
-        created_at=now,
-        updated_at=now,
-        metadata="",
-        attributes="{}",
-    )
-    await session.execute(
-        statement.on_duplicate_key_update(
-            state=state, livekit_sid=latest.sid, joined_at=latest.joined_at, left_at=left_at, updated_at=now
-        )
-    )
-    if room.status in ("created", "active"):
-        anyone = (
-            await session.execute(
-                select(ParticipantSession.id)
-                .where(
-                    ParticipantSession.room_id == room.id,
-                    ParticipantSession.kind == "standard",
-                    ParticipantSession.left_at.is_(None),
-                    ParticipantSession.joined_at.is_not(None),
-                )
-                .limit(1)
+    values = {
+        "room_id": room.id,
+        "identity": identity,
+        "name": latest.name,
+        "role": "member",
+        "state": state,
+        "livekit_sid": latest.sid,
+        "joined_at": latest.joined_at,
+        "left_at": left_at,
+        "created_at": now,
+        "updated_at": now,
+        "metadata": "",
+        "attributes": "{}",
+    }
+    if batch is not None:
+        batch.membership((room.id, identity), values)  # one upsert for the batch, at its end
+    else:
+        statement = mysql_insert(Participant).values(values)
+        await session.execute(
+            statement.on_duplicate_key_update(
+                state=state,
+                livekit_sid=latest.sid,
+                joined_at=latest.joined_at,
+                left_at=left_at,
+                updated_at=now,
             )
-        ).first()
+        )
+    if room.status in ("created", "active"):
+        if open_:
+            anyone: object = True  # this identity is present
+        elif batch is not None and room.id in batch.present:
+            anyone = any(
+                s.room_id == room.id and s.kind == "standard" and _open(s)
+                for s in batch.present[room.id].values()
+            )
+        else:
+            await session.flush()
+            anyone = (
+                await session.execute(
+                    select(ParticipantSession.id)
+                    .where(
+                        ParticipantSession.room_id == room.id,
+                        ParticipantSession.kind == "standard",
+                        ParticipantSession.left_at.is_(None),
+                        ParticipantSession.joined_at.is_not(None),
+                    )
+                    .limit(1)
+                )
+            ).first()
         status = "active" if anyone else "created"
         if status != room.status:
             room.status = status
             room.updated_at = now
+
+
+def _open(ps: ParticipantSession) -> bool:
+    return ps.left_at is None and ps.joined_at is not None
+
+
+def _stored_order(ps: ParticipantSession) -> tuple[int, int]:
+    return (0, ps.id)
 
 
 def _gone_from(ps: ParticipantSession) -> dt.datetime | None:
@@ -327,7 +412,9 @@ def _gone_from(ps: ParticipantSession) -> dt.datetime | None:
     return max(ps.left_at, joined).replace(microsecond=0) + dt.timedelta(seconds=1)
 
 
-async def _count_join(session: AsyncSession, rs: RoomSession, ps: ParticipantSession) -> None:
+async def _count_join(
+    session: AsyncSession, rs: RoomSession, ps: ParticipantSession, batch: Batch | None = None
+) -> None:
     """A standard session's join, counted into the peak: incrementally when no counted join is later
     (nothing after it can then have more people present than the instant it joined), else recomputed."""
     joined = ps.joined_at
@@ -336,22 +423,43 @@ async def _count_join(session: AsyncSession, rs: RoomSession, ps: ParticipantSes
     if (watermark is None and rs.peak_participants) or (watermark is not None and joined < watermark):
         await _recompute_peak(session, rs)  # a late join (or a row from before the watermark existed)
         return
-    rs.peak_participants = max(rs.peak_participants, await _present_at(session, rs.id, joined))
+    rs.peak_participants = max(rs.peak_participants, await _present_at(session, rs, joined, batch))
     rs.latest_joined_at = joined
 
 
-async def _present_at(session: AsyncSession, room_session_id: int, at: dt.datetime) -> int:
+async def _present_at(
+    session: AsyncSession, rs: RoomSession, at: dt.datetime, batch: Batch | None = None
+) -> int:
     """Distinct identities present at ``at`` by :func:`_peak`'s rule: joined at or before it and not gone
     (gone from the end of the second of the leave, and a leave at the very instant of a join counts after
-    it). Left times are never before join times, so the rule is a bound on ``left_at`` alone."""
+    it). Left times are never before join times, so the rule is a bound on ``left_at`` alone. In a batch
+    that holds every session of the room that can match (``calls/batch.py``), counted in memory."""
     whole = at.replace(microsecond=0)
     since = whole - dt.timedelta(seconds=1) if at == whole else whole
+    if (
+        batch is not None
+        and rs.room_id in batch.present
+        and batch.present_since is not None
+        and since >= batch.present_since
+    ):
+        return len(
+            {
+                s.identity
+                for s in batch.present[rs.room_id].values()
+                if s.room_session_id == rs.id
+                and s.kind == "standard"
+                and s.joined_at is not None
+                and s.joined_at <= at
+                and (s.left_at is None or s.left_at >= since)
+            }
+        )
     query = select(func.count(distinct(ParticipantSession.identity))).where(
-        ParticipantSession.room_session_id == room_session_id,
+        ParticipantSession.room_session_id == rs.id,
         or_(ParticipantSession.left_at.is_(None), ParticipantSession.left_at >= since),
         ParticipantSession.kind == "standard",
         ParticipantSession.joined_at <= at,
     )
+    await session.flush()  # the batch's and this fact's changes, read by their columns (autoflush is off)
     return int((await session.execute(query)).scalar_one())
 
 
@@ -370,6 +478,7 @@ async def _peak(session: AsyncSession, room_session_id: int) -> int:
 
 async def _peak_and_latest(session: AsyncSession, room_session_id: int) -> tuple[int, dt.datetime | None]:
     """:func:`_peak`, and the latest join it counted (the watermark of the incremental peak)."""
+    await session.flush()  # the batch's and this fact's changes, read by their columns (autoflush is off)
     rows = (
         await session.execute(
             select(
@@ -409,10 +518,11 @@ async def track_changed(
     at: dt.datetime,
     *,
     published: bool,
+    batch: Batch | None = None,
 ) -> None:
     """``track_published`` (``published=True``) or ``track_unpublished``: each time is set once."""
-    rs = await room_session(session, room, room_sid)
-    track = await _track(session, rs, fact, track_sid, kind, source)
+    rs = await room_session(session, room, room_sid, batch=batch)
+    track = await _track(session, rs, fact, track_sid, kind, source, batch)
     field = "published_at" if published else "unpublished_at"
     if getattr(track, field) is None:
         setattr(track, field, at)
@@ -429,13 +539,23 @@ async def track_changed(
                 "kind": kind,
                 "source": source,
             },
+            outbox=_outbox(batch),
         )
 
 
 async def _track(
-    session: AsyncSession, rs: RoomSession, fact: ParticipantFact, sid: str, kind: str, source: str
+    session: AsyncSession,
+    rs: RoomSession,
+    fact: ParticipantFact,
+    sid: str,
+    kind: str,
+    source: str,
+    batch: Batch | None = None,
 ) -> Track:
-    track = (await session.execute(select(Track).where(Track.sid == sid))).scalar_one_or_none()
+    if batch is not None and sid in batch.tracks:
+        track = batch.tracks[sid]
+    else:
+        track = (await session.execute(select(Track).where(Track.sid == sid))).scalar_one_or_none()
     if track is None:
         track = Track(
             room_session_id=rs.id,
@@ -446,7 +566,10 @@ async def _track(
             source=source,
         )
         session.add(track)
-        await session.flush()
+        if batch is not None:
+            batch.tracks[sid] = track  # inserted by the batch's flush
+        else:
+            await session.flush()
     return track
 
 

@@ -8,12 +8,18 @@ transaction — so an event exists if and only if the change it describes was co
 :mod:`roomsvc.events.payloads` (the schema the OpenAPI document publishes): a mismatch raises in dev and
 tests, and in production is logged and counted while the event is still recorded
 (:func:`set_strict_payloads`).
+
+A caller that emits many events in one transaction (the webhook applier's batch) passes an
+:class:`Outbox`: the project's subscriptions are read once per batch, and the events and their
+deliveries are written together by :meth:`Outbox.flush` (one multi-row INSERT each) instead of a flush,
+a SELECT and an INSERT per event. The rows are the same; the caller must flush before it commits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -52,6 +58,48 @@ def check_payload(event_type: EventType, encoded: bytes) -> None:
         log.error("event.payload_mismatch", event_type=str(event_type), error=exc.error)
 
 
+@dataclass
+class Outbox:
+    """Events emitted in one batch: subscriptions cached per project, deliveries written by :meth:`flush`."""
+
+    subscriptions: dict[int, list[tuple[int, Any]]] = field(default_factory=dict)
+    pending: list[tuple[Event, list[int], str]] = field(default_factory=list)
+
+    async def flush(self, session: AsyncSession) -> None:
+        """Insert the events emitted since the last flush (ids in emit order), then their deliveries."""
+        if not self.pending:
+            return
+        await session.flush()
+        now = utcnow()
+        rows = [
+            {
+                "subscription_id": sid,
+                "event_id": event.id,
+                "room_key": room_key,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for event, subscribers, room_key in self.pending
+            for sid in subscribers
+        ]
+        self.pending.clear()
+        if rows:
+            await session.execute(insert(EventDelivery), rows)
+
+
+async def _subscriptions(session: AsyncSession, project_id: int) -> list[tuple[int, Any]]:
+    rows = await session.execute(
+        # Disabled ones too: their deliveries wait, unsent, until the subscription is enabled again.
+        select(EventSubscription.id, EventSubscription.event_types).where(
+            EventSubscription.project_id == project_id,
+            EventSubscription.status.in_(("active", "disabled")),
+        )
+    )
+    return [(sid, types) for sid, types in rows.all()]
+
+
 async def emit(
     session: AsyncSession,
     event_type: EventType,
@@ -60,6 +108,7 @@ async def emit(
     project_id: int,
     data: dict[str, Any],
     occurred_at: dt.datetime | None = None,
+    outbox: Outbox | None = None,
 ) -> Event:
     if not isinstance(event_type, EventType):  # the catalogue is the contract: no free-string types
         raise TypeError(f"emit() takes an EventType, not {event_type!r}")
@@ -79,16 +128,16 @@ async def emit(
         data=encoded.decode(),
     )
     session.add(event)
+    if outbox is not None:
+        subscriptions = outbox.subscriptions.get(project_id)
+        if subscriptions is None:
+            subscriptions = outbox.subscriptions[project_id] = await _subscriptions(session, project_id)
+        wanted = [sid for sid, types in subscriptions if wants(types, event_type)]
+        outbox.pending.append((event, wanted, room or ""))
+        log.info(str(event_type), event_id=event.public_id, event_type=str(event_type), room=room)
+        return event
     await session.flush()
-    subscriptions = (
-        await session.execute(
-            # Disabled ones too: their deliveries wait, unsent, until the subscription is enabled again.
-            select(EventSubscription.id, EventSubscription.event_types).where(
-                EventSubscription.project_id == project_id,
-                EventSubscription.status.in_(("active", "disabled")),
-            )
-        )
-    ).all()
+    subscriptions = await _subscriptions(session, project_id)
     now = utcnow()
     rows = [
         {

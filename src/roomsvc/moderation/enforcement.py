@@ -12,14 +12,16 @@ is one that connects to a locked room without having been connected when it was 
 The webhook handler only notes *who* connected (an :class:`Enforcement`); :func:`enforce_all` runs after
 the handler's transaction committed, one short transaction per participant holding the room's row lock
 — the lock every moderation and seat action takes — so a push never overtakes a newer change made by a
-request. A failed LiveKit call is logged and left to the next reconciliation pass (which repeats the
-comparison for every live participant).
+request. Rooms are enforced concurrently (at most :data:`CONCURRENCY` at once), a room's participants one
+after the other (they would only queue on its row lock). A failed LiveKit call is logged and left to the
+next reconciliation pass (which repeats the comparison for every live participant).
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import structlog
@@ -37,6 +39,9 @@ log = structlog.get_logger("roomsvc.moderation")
 # What :func:`enforce` did: nothing to do, pushed the effective set, removed a banned identity, found
 # the participant gone, or could not reach LiveKit (reconciliation tries again).
 OUTCOMES = ("unchanged", "updated", "evicted", "gone", "failed")
+# Rooms enforced at once by one :func:`enforce_all` (each holds a pooled connection during its LiveKit
+# call; an applier has one enforcement batch in flight, so ROOMSVC_WEBHOOK_APPLIERS x this at most).
+CONCURRENCY = 3
 
 
 @dataclass(frozen=True)
@@ -44,12 +49,16 @@ class Enforcement:
     """A participant that connected: check it once the webhook batch has committed.
 
     ``current`` is LiveKit's permission as the webhook reported it; None when the webhook carried none
-    (then :func:`enforce` asks LiveKit with ``GetParticipant``).
+    (then :func:`enforce` asks LiveKit with ``GetParticipant``). ``participant_sid`` is the connection's
+    LiveKit sid (the webhook applier drops the enforcement of a connection that closed in its batch);
+    ``livekit_room`` the room's LiveKit name (then a missing ``current`` is asked before the room lock).
     """
 
     room_id: int
     identity: str
     current: Permission | None = None
+    participant_sid: str | None = None
+    livekit_room: str | None = None
 
 
 async def enforce(
@@ -115,20 +124,61 @@ async def enforce_all(
     session_factory: async_sessionmaker[AsyncSession],
     gateway: LiveKitGateway,
     enforcements: Sequence[Enforcement],
+    *,
+    released: Callable[[], None] | None = None,
 ) -> dict[str, int]:
     """Apply the enforcements a committed webhook batch collected; returns a count per outcome.
 
     The last enforcement of an identity in a room wins (one check per connect is enough: the set is
-    recomputed from the database at this moment anyway).
+    recomputed from the database at this moment anyway). Up to :data:`CONCURRENCY` rooms at once.
+    ``released`` is called each time a transaction let go of a room's row lock (the webhook appliers
+    waiting for that room look again at once).
     """
-    latest = {(e.room_id, e.identity): e for e in enforcements}
+    by_room: dict[int, dict[str, Enforcement]] = {}
+    for e in enforcements:
+        by_room.setdefault(e.room_id, {})[e.identity] = e
     counts: dict[str, int] = {}
-    for enforcement in latest.values():
-        async with session_factory() as session, session.begin():
-            query = select(Room).where(Room.id == enforcement.room_id).with_for_update()
-            room = (await session.execute(query)).scalar_one_or_none()
-            if room is None or not room.is_open:
-                continue
-            outcome = await enforce(session, gateway, room, enforcement.identity, enforcement.current)
-        counts[outcome] = counts.get(outcome, 0) + 1
+    slots = asyncio.Semaphore(CONCURRENCY)
+
+    async def room_enforcements(room_id: int, latest: dict[str, Enforcement]) -> None:
+        async with slots:
+            for enforcement in latest.values():
+                outcome = await _enforce_one(session_factory, gateway, room_id, enforcement)
+                if released is not None:
+                    released()
+                if outcome is None:
+                    continue  # the room is gone or closed
+                counts[outcome] = counts.get(outcome, 0) + 1
+
+    await asyncio.gather(*(room_enforcements(room_id, latest) for room_id, latest in by_room.items()))
     return counts
+
+
+async def _enforce_one(
+    session_factory: async_sessionmaker[AsyncSession],
+    gateway: LiveKitGateway,
+    room_id: int,
+    enforcement: Enforcement,
+) -> str | None:
+    """One enforcement in its own transaction holding the room's row lock; None if the room is not open.
+
+    A permission the webhook did not carry is asked of LiveKit first, outside the lock: the room's events
+    wait for that lock, and the read needs none (what is pushed is decided under it, from the database;
+    a stale read at worst pushes the same set twice). Nobody there: ``gone``, without the transaction.
+    """
+    current = enforcement.current
+    if current is None and enforcement.livekit_room is not None:
+        try:
+            live = await gateway.get_participant(enforcement.livekit_room, enforcement.identity)
+        except AppError:
+            live = None  # asked again under the lock (and logged as failed there if LiveKit is away)
+        else:
+            if live is None:
+                return "gone"
+            current = live.permission
+    async with session_factory() as session, session.begin():
+        query = select(Room).where(Room.id == room_id).with_for_update()
+        room = (await session.execute(query)).scalar_one_or_none()
+        if room is None or not room.is_open:
+            return None
+        return await enforce(session, gateway, room, enforcement.identity, current)

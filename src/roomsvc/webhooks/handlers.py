@@ -1,17 +1,25 @@
-"""Webhook event → call-record facts (calls/recorder.py). Unknown event types are kept and ignored."""
+"""Webhook event → call-record facts (calls/recorder.py). Unknown event types are kept and ignored.
+
+The applier (``webhooks/jobs.py``) applies a batch of events with one :class:`roomsvc.calls.batch.Batch`:
+:func:`wanted` lists what each event will read, the batch loads it once, and :func:`apply` passes it to the
+recorder. The per-room work of a join (detection and agents re-dispatch flags, ``auto_record``) is done
+once per room per batch: it depends only on the room's row, which the batch's events change only by
+closing it (then later calls do nothing either). Without a batch, every call does all of it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.agents import service as agents_service
 from roomsvc.calls import recorder
+from roomsvc.calls.batch import Batch, Wanted
 from roomsvc.calls.models import MediaJob
 from roomsvc.config import DetectionSettings
 from roomsvc.db import utcnow
@@ -109,6 +117,32 @@ def room_name_of(event: dict[str, Any]) -> str | None:
     return None
 
 
+def wanted(event: dict[str, Any], room: Room | None, into: Wanted) -> None:
+    """Add what :func:`apply` will read for ``event`` to ``into`` (the batch loads it in one go)."""
+    kind = event.get("event")
+    room_sid = (event.get("room") or {}).get("sid")
+    if room is None or kind in MEDIA_EVENTS or not room_sid:
+        return
+    into.room_ids.add(room.id)
+    into.room_sids.add(str(room_sid))
+    if kind in ("room_started", "room_finished"):
+        into.room_session_of(str(room_sid), room)
+    participant = event.get("participant") or {}
+    if not participant.get("sid"):
+        return
+    fact = participant_fact(participant)
+    into.participant_sids.add(fact.sid)
+    into.identities.add((room.id, fact.identity))
+    if kind in ("participant_joined", "participant_left", "participant_connection_aborted"):
+        into.room_session_of(str(room_sid), room)
+    if kind == "participant_joined":
+        into.join_at(fact.joined_at or seconds(event.get("createdAt")) or utcnow())
+    track = event.get("track") or {}
+    if kind in ("track_published", "track_unpublished") and track.get("sid"):
+        into.track_sids.add(str(track["sid"]))
+        into.room_session_of(str(room_sid), room)
+
+
 async def apply(
     session: AsyncSession,
     event: dict[str, Any],
@@ -116,6 +150,7 @@ async def apply(
     enforcements: list[Enforcement] | None = None,
     *,
     detection: DetectionSettings,
+    batch: Batch | None = None,
 ) -> str:
     """Apply one verified event; the caller holds ``room``'s row lock. Returns the outcome recorded.
 
@@ -126,7 +161,7 @@ async def apply(
     kind = event["event"]
     at = seconds(event.get("createdAt")) or utcnow()
     if kind in MEDIA_EVENTS:
-        return await _media(session, event, kind, at, room)
+        return await _media(session, event, kind, at, room, batch)
     if room is None:
         return "unknown-room"
     room_info = event.get("room") or {}
@@ -135,24 +170,38 @@ async def apply(
         return "ignored"
     if kind == "room_started":
         started = millis(room_info.get("creationTimeMs")) or seconds(room_info.get("creationTime")) or at
-        await recorder.room_started(session, room, room_sid, started)
+        await recorder.room_started(session, room, room_sid, started, batch=batch)
         return "applied"
     if kind == "room_finished":
-        await recorder.room_finished(session, room, room_sid, at)
+        await recorder.room_finished(session, room, room_sid, at, batch=batch)
         return "applied"
     participant = event.get("participant") or {}
     if not participant.get("sid"):
         return "ignored"
     fact = participant_fact(participant)
     if kind == "participant_joined":
-        await recorder.participant_joined(session, room, room_sid, fact, at)
+        await recorder.participant_joined(session, room, room_sid, fact, at, batch=batch)
         if fact.kind == "standard":
             if enforcements is not None:
-                enforcements.append(Enforcement(room.id, fact.identity, permission_of(participant)))
-            # our agent may be gone: roomsvc jobs checks and re-dispatches
-            await detection_service.note_participant_joined(session, room, detection)
-            await agents_service.note_participant_joined(session, room)  # the same for the caller's agents
-            await recording_service.auto_start(session, room)  # the room's auto_record; jobs dispatch it
+                enforcements.append(
+                    Enforcement(
+                        room.id,
+                        fact.identity,
+                        permission_of(participant),
+                        participant_sid=fact.sid,
+                        livekit_room=room.livekit_name,
+                    )
+                )
+            # Once per batch for the same state of the room row (module docstring).
+            if batch is None or batch.once(
+                "joined", room.id, room.status, room.livekit_sid, room.auto_record
+            ):
+                # our agent may be gone: roomsvc jobs checks and re-dispatches
+                await detection_service.note_participant_joined(session, room, detection)
+                await agents_service.note_participant_joined(
+                    session, room
+                )  # the same for the caller's agents
+                await recording_service.auto_start(session, room)  # the room's auto_record; jobs dispatch it
         return "applied"
     if kind in ("participant_left", "participant_connection_aborted"):
         reason = (
@@ -160,7 +209,7 @@ async def apply(
             if kind == "participant_connection_aborted"
             else str(participant.get("disconnectReason") or "unknown").lower()
         )
-        await recorder.participant_left(session, room, room_sid, fact, at, reason)
+        await recorder.participant_left(session, room, room_sid, fact, at, reason, batch=batch)
         return "applied"
     if kind in ("track_published", "track_unpublished"):
         track = event.get("track") or {}
@@ -178,13 +227,19 @@ async def apply(
             source,
             at,
             published=kind == "track_published",
+            batch=batch,
         )
         return "applied"
     return "ignored"
 
 
 async def _media(
-    session: AsyncSession, event: dict[str, Any], kind: str, at: dt.datetime, room: Room | None
+    session: AsyncSession,
+    event: dict[str, Any],
+    kind: str,
+    at: dt.datetime,
+    room: Room | None,
+    batch: Batch | None = None,
 ) -> str:
     """An egress or ingress job's state; its event goes to the room's project (none for a room roomsvc
     does not hold: every event belongs to a project)."""
@@ -198,13 +253,10 @@ async def _media(
         or kind.split("_")[1]
     ).lower()
     room_name = room_name_of(event)
-    existing = (
-        await session.execute(
-            select(MediaJob).where(MediaJob.kind == media, MediaJob.job_id == job_id).with_for_update()
-        )
-    ).scalar_one_or_none()
+    locked = select(MediaJob).where(MediaJob.kind == media, MediaJob.job_id == job_id).with_for_update()
+    existing = (await session.execute(locked)).scalar_one_or_none()
     if existing is None:
-        await session.execute(
+        inserted = await session.execute(
             mysql_insert(MediaJob)
             .prefix_with("IGNORE")
             .values(
@@ -219,7 +271,11 @@ async def _media(
                 updated_at=utcnow(),
             )
         )
-    else:
+        if cast("CursorResult[Any]", inserted).rowcount == 0:
+            # Another applier inserted it meanwhile (events of a room roomsvc does not hold are not
+            # serialised by a room lock): apply this one as an update of that row.
+            existing = (await session.execute(locked)).scalar_one()
+    if existing is not None:
         if rank == 1 and existing.started_at is None:
             existing.started_at = at
         if rank == 3 and existing.ended_at is None:
@@ -237,5 +293,6 @@ async def _media(
             project_id=room.project_id,
             occurred_at=at,
             data={f"{media}_id": job_id, "status": status, "event": kind},
+            outbox=batch.outbox if batch is not None else None,
         )
     return "applied"

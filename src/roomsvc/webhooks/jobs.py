@@ -8,16 +8,23 @@ Intake (``webhooks/intake.py``) only stores and acknowledges. Each applier claim
    API request acting on the room) holds the others, so two appliers never apply one room at once;
 3. the claimed rooms' pending events in id order (``FOR UPDATE``, read through the
    ``(processed_at, room_name, id)`` index so that no other claim's rows are examined), so a room's
-   events apply in the order they were stored, each once. Events naming no room, or a room roomsvc
+   events apply in the order they were stored, each once (only the columns applying reads: a
+   :class:`Pending` each, no ORM object). Events naming no room, or a room roomsvc
    does not hold (egress, ingress, LiveKit rooms made elsewhere: nothing is serialised by a room
    there), are claimed by the event rows themselves with ``SKIP LOCKED``.
 
-The batch is applied in one transaction under one savepoint, without a savepoint per event. If any event
-raises, the savepoint is rolled back (the room locks stay held) and the batch is applied again one event
-at a time, each in its own savepoint: the failing event gets its error recorded and is retried by later
-batches, then parked after :data:`MAX_ATTEMPTS` (``outcome = 'error'``); the others apply. After the
-commit, the participants that connected get their permission set re-asserted (or, banned, are removed:
-``moderation/enforcement.py``), in the background so the applier takes its next batch meanwhile.
+The batch is applied in one transaction under one savepoint, without a savepoint per event, with one
+:class:`roomsvc.calls.batch.Batch`: the room sessions, participant sessions, tracks and seats its events
+name are read in one query each before the first event, the per-event reads are answered from them, the
+new rows, events and deliveries are written by one flush at the end (multi-row INSERTs), and the events
+are marked processed with one UPDATE per outcome. If any event raises, the savepoint is rolled back
+(the room locks stay held) and the batch is applied again one event at a time without a ``Batch`` (every
+read a query, as reconciliation does), each in its own savepoint: the failing event gets its error
+recorded and is retried by later batches, then parked after :data:`MAX_ATTEMPTS` (``outcome = 'error'``);
+the others apply. After the commit, the participants that connected get their permission set
+re-asserted (or, banned, are removed: ``moderation/enforcement.py``), in the background so the applier
+takes its next batch meanwhile; a batch enforces each (room, identity) once, for its newest connection,
+and only if that connection is still open when the batch commits (``_still_open``).
 """
 
 from __future__ import annotations
@@ -27,9 +34,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from sqlalchemy import ColumnElement, func, inspect, or_, select
+from sqlalchemy import ColumnElement, func, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from roomsvc.calls.batch import Batch, Wanted
 from roomsvc.config import DetectionSettings
 from roomsvc.db import is_conflict, mysql_code, utcnow
 from roomsvc.livekit import LiveKitGateway
@@ -51,7 +59,30 @@ CANDIDATES = 4  # rooms looked at per claim, as a multiple of ROOMS_PER_CLAIM: r
 # own room that another scan touched in passing, and break the room's order).
 BY_ROOM = "FORCE INDEX (ix_webhook_events_processed_at_room_name_id)"
 LOST_SAVEPOINT = 1305  # ROLLBACK TO SAVEPOINT after the server already rolled the transaction back
-BUSY_PAUSE = 0.02  # seconds; pending rooms all held by others: look again this soon, not at the next poll
+# seconds; pending rooms all held by others: look again at the next lock release in this process
+# (``Released``), at the latest this soon, not at the next poll
+BUSY_PAUSE = 0.02
+
+
+@dataclass(slots=True)
+class Pending:
+    """A claimed event: the columns of its ``webhook_events`` row the applier reads (no ORM object: the
+    applier writes its outcome with UPDATE statements)."""
+
+    id: int
+    event_id: str
+    room_name: str | None
+    body: str
+    attempts: int
+
+
+PENDING = (
+    WebhookEvent.id,
+    WebhookEvent.event_id,
+    WebhookEvent.room_name,
+    WebhookEvent.body,
+    WebhookEvent.attempts,
+)
 
 
 @dataclass
@@ -59,7 +90,7 @@ class Claim:
     """What one batch holds: the rooms locked (by LiveKit name) and their pending events, in order."""
 
     rooms: dict[str, Room]
-    events: list[WebhookEvent]
+    events: list[Pending]
     busy: bool = False  # rooms with pending events were left to whoever holds them
 
 
@@ -92,18 +123,19 @@ async def claim(
             .with_for_update(skip_locked=True)
         )
         held = {room.livekit_name: room for room in locked.scalars()}  # webhooks name rooms as LiveKit does
-    events: list[WebhookEvent] = []
+    events: list[Pending] = []
     if held:
         events += (
-            await session.execute(
-                select(WebhookEvent)
+            Pending(*row)
+            for row in await session.execute(
+                select(*PENDING)
                 .where(WebhookEvent.processed_at.is_(None), WebhookEvent.room_name.in_(list(held)))
                 .order_by(WebhookEvent.id)
                 .limit(limit)
                 .with_hint(WebhookEvent, BY_ROOM, "mysql")
                 .with_for_update()
             )
-        ).scalars()
+        )
     unheld = [name for name in names if name not in known]
     if unheld or len(names) < len(pending):  # a room roomsvc does not hold, or no room at all
         roomless: list[ColumnElement[bool]] = [WebhookEvent.room_name.in_(unheld)] if unheld else []
@@ -111,15 +143,16 @@ async def claim(
             roomless.append(WebhookEvent.room_name.is_(None))
         where = WebhookEvent.processed_at.is_(None), or_(*roomless)
         events += (
-            await session.execute(
-                select(WebhookEvent)
+            Pending(*row)
+            for row in await session.execute(
+                select(*PENDING)
                 .where(*where)
                 .order_by(WebhookEvent.id)
                 .limit(limit)
                 .with_hint(WebhookEvent, BY_ROOM, "mysql")
                 .with_for_update(skip_locked=True)
             )
-        ).scalars()
+        )
         events.sort(key=lambda row: row.id)
     return Claim(held, events, busy=bool(known) and len(held) < min(rooms, len(known)))
 
@@ -131,8 +164,7 @@ async def apply_claim(
     mark = len(enforcements)
     try:
         async with session.begin_nested():
-            for row in taken.events:
-                await _apply_one(session, row, taken.rooms, enforcements, detection=detection)
+            await _apply_batch(session, taken, enforcements, detection=detection)
         return
     except Exception as exc:
         lost = exc.__context__ if mysql_code(exc) == LOST_SAVEPOINT else exc
@@ -150,19 +182,81 @@ async def apply_claim(
     now = utcnow()
     for row in taken.events:
         mark = len(enforcements)
-        await _reload(session, [*taken.rooms.values(), row])  # what the rollback expired
+        await _reload(session, list(taken.rooms.values()))  # what the rollback expired
         try:
             async with session.begin_nested():
                 await _apply_one(session, row, taken.rooms, enforcements, detection=detection)
         except Exception as exc:  # one bad event must not block the others
             del enforcements[mark:]
-            await _reload(session, [row])
-            row.attempts += 1
-            row.last_error = f"{type(exc).__name__}: {exc}"[:512]
-            log.exception("webhook.apply_failed", event_id=row.event_id, attempts=row.attempts)
-            if row.attempts >= MAX_ATTEMPTS:
-                row.outcome = "error"
-                row.processed_at = now
+            attempts = row.attempts + 1
+            failed: dict[str, Any] = {
+                "attempts": attempts,
+                "last_error": f"{type(exc).__name__}: {exc}"[:512],
+            }
+            log.exception("webhook.apply_failed", event_id=row.event_id, attempts=attempts)
+            if attempts >= MAX_ATTEMPTS:
+                failed.update(outcome="error", processed_at=now)
+            await _mark(session, [row.id], **failed)
+
+
+async def _apply_batch(
+    session: AsyncSession, taken: Claim, enforcements: list[Enforcement], *, detection: DetectionSettings
+) -> None:
+    """The claim's events with one :class:`Batch` (module docstring); raises if any event does."""
+    mark = len(enforcements)
+    parsed = [(row, parse_event(row.body.encode())) for row in taken.events]
+    wanted = Wanted()
+    for row, event in parsed:
+        handlers.wanted(event, taken.rooms.get(row.room_name or ""), wanted)
+    batch = await Batch.load(session, wanted)
+    outcomes: dict[str, list[int]] = {}
+    for row, event in parsed:
+        room = taken.rooms.get(row.room_name or "")
+        outcome = await handlers.apply(session, event, room, enforcements, detection=detection, batch=batch)
+        outcomes.setdefault(outcome, []).append(row.id)
+    await batch.finish(session)
+    enforcements[mark:] = _still_open(batch, enforcements[mark:])
+    now = utcnow()
+    for outcome, ids in outcomes.items():
+        await _mark(
+            session,
+            ids,
+            outcome=outcome,
+            attempts=WebhookEvent.attempts + 1,
+            processed_at=now,
+            last_error=None,
+        )
+
+
+async def _mark(session: AsyncSession, ids: list[int], **values: Any) -> None:
+    """Write the outcome columns of the events ``ids``."""
+    await session.execute(
+        update(WebhookEvent)
+        .where(WebhookEvent.id.in_(ids))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _still_open(batch: Batch, joined: list[Enforcement]) -> list[Enforcement]:
+    """The batch's enforcements worth doing once it commits: one per (room, identity), for its newest
+    connection, and only if that connection is still open. One that joined and left within the batch is
+    gone (nothing to re-assert or remove); a later connect is enforced by its own ``participant_joined``,
+    and reconciliation compares every live participant anyway."""
+    newest: dict[tuple[int, str], tuple[tuple[Any, ...], Enforcement | None]] = {}
+    for position, e in enumerate(joined):
+        ps = batch.participants.get(e.participant_sid) if e.participant_sid is not None else None
+        if ps is None:  # not read by the batch (never the case for a join it applied): keep it
+            rank: tuple[Any, ...] = (1, position)
+            keep: Enforcement | None = e
+        else:
+            joined_at = ps.joined_at.timestamp() if ps.joined_at is not None else float("-inf")
+            rank = (0, joined_at, batch.order(ps), position)
+            keep = e if ps.left_at is None and ps.joined_at is not None else None
+        key = (e.room_id, e.identity)
+        if key not in newest or rank >= newest[key][0]:
+            newest[key] = (rank, keep)
+    return [e for _, e in newest.values() if e is not None]
 
 
 async def _reload(session: AsyncSession, objects: list[Any]) -> None:
@@ -174,22 +268,52 @@ async def _reload(session: AsyncSession, objects: list[Any]) -> None:
 
 async def _apply_one(
     session: AsyncSession,
-    row: WebhookEvent,
+    row: Pending,
     rooms: dict[str, Room],
     enforcements: list[Enforcement],
     *,
     detection: DetectionSettings,
 ) -> None:
     event = parse_event(row.body.encode())
-    row.outcome = await handlers.apply(
+    outcome = await handlers.apply(
         session, event, rooms.get(row.room_name or ""), enforcements, detection=detection
     )
-    row.attempts += 1
-    row.processed_at = utcnow()
-    row.last_error = None
+    await _mark(
+        session, [row.id], outcome=outcome, attempts=row.attempts + 1, processed_at=utcnow(), last_error=None
+    )
 
 
 CLOSE_TIMEOUT = 5.0  # seconds aclose() waits for a cancelled enforcement
+
+
+class Released:
+    """Room row locks let go in this process: an applier's commit, an enforcement's transaction. An
+    applier whose claim found its rooms held waits for the next release (at most :data:`BUSY_PAUSE`:
+    an API request or another process may be the holder) instead of sleeping the whole pause. At idle
+    the holder is typically the previous event's enforcement (its LiveKit call under the room lock)."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self._waiters: set[asyncio.Future[None]] = set()
+
+    def __call__(self) -> None:
+        self.generation += 1
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        self._waiters.clear()
+
+    async def wait(self, seen: int, at_most: float) -> None:
+        """Return at the first release after generation ``seen`` (at once if one happened), or after
+        ``at_most`` seconds."""
+        if self.generation != seen:
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.add(waiter)
+        try:
+            await asyncio.wait({waiter}, timeout=at_most)
+        finally:
+            self._waiters.discard(waiter)
 
 
 class Applier:
@@ -203,8 +327,10 @@ class Applier:
         gateway: LiveKitGateway | None = None,
         rooms: int = ROOMS_PER_CLAIM,
         limit: int = EVENTS_PER_CLAIM,
+        released: Released | None = None,
     ) -> None:
         self.detection = detection
+        self.released = released if released is not None else Released()  # shared by a process's appliers
         self.gateway = gateway
         self.rooms = rooms
         self.limit = limit
@@ -213,17 +339,23 @@ class Applier:
     async def __call__(self, session_factory: async_sessionmaker[AsyncSession]) -> int:
         """Apply one claim; returns how many events it applied (the scheduler drains while > 0)."""
         enforcements: list[Enforcement] = []
+        seen = self.released.generation
         async with session_factory() as session, session.begin():
             taken = await claim(session, rooms=self.rooms, limit=self.limit)
             if taken.events:
                 await apply_claim(session, taken, enforcements, detection=self.detection)
+        if taken.rooms:
+            self.released()
         if self.gateway is not None and enforcements:
             await self.settle()
-            task = asyncio.create_task(enforcement.enforce_all(session_factory, self.gateway, enforcements))
+            task = asyncio.create_task(
+                enforcement.enforce_all(session_factory, self.gateway, enforcements, released=self.released)
+            )
             task.add_done_callback(_log_failure)
             self._enforcing = task
         if not taken.events and taken.busy:
-            await asyncio.sleep(BUSY_PAUSE)  # pending rooms are held (another applier, an API request)
+            # pending rooms are held (another applier, an enforcement, an API request)
+            await self.released.wait(seen, BUSY_PAUSE)
             return 1
         return len(taken.events)
 

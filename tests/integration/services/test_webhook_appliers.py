@@ -17,17 +17,22 @@ from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select
+from sqlalchemy import update as sa_update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc.calls import recorder
-from roomsvc.calls.models import ParticipantSession, RoomSession
+from roomsvc.calls.models import ParticipantSession, RoomSession, Track
 from roomsvc.db import create_engine, create_session_factory, utcnow
-from roomsvc.events.models import Event
+from roomsvc.events.models import Event, EventDelivery, EventSubscription
 from roomsvc.events.types import EventType
+from roomsvc.moderation import bans, permissions
+from roomsvc.participants.models import Participant
 from roomsvc.rooms.models import Room
+from roomsvc.seats.models import Seat
 from roomsvc.webhooks import handlers
 from roomsvc.webhooks import jobs as webhook_jobs
 from roomsvc.webhooks.models import WebhookEvent
+from tests.fakes import FakeLiveKitGateway
 from tests.integration.services.support import MakeRoom, load_room
 from tests.stack import create_isolated_database, drop_database
 
@@ -305,3 +310,193 @@ async def test_incremental_peak_equals_the_recomputed_one(
         assert recomputed == 0  # in order, the peak is only ever raised by a count of who is present
     else:
         assert recomputed > 0
+
+
+def _call(room: Room, tag: str, base: float) -> list[dict[str, Any]]:
+    """One room's call: a join, leave and re-join of one identity, a reconnect with a new sid (joined
+    before the old one left), tracks, a seated identity leaving, and a late (out of order) join."""
+    sid = f"RM_{tag}"
+
+    def person(n: str, identity: str, joined: float) -> dict[str, Any]:
+        return _participant(f"PA_{tag}_{n}", identity, joined, name=f"{identity} {n}")
+
+    ann1, ann2, ann3 = (
+        person("a1", "ann", base + 1),
+        person("a2", "ann", base + 5),
+        person("a3", "ann", base + 9),
+    )
+    bob, cal = person("b1", "bob", base + 2.5), person("c1", "cal", base + 3.25)
+    track = {"sid": f"TR_{tag}_1", "type": "AUDIO", "source": "MICROPHONE"}
+
+    def ev(kind: str, at: float, who: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+        return _event(kind, room, sid, at=at, participant=who) | extra
+
+    return [
+        ev("room_started", base),
+        ev("participant_joined", base + 1, ann1),
+        ev("track_published", base + 2, ann1, track=track),
+        ev("participant_joined", base + 2.5, bob),
+        ev("track_unpublished", base + 3, ann1, track=track),
+        ev("participant_left", base + 4, ann1 | {"disconnectReason": "CLIENT_INITIATED"}),
+        ev("participant_joined", base + 5, ann2),  # the same identity again
+        ev("participant_left", base + 6, bob | {"disconnectReason": "CLIENT_INITIATED"}),  # seated: frees it
+        ev("participant_joined", base + 9, ann3),  # a reconnect: the new sid joins ...
+        ev(
+            "participant_left", base + 10, ann2 | {"disconnectReason": "DUPLICATE_IDENTITY"}
+        ),  # ... the old leaves
+        ev("participant_joined", base + 11, cal),  # joined at +3.25: before the peak's watermark
+        ev("participant_left", base + 12, cal | {"disconnectReason": "CLIENT_INITIATED"}),
+        ev("participant_left", base + 13, ann3 | {"disconnectReason": "CLIENT_INITIATED"}),
+    ]
+
+
+async def _call_rows(session: AsyncSession, room: Room, tag: str) -> dict[str, Any]:
+    """Everything the call left behind, with the room's own names and sids made comparable."""
+
+    def same(value: Any) -> str:
+        return str(value).replace(tag, "T").replace(room.name, "R").replace(room.livekit_name, "R")
+
+    rs = (await session.execute(select(RoomSession).where(RoomSession.room_id == room.id))).scalar_one()
+    sessions = (
+        await session.execute(
+            select(ParticipantSession)
+            .where(ParticipantSession.room_id == room.id)
+            .order_by(ParticipantSession.id)
+        )
+    ).scalars()
+    tracks = (await session.execute(select(Track).where(Track.room_session_id == rs.id))).scalars()
+    members = (
+        await session.execute(
+            select(Participant).where(Participant.room_id == room.id).order_by(Participant.identity)
+        )
+    ).scalars()
+    emitted = (
+        await session.execute(select(Event).where(Event.room_name == room.name).order_by(Event.id))
+    ).scalars()
+    events = []
+    for event in emitted:
+        deliveries = await session.execute(select(func.count()).where(EventDelivery.event_id == event.id))
+        wall_clock = event.type == str(EventType.SEAT_VACATED)  # occurred when applied, not in the call
+        at = None if wall_clock else event.occurred_at
+        events.append((event.type, same(event.data), at, deliveries.scalar_one()))
+    seats = await session.execute(select(Seat.seat_index, Seat.identity).where(Seat.room_id == room.id))
+    status = (await session.execute(select(Room.status).where(Room.id == room.id))).scalar_one()
+    return {
+        "room_session": (same(rs.sid), rs.started_at, rs.ended_at, rs.peak_participants, rs.latest_joined_at),
+        "sessions": [
+            (same(s.sid), s.identity, s.name, s.kind, s.joined_at, s.left_at, s.disconnect_reason, s.repaired)
+            for s in sessions
+        ],
+        "tracks": sorted(
+            (same(t.sid), same(t.participant_sid), t.identity, t.kind, t.published_at, t.unpublished_at)
+            for t in tracks
+        ),
+        "members": [
+            (m.identity, m.name, m.role, m.state, same(m.livekit_sid), m.joined_at, m.left_at)
+            for m in members
+        ],
+        "events": events,
+        "seats": sorted(seats.all()),
+        "status": status,
+    }
+
+
+@pytest.mark.parametrize("split", [0, 6])
+async def test_a_batch_leaves_the_same_rows_as_the_events_one_at_a_time(
+    session_factory: async_sessionmaker[AsyncSession], make_room: MakeRoom, settings: Any, split: int
+) -> None:
+    """The applier's batch (calls/batch.py: rows read up front, answered from memory, written at the end)
+    against each event applied on its own, without a batch; ``split``: events applied before the batch."""
+    batched, single = await make_room(seats=2), await make_room(seats=2)
+    async with session_factory() as session, session.begin():
+        for room in (batched, single):  # bob holds a seat: his leaving frees it
+            await session.execute(
+                sa_update(Seat).where(Seat.room_id == room.id, Seat.seat_index == 0).values(identity="bob")
+            )
+        subscription = EventSubscription(
+            public_id=f"sub_{uuid.uuid4().hex[:12]}",
+            project_id=batched.project_id,
+            url="https://example.invalid/hook",
+            event_types="participant.* track.published",
+            secret_sealed="unused",
+            created_by="test",
+        )
+        session.add(subscription)
+    batched_tag, single_tag = uuid.uuid4().hex[:8], uuid.uuid4().hex[:8]
+    base = float(int(time.time()) - 3600)
+    try:
+        events = _call(batched, batched_tag, base)
+        if split:
+            await _store(session_factory, events[:split])
+            assert await webhook_jobs.apply_pending(session_factory, detection=settings.detection) == split
+        await _store(session_factory, events[split:])
+        assert (
+            await webhook_jobs.apply_pending(session_factory, detection=settings.detection)
+            == len(events) - split
+        )
+        for event in _call(single, single_tag, base):
+            async with session_factory() as session, session.begin():
+                locked = await load_room(session, single.name, for_update=True)
+                assert await handlers.apply(session, event, locked, detection=settings.detection) == "applied"
+        async with session_factory() as session:
+            got = await _call_rows(session, batched, batched_tag)
+            want = await _call_rows(session, single, single_tag)
+            outcomes = await session.execute(
+                select(WebhookEvent.outcome, WebhookEvent.attempts).where(
+                    WebhookEvent.room_name == batched.livekit_name
+                )
+            )
+            assert set(outcomes.all()) == {("applied", 1)}
+    finally:
+        async with session_factory() as session, session.begin():
+            await session.execute(delete(EventSubscription).where(EventSubscription.id == subscription.id))
+    assert len(got["sessions"]) == 5 and len(got["tracks"]) == 1
+    assert got["seats"] == want["seats"] == [(0, None), (1, None)]
+    assert got["room_session"][3] == want["room_session"][3] == 3  # ann, bob and cal at +3.25
+    assert sum(e[3] for e in got["events"]) > 0  # deliveries were written
+    for key in ("sessions", "tracks", "members", "events", "room_session", "status"):
+        assert got[key] == want[key], key
+
+
+async def test_a_batch_enforces_only_the_newest_connection_still_open(
+    session_factory: async_sessionmaker[AsyncSession],
+    make_room: MakeRoom,
+    settings: Any,
+) -> None:
+    # bob and eve are banned; bob reconnects with an old token and stays, eve joins and leaves within the
+    # batch (gone: nothing to remove), mia reconnects (two connections: one check, for the newest).
+    room = await make_room(call_type="audio")
+    async with session_factory() as session, session.begin():
+        for identity in ("bob", "eve"):
+            await bans.upsert_ban(session, room, identity, expires_at=None, reason="abuse", actor=None)
+    fake = FakeLiveKitGateway()
+    fake.connect(room.livekit_name, "bob", grants=permissions.grants_for_role("member", "audio"))
+    fake.connect(room.livekit_name, "mia", grants=permissions.grants_for_role("member", "audio"))
+    sid, start = f"RM_{uuid.uuid4().hex[:10]}", time.time() - 60
+    bob = _participant("PA_bob", "bob", start + 1)
+    eve = _participant("PA_eve", "eve", start + 2)
+    mia_old = _participant("PA_mia_1", "mia", start + 3)
+    mia_new = _participant("PA_mia_2", "mia", start + 5)
+    await _store(
+        session_factory,
+        [
+            _event("room_started", room, sid, at=start),
+            _event("participant_joined", room, sid, at=start + 1, participant=bob),
+            _event("participant_joined", room, sid, at=start + 2, participant=eve),
+            _event("participant_joined", room, sid, at=start + 3, participant=mia_old),
+            _event("participant_left", room, sid, at=start + 4, participant=eve),
+            _event("participant_joined", room, sid, at=start + 5, participant=mia_new),
+            _event("participant_left", room, sid, at=start + 6, participant=mia_old),
+        ],
+    )
+    applied = await webhook_jobs.apply_pending(
+        session_factory,
+        detection=settings.detection,
+        gateway=fake,  # type: ignore[arg-type]
+    )
+    assert applied == 7
+    assert fake.removed == [(room.livekit_name, "bob")]  # the banned one still connected, and only it
+    # bob asked (no permission in the webhook) and removed, mia's newest connection asked once; eve, gone
+    # within the batch, cost no call (before: a RemoveParticipant that found nobody).
+    assert fake.calls == ["get_participant", "remove_participant", "get_participant"]
+    assert fake.participants[room.livekit_name].keys() == {"mia"}
