@@ -32,6 +32,7 @@ from roomsvc.db import (
     is_conflict,
     is_disconnect,
     note_side_effect,
+    request_transaction,
 )
 from roomsvc.demo.controller import DemoController
 from roomsvc.detection import jobs as detection_jobs
@@ -172,19 +173,8 @@ async def provide_connection(state: State) -> AsyncIterator[AsyncConnection]:
     entities opens an ``AsyncSession`` bound to this connection, which joins the transaction and leaves
     committing it to this edge.
     """
-    connection = await state.engine.connect()
-    try:
+    async with request_transaction(await state.engine.connect()) as connection:
         yield connection
-        await connection.commit()
-    except BaseException:
-        await connection.rollback()
-        raise
-    finally:
-        try:
-            await connection.close()
-        except Exception as exc:  # a dead connection cannot be closed cleanly; the pool discards it
-            if not is_disconnect(exc):
-                raise
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:

@@ -10,16 +10,23 @@ row that claims something LiveKit does not have.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from collections.abc import AsyncIterator
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import BigInteger, DateTime, MetaData, Select, String, event
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -209,21 +216,32 @@ def is_disconnect(exc: BaseException) -> bool:
     return isinstance(exc, (ConnectionError, TimeoutError))
 
 
-async def provide_session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """Litestar dependency: one session and transaction per request, owned here at the edge."""
-    session = session_factory()
+Unit = TypeVar("Unit", AsyncSession, AsyncConnection)
+
+
+@contextlib.asynccontextmanager
+async def request_transaction(unit: Unit) -> AsyncIterator[Unit]:
+    """The edge's transaction on ``unit`` (a session, or a bare connection): committed when the body
+    succeeds, rolled back when anything raises, closed either way (a dead connection cannot be closed
+    cleanly: the pool discards it)."""
     try:
-        yield session
-        await session.commit()
+        yield unit
+        await unit.commit()
     except BaseException:
-        await session.rollback()
+        await unit.rollback()
         raise
     finally:
         try:
-            await session.close()
-        except Exception as exc:  # a dead connection cannot be closed cleanly; the pool discards it
+            await unit.close()
+        except Exception as exc:
             if not is_disconnect(exc):
                 raise
+
+
+async def provide_session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """Litestar dependency: one session and transaction per request, owned here at the edge."""
+    async with request_transaction(session_factory()) as session:
+        yield session
 
 
 def translate_db_error(exc: BaseException) -> BaseException:
