@@ -75,9 +75,18 @@ def webhook_appliers(settings: Settings, gateway: LiveKitGateway | None) -> list
 
 
 def wake_appliers(jobs: list[Job]) -> None:
-    for job in jobs:
-        if job.name.startswith("webhook-applier"):
+    """Intake stored events: wake ONE applier that is idle (not in a claim, not already woken). Waking
+    all four for one event made three of them claim in vain, find its room locked and look again at
+    every lock release, on the same two cores as the one applying it. Under load each publication wakes
+    the next idle one; when none is idle, all are told to claim again after their current claim (one
+    that claimed just before the commit would otherwise wait for its poll)."""
+    appliers = [job for job in jobs if job.name.startswith("webhook-applier")]
+    for job in appliers:
+        if not getattr(job.run, "running", False) and job.wake is not None and not job.wake.is_set():
             job.notify()
+            return
+    for job in appliers:
+        job.notify()
 
 
 async def close_appliers(jobs: list[Job]) -> None:

@@ -269,3 +269,34 @@ async def test_a_job_that_keeps_deadlocking_fails_after_its_runs(captured: Captu
         "roomsvc_transaction_conflicts_total", {"where": "test-deadlock-forever", "outcome": "exhausted"}
     )
     assert exhausted == 1
+
+
+def _appliers(count: int) -> list[Job]:
+    from roomsvc.webhooks.jobs import Applier
+
+    return [  # never run here: no settings needed
+        Job.owning_transaction(
+            f"webhook-applier-{n}", Applier(detection=cast(Any, None)), every=1.0, wakeable=True
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+def test_a_publication_wakes_one_idle_applier_and_the_next_one_another() -> None:
+    from roomsvc.jobs import wake_appliers
+
+    jobs = _appliers(4)
+    wake_appliers(jobs)
+    assert [job.wake is not None and job.wake.is_set() for job in jobs] == [True, False, False, False]
+    wake_appliers(jobs)  # the first is woken already (not yet running): the next idle one
+    assert [job.wake is not None and job.wake.is_set() for job in jobs] == [True, True, False, False]
+
+
+def test_a_publication_while_every_applier_claims_wakes_them_all() -> None:
+    from roomsvc.jobs import wake_appliers
+
+    jobs = _appliers(2)
+    for job in jobs:
+        cast(Any, job.run).running = True
+    wake_appliers(jobs)
+    assert all(job.wake is not None and job.wake.is_set() for job in jobs)

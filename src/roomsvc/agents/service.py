@@ -488,10 +488,18 @@ async def note_participant_joined(session: AsyncSession, room: Room) -> None:
     """A human joined (webhook path, room row locked): the room's agents may be gone (LiveKit disconnects
     agents left alone in a room; a new LiveKit session has no dispatch). Flag the caller's active
     dispatches; only MySQL here, ``roomsvc jobs`` asks LiveKit (:func:`check`)."""
+    await note_participants_joined(session, {room.id})
+
+
+async def note_participants_joined(session: AsyncSession, room_ids: set[int]) -> None:
+    """:func:`note_participant_joined` for several rooms in one UPDATE (the webhook applier's batch;
+    the caller holds the rooms' row locks)."""
+    if not room_ids:
+        return
     await session.execute(
         update(AgentDispatch)
         .where(
-            AgentDispatch.room_id == room.id,
+            AgentDispatch.room_id.in_(sorted(room_ids)),
             AgentDispatch.active.is_(True),
             AgentDispatch.owner == "api",
             AgentDispatch.redispatch_at.is_(None),

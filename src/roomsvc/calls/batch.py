@@ -53,6 +53,7 @@ class Wanted:
     identities: set[tuple[int, str]] = field(default_factory=set)
     track_sids: set[str] = field(default_factory=set)
     earliest_join: dt.datetime | None = None
+    joined_rooms: set[int] = field(default_factory=set)  # rooms a standard participant joins
     # room sid → (room id, room name), for the events that get or create their room session, in the
     # order of their first event (the order the one-by-one path would create them in)
     room_session_rooms: dict[str, tuple[int, str]] = field(default_factory=dict)
@@ -79,6 +80,9 @@ class Batch:
     seated: dict[int, set[str]] = field(default_factory=dict)
     memberships: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
     done: set[tuple[Any, ...]] = field(default_factory=set)
+    # the per-room work of a join read for all the batch's joined rooms at once (``webhooks/handlers.py
+    # prepare``): room id → its detection row (``detection.records.RoomDetection``)
+    detection_runs: dict[int, Any] | None = None
     _order: itertools.count[int] = field(default_factory=itertools.count)
     created: dict[int, int] = field(default_factory=dict)  # id() of a session not flushed yet → order
 

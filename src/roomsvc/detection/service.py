@@ -471,12 +471,28 @@ async def record_report(session: AsyncSession, room: Room, report: WorkerReport)
 # --- re-dispatch -----------------------------------------------------------------------------------------
 
 
-async def note_participant_joined(session: AsyncSession, room: Room, settings: DetectionSettings) -> None:
+async def runs_of(session: AsyncSession, room_ids: set[int]) -> dict[int, RoomDetection]:
+    """The detection rows of ``room_ids`` (a room without one is absent), in one query: the webhook
+    applier's batch reads them once for all the rooms its joins name."""
+    if not room_ids:
+        return {}
+    query = select(RoomDetection).where(RoomDetection.room_id.in_(sorted(room_ids)))
+    return {run.room_id: run for run in (await session.execute(query)).scalars()}
+
+
+async def note_participant_joined(
+    session: AsyncSession,
+    room: Room,
+    settings: DetectionSettings,
+    *,
+    loaded: dict[int, RoomDetection] | None = None,
+) -> None:
     """A human joined (webhook path, room row locked): if our agent may be gone, flag the room.
 
     Only MySQL here; ``roomsvc jobs`` checks LiveKit and re-dispatches (see ``detection/jobs.py``).
+    ``loaded``: the rows :func:`runs_of` read for a set of rooms including this one (no query then).
     """
-    run = await get_run(session, room)
+    run = loaded.get(room.id) if loaded is not None else await get_run(session, room)
     if run is None or not run.enabled or not room.is_open:
         return
     if effective_status(run, settings) == "running":

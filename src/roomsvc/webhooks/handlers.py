@@ -4,7 +4,9 @@ The applier (``webhooks/jobs.py``) applies a batch of events with one :class:`ro
 :func:`wanted` lists what each event will read, the batch loads it once, and :func:`apply` passes it to the
 recorder. The per-room work of a join (detection and agents re-dispatch flags, ``auto_record``) is done
 once per room per batch: it depends only on the room's row, which the batch's events change only by
-closing it (then later calls do nothing either). Without a batch, every call does all of it.
+closing it (then later calls do nothing either); :func:`prepare` reads the detection rows of all the
+batch's joined rooms in one query and flags their agents in one UPDATE. Without a batch, every call
+does all of it.
 """
 
 from __future__ import annotations
@@ -137,10 +139,24 @@ def wanted(event: dict[str, Any], room: Room | None, into: Wanted) -> None:
         into.room_session_of(str(room_sid), room)
     if kind == "participant_joined":
         into.join_at(fact.joined_at or seconds(event.get("createdAt")) or utcnow())
+        if fact.kind == "standard":
+            into.joined_rooms.add(room.id)
     track = event.get("track") or {}
     if kind in ("track_published", "track_unpublished") and track.get("sid"):
         into.track_sids.add(str(track["sid"]))
         into.room_session_of(str(room_sid), room)
+
+
+async def prepare(session: AsyncSession, wanted: Wanted, batch: Batch) -> None:
+    """The per-room work of the batch's joins that does not depend on the event's moment, for all its
+    joined rooms at once: their detection rows in one query (``batch.detection_runs``, read by
+    :func:`apply`) and their agents flagged in one UPDATE (``agents_service.note_participants_joined``:
+    it reads nothing and is a no-op once done, so the first join's call, made earlier, leaves the same
+    rows)."""
+    if not wanted.joined_rooms:
+        return
+    batch.detection_runs = await detection_service.runs_of(session, wanted.joined_rooms)
+    await agents_service.note_participants_joined(session, wanted.joined_rooms)
 
 
 async def apply(
@@ -197,10 +213,10 @@ async def apply(
                 "joined", room.id, room.status, room.livekit_sid, room.auto_record
             ):
                 # our agent may be gone: roomsvc jobs checks and re-dispatches
-                await detection_service.note_participant_joined(session, room, detection)
-                await agents_service.note_participant_joined(
-                    session, room
-                )  # the same for the caller's agents
+                loaded = batch.detection_runs if batch is not None else None
+                await detection_service.note_participant_joined(session, room, detection, loaded=loaded)
+                if loaded is None:  # the same for the caller's agents (a batch did it in prepare())
+                    await agents_service.note_participant_joined(session, room)
                 await recording_service.auto_start(session, room)  # the room's auto_record; jobs dispatch it
         return "applied"
     if kind in ("participant_left", "participant_connection_aborted"):

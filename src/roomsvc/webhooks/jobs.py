@@ -3,7 +3,8 @@
 Intake (``webhooks/intake.py``) only stores and acknowledges. Each applier claims **rooms**, not events:
 
 1. the rooms with pending events, oldest first (``GROUP BY room_name`` over the
-   ``(processed_at, room_name, id)`` index: a loose index scan, not a read of the backlog);
+   ``(processed_at, room_name, id)`` index: a loose index scan, not a read of the backlog), each
+   joined to its ``rooms`` row if roomsvc holds it (one statement);
 2. up to ``rooms`` of those rows of ``rooms`` locked ``FOR UPDATE SKIP LOCKED``: another applier (or an
    API request acting on the room) holds the others, so two appliers never apply one room at once;
 3. the claimed rooms' pending events in id order (``FOR UPDATE``, read through the
@@ -98,22 +99,29 @@ async def claim(
     session: AsyncSession, *, rooms: int = ROOMS_PER_CLAIM, limit: int = EVENTS_PER_CLAIM
 ) -> Claim:
     """Lock up to ``rooms`` rooms with pending events and take their pending events (module docstring)."""
-    oldest = func.min(WebhookEvent.id)
+    oldest = func.min(WebhookEvent.id).label("oldest")
+    candidates = (
+        select(WebhookEvent.room_name, oldest)
+        .where(WebhookEvent.processed_at.is_(None))
+        .group_by(WebhookEvent.room_name)
+        .order_by(oldest)
+        .limit(rooms * CANDIDATES)
+        .subquery("candidates")
+    )
+    # The rooms roomsvc holds among them in the same round trip (a unique-key lookup per candidate; the
+    # derived table keeps its loose index scan).
     pending = (
         await session.execute(
-            select(WebhookEvent.room_name, oldest)
-            .where(WebhookEvent.processed_at.is_(None))
-            .group_by(WebhookEvent.room_name)
-            .order_by(oldest)
-            .limit(rooms * CANDIDATES)
+            select(candidates.c.room_name, Room.livekit_name)
+            .select_from(candidates)
+            .outerjoin(Room, Room.livekit_name == candidates.c.room_name)
+            .order_by(candidates.c.oldest)
         )
     ).all()
     if not pending:
         return Claim({}, [])
     names = [name for name, _ in pending if name is not None]
-    known = set(
-        (await session.execute(select(Room.livekit_name).where(Room.livekit_name.in_(names)))).scalars()
-    )
+    known = {livekit_name for _, livekit_name in pending if livekit_name is not None}
     held: dict[str, Room] = {}
     if known:
         locked = await session.execute(
@@ -209,6 +217,7 @@ async def _apply_batch(
     for row, event in parsed:
         handlers.wanted(event, taken.rooms.get(row.room_name or ""), wanted)
     batch = await Batch.load(session, wanted)
+    await handlers.prepare(session, wanted, batch)
     outcomes: dict[str, list[int]] = {}
     for row, event in parsed:
         room = taken.rooms.get(row.room_name or "")
@@ -335,9 +344,17 @@ class Applier:
         self.rooms = rooms
         self.limit = limit
         self._enforcing: asyncio.Task[dict[str, int]] | None = None
+        self.running = False  # in a claim now (a wake-up goes to an applier that is not: ``wake_one``)
 
     async def __call__(self, session_factory: async_sessionmaker[AsyncSession]) -> int:
         """Apply one claim; returns how many events it applied (the scheduler drains while > 0)."""
+        self.running = True
+        try:
+            return await self._run(session_factory)
+        finally:
+            self.running = False
+
+    async def _run(self, session_factory: async_sessionmaker[AsyncSession]) -> int:
         enforcements: list[Enforcement] = []
         seen = self.released.generation
         async with session_factory() as session, session.begin():
