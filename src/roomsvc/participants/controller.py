@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -59,12 +60,15 @@ class ParticipantController(Controller):
         room: str,
         data: Annotated[JoinRequest, examples.JOIN],
         db_connection: AsyncConnection,
-        livekit: LiveKitGateway,
-        settings: Settings,
+        state: State,
     ) -> Response[Any]:
         # The join reads the room together with the identity's ban, role, seat and mutes in one
         # statement (the hot path), so it takes the room's name rather than a loaded room; it runs on the
-        # request's connection and transaction without an ORM session (db.provide_connection).
+        # request's connection and transaction without an ORM session (app.provide_connection). The
+        # gateway and settings come from the app's state, not as dependencies: with one dependency,
+        # Litestar resolves it without an anyio task group per request (bench/analysis.md).
+        settings: Settings = state.settings
+        livekit: LiveKitGateway = state.livekit
         result = await service.join(db_connection, livekit, settings, room, data, request.user)
         if isinstance(result, service.Admission):
             return Response(join_response(result, settings.livekit.public_url), status_code=201)
