@@ -147,19 +147,45 @@ async def claim(
             in_flight[subscription_id] = in_flight.get(subscription_id, 0) + 1
     if not heads:
         return []
-    rows = (
-        await session.execute(
-            select(EventDelivery, EventSubscription, Event)
-            .join(EventSubscription, EventSubscription.id == EventDelivery.subscription_id)
-            .join(Event, Event.id == EventDelivery.event_id)
-            .where(
-                EventDelivery.id.in_(heads),
-                EventDelivery.status == "pending",
-                (EventDelivery.lease_until.is_(None)) | (EventDelivery.lease_until < now),
+    # Only the deliveries are locked: MariaDB ignores FOR UPDATE OF, and a lock on the event rows would
+    # make the feed's sequencer (SKIP LOCKED) pass over a committed event and number it out of commit order.
+    deliveries = list(
+        (
+            await session.execute(
+                select(EventDelivery)
+                .where(
+                    EventDelivery.id.in_(heads),
+                    EventDelivery.status == "pending",
+                    (EventDelivery.lease_until.is_(None)) | (EventDelivery.lease_until < now),
+                )
+                .order_by(EventDelivery.id)
+                .with_for_update(skip_locked=True)
             )
-            .with_for_update(skip_locked=True)
-        )
-    ).all()
+        ).scalars()
+    )
+    if not deliveries:
+        return []
+    subscriptions = {
+        s.id: s
+        for s in (
+            await session.execute(
+                select(EventSubscription).where(
+                    EventSubscription.id.in_({d.subscription_id for d in deliveries})
+                )
+            )
+        ).scalars()
+    }
+    events = {
+        e.id: e
+        for e in (
+            await session.execute(select(Event).where(Event.id.in_({d.event_id for d in deliveries})))
+        ).scalars()
+    }
+    rows = [
+        (d, subscriptions[d.subscription_id], events[d.event_id])
+        for d in deliveries
+        if d.subscription_id in subscriptions and d.event_id in events
+    ]
     lease_until = now + dt.timedelta(seconds=settings.lease)
     token = secrets.token_hex(16)
     oldest = now - dt.timedelta(seconds=settings.max_age)
