@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import itertools
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -141,6 +142,7 @@ class FakeLiveKitGateway:
         self._misses = 0
         self._failures: dict[str, list[BaseException]] = {}
         self._ids = itertools.count(1)
+        self._tag = uuid.uuid4().hex[:8]  # sids unique across fakes: tests share one database
 
     # Failure injection ----------------------------------------------------------------------------
     @property
@@ -202,7 +204,7 @@ class FakeLiveKitGateway:
         grants = grants or Grants(can_subscribe=True, can_publish=True, can_publish_data=True)
         participant = LiveKitParticipant(
             identity=identity,
-            sid=f"PA_fake{next(self._ids)}",
+            sid=f"PA_fake{self._tag}{next(self._ids)}",
             name=name,
             state="active",
             metadata="",
@@ -238,7 +240,7 @@ class FakeLiveKitGateway:
     ) -> LiveKitRoom:
         return LiveKitRoom(
             name=name,
-            sid=f"RM_fake{next(self._ids)}",
+            sid=f"RM_fake{self._tag}{next(self._ids)}",
             num_participants=0,
             metadata=metadata,
             created_at=dt.datetime.now(dt.UTC),
@@ -429,14 +431,18 @@ class FakeLiveKitGateway:
     ) -> EgressInfo:
         self._enter("start_room_composite_egress")
         self._require_room(room)
-        return self._egress(EgressRequest(f"EG_fake{next(self._ids)}", room, filepath, s3, audio_only))
+        return self._egress(
+            EgressRequest(f"EG_fake{self._tag}{next(self._ids)}", room, filepath, s3, audio_only)
+        )
 
     async def start_track_egress(
         self, room: str, track_sid: str, *, filepath: str, s3: S3Output
     ) -> EgressInfo:
         self._enter("start_track_egress")
         self._require_room(room)
-        request = EgressRequest(f"EG_fake{next(self._ids)}", room, filepath, s3, track_sid=track_sid)
+        request = EgressRequest(
+            f"EG_fake{self._tag}{next(self._ids)}", room, filepath, s3, track_sid=track_sid
+        )
         return self._egress(request)
 
     async def stop_egress(self, egress_id: str) -> EgressInfo | None:

@@ -703,7 +703,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ROOMSVC_RECONCILE_GRACE",
         "10",
-        "Records younger than this many seconds are never repaired.",
+        "Records younger than this many seconds are never repaired; a participant LiveKit has listed for"
+        " less than this is not opened, and one it stopped listing is closed only once a pass this many"
+        " seconds earlier already missed it (its webhook may still be on its way).",
         target="jobs.reconcile_grace",
         parse=Float(allow_zero=True),
     ),

@@ -178,6 +178,7 @@ def jobs_table(
                     gateway=gateway,
                     grace=settings.jobs.reconcile_grace,
                     detection=settings.detection,
+                    departures=calls_jobs.Departures(),
                 ),
                 every=interval,
                 drain=False,

@@ -18,6 +18,7 @@ from roomsvc.livekit import LiveKitGateway
 from roomsvc.rooms import flows as room_flows
 
 LOCK_NAME = "roomsvc.reconcile"
+Departures = reconciliation.Departures  # the reconciler job's memory: one per ``roomsvc jobs`` process
 
 
 def completer(detection: DetectionSettings) -> reconciliation.CompletePending:
@@ -31,6 +32,7 @@ async def reconcile_exclusively(
     *,
     grace: float,
     detection: DetectionSettings,
+    departures: reconciliation.Departures | None = None,
 ) -> reconciliation.Report | None:
     """Run one reconciliation pass unless another instance holds the lock; None when skipped."""
     async with session_factory() as lock:  # GET_LOCK belongs to this session's connection
@@ -39,7 +41,11 @@ async def reconcile_exclusively(
             return None
         try:
             return await reconciliation.reconcile(
-                session_factory, gateway, grace=grace, complete_pending=completer(detection)
+                session_factory,
+                gateway,
+                grace=grace,
+                complete_pending=completer(detection),
+                departures=departures,
             )
         finally:
             await lock.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": LOCK_NAME})
@@ -51,7 +57,10 @@ async def reconcile(
     gateway: LiveKitGateway,
     grace: float,
     detection: DetectionSettings,
+    departures: reconciliation.Departures | None = None,
 ) -> int:
     """The job body: one exclusive pass; returns how many records it repaired (0 when skipped)."""
-    report = await reconcile_exclusively(session_factory, gateway, grace=grace, detection=detection)
+    report = await reconcile_exclusively(
+        session_factory, gateway, grace=grace, detection=detection, departures=departures
+    )
     return sum(report.repairs.values()) if report is not None else 0

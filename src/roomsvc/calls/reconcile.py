@@ -8,9 +8,12 @@ events, marked ``repaired``):
 - a room LiveKit no longer has → ended, its open sessions closed (``reconciled``); a scheduled room
   before ``closes_at`` only loses its session (the next join opens another), and one with no session
   (``livekit_sid`` null) is not checked at all;
-- a room session or participant LiveKit has and we missed → opened;
+- a room session or participant LiveKit has and we missed → opened (a participant only once it joined
+  longer ago than the grace period: a fresh one's ``participant_joined`` is still on its way);
 - an open participant session LiveKit no longer lists → closed (a later real ``participant_left``
-  still replaces the inferred time);
+  still replaces the inferred time). The ``roomsvc jobs`` reconciler closes it only once it has been
+  missing from LiveKit's listings for the grace period (``Departures``): a participant that has just
+  left or been kicked is unlisted at once, but its ``participant_left`` is still on its way;
 - a ``creating`` row older than the grace period → completed if LiveKit has the room, by the same
   function that completes a create request (``rooms.flows.complete_create``: seats, detection run,
   ``room.created``), else deleted;
@@ -67,6 +70,40 @@ class Report:
             self.repairs[kind] = self.repairs.get(kind, 0) + count
 
 
+@dataclass
+class Departures:
+    """When this process's reconciler first saw each open participant session missing from LiveKit.
+
+    A session is closed by reconciliation only when it was already missing on a pass ``grace`` seconds
+    earlier: LiveKit unlists a participant the moment it leaves and sends ``participant_left`` after,
+    so a pass between the two would otherwise close it first and mark it ``repaired`` though no webhook
+    was lost. Kept in memory: a restart only delays a repair by one grace period; a room whose node is
+    gone, or that LiveKit no longer has, is ended at once as before (its sessions with it).
+    """
+
+    first_missing: dict[str, dt.datetime] = field(default_factory=dict)
+    _this_pass: dict[str, dt.datetime] = field(default_factory=dict)
+    _started: dt.datetime | None = None
+
+    def begin_pass(self, started: dt.datetime) -> None:
+        self._started, self._this_pass = started, {}
+
+    def missing_since(self, sid: str) -> dt.datetime:
+        """When a pass first saw ``sid`` missing (this pass's start, the first time)."""
+        assert self._started is not None, "begin_pass first"
+        since = self.first_missing.get(sid, self._started)
+        self._this_pass[sid] = since
+        return since
+
+    def end_pass(self, *, whole: bool) -> None:
+        """After a pass: a whole pass forgets sids no longer missing (returned, closed, or gone)."""
+        if whole:
+            self.first_missing = self._this_pass
+        else:
+            self.first_missing.update(self._this_pass)
+        self._this_pass = {}
+
+
 # Completes a stale ``creating`` row LiveKit has: ``rooms.flows.complete_create`` (with repaired=True),
 # handed in by the job and the CLI, because flows are called from the edges only (import-linter).
 CompletePending = Callable[[AsyncSession, LiveKitGateway, Room], Awaitable[None]]
@@ -79,11 +116,17 @@ async def reconcile(
     complete_pending: CompletePending,
     grace: float = 10.0,
     rooms: Sequence[str] | None = None,
+    departures: Departures | None = None,
 ) -> Report:
-    """One pass. ``rooms`` limits it to those LiveKit room names (``roomsvc reconcile --room``)."""
+    """One pass. ``rooms`` limits it to those LiveKit room names (``roomsvc reconcile --room``).
+    ``departures``: the job's memory of sessions already seen missing (see :class:`Departures`); without
+    it (``roomsvc reconcile``, run by hand) a missing session past the grace period is closed at once."""
     report = Report()
+    started = utcnow()
     live = {r.name: r for r in await gateway.list_rooms(list(rooms or ()))}
-    cutoff = utcnow() - dt.timedelta(seconds=grace)
+    cutoff = started - dt.timedelta(seconds=grace)
+    if departures is not None:
+        departures.begin_pass(started)
     async with session_factory() as session:
         query = select(Room.livekit_name).where(
             Room.status.in_(("creating", "created", "active")),
@@ -115,8 +158,10 @@ async def reconcile(
                 report.deferred += 1
                 continue
             await _reconcile_room(
-                session, gateway, room, lk_room, participants, cutoff, report, complete_pending
+                session, gateway, room, lk_room, participants, cutoff, report, complete_pending, departures
             )
+    if departures is not None:
+        departures.end_pass(whole=not rooms)
     if report.repairs:
         log.info("reconcile.repaired", **report.repairs)
     if report.deferred:
@@ -164,6 +209,7 @@ async def _reconcile_room(
     cutoff: dt.datetime,
     report: Report,
     complete_pending: CompletePending,
+    departures: Departures | None = None,
 ) -> None:
     now = utcnow()
     if room.status == "creating":
@@ -210,11 +256,10 @@ async def _reconcile_room(
         report.add("room_sessions_opened")
     # An older token (kicked, muted, unseated, demoted), whose join webhook was lost or whose push failed.
     enforced = {"evicted": "banned_evicted", "updated": "permissions_restored"}
-    for p in participants:
-        if p.kind == "standard":
-            outcome = await enforcement.enforce(session, gateway, room, p.identity, p.permission)
-            if outcome in enforced:
-                report.add(enforced[outcome])
+    standard = {p.identity: p.permission for p in participants if p.kind == "standard"}
+    for outcome in (await enforcement.enforce_many(session, gateway, room, standard)).values():
+        if outcome in enforced:
+            report.add(enforced[outcome])
     live_sids = {p.sid for p in participants}
     known = {
         ps.sid: ps
@@ -226,6 +271,8 @@ async def _reconcile_room(
     }
     for p in participants:
         ps = known.get(p.sid)
+        if p.joined_at is not None and p.joined_at > cutoff:
+            continue  # joined moments ago: its participant_joined may still be on its way
         if ps is None or ps.joined_at is None:
             fact = recorder.ParticipantFact(
                 sid=p.sid, identity=p.identity, name=p.name, kind=p.kind, joined_at=p.joined_at
@@ -237,6 +284,8 @@ async def _reconcile_room(
             report.add("participant_sessions_opened")
     for sid, ps in known.items():
         if ps.left_at is None and sid not in live_sids and (ps.joined_at or ps.created_at) <= cutoff:
+            if departures is not None and departures.missing_since(sid) > cutoff:
+                continue  # unlisted only lately: its participant_left may still be on its way
             fact = recorder.ParticipantFact(sid=sid, identity=ps.identity, name=ps.name, kind=ps.kind)
             await recorder.participant_left(
                 session, room, lk_room.sid, fact, now, "reconciled", source="inferred"

@@ -10,10 +10,11 @@ makes LiveKit remove that track at once. A banned identity is removed instead (`
 is one that connects to a locked room without having been connected when it was locked.
 
 The webhook handler only notes *who* connected (an :class:`Enforcement`); :func:`enforce_all` runs after
-the handler's transaction committed, one short transaction per participant holding the room's row lock
-— the lock every moderation and seat action takes — so a push never overtakes a newer change made by a
-request. Rooms are enforced concurrently (at most :data:`CONCURRENCY` at once), a room's participants one
-after the other (they would only queue on its row lock). A failed LiveKit call is logged and left to the
+the handler's transaction committed, one short transaction per room holding the room's row lock — the
+lock every moderation and seat action takes — so a push never overtakes a newer change made by a
+request. The room's bans, roles, seats and mutes are read once for all its identities in the batch
+(:func:`enforce_many`); rooms are enforced concurrently (at most :data:`CONCURRENCY` at once), a room's
+participants one after the other. A failed LiveKit call is logged and left to the
 next reconciliation pass (which repeats the comparison for every live participant).
 """
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import structlog
@@ -30,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc.calls.models import ParticipantSession
 from roomsvc.errors import AppError
-from roomsvc.livekit import LiveKitGateway, Permission
+from roomsvc.livekit import Grants, LiveKitGateway, Permission
 from roomsvc.moderation import bans, permissions
 from roomsvc.rooms.models import Room
 
@@ -72,14 +73,42 @@ async def enforce(
 
     Returns one of :data:`OUTCOMES`. Never raises for LiveKit failures: they are logged as ``failed``.
     """
-    if await permissions.active_ban(session, room.id, identity):
-        return "evicted" if await bans.evict(gateway, room.livekit_name, identity) else "gone"
-    if room.locked_at is not None and not await _connected_at(session, room, identity, room.locked_at):
-        # A locked room takes no new joins, whatever token the client holds (one minted before the lock
-        # still connects: self-hosted LiveKit does not revoke tokens). Who was connected when it was
-        # locked may reconnect.
-        return "evicted" if await bans.evict(gateway, room.livekit_name, identity) else "gone"
-    grants = await permissions.live_grants(session, room, identity)
+    return (await enforce_many(session, gateway, room, {identity: current}))[identity]
+
+
+async def enforce_many(
+    session: AsyncSession,
+    gateway: LiveKitGateway,
+    room: Room,
+    currents: Mapping[str, Permission | None],
+) -> dict[str, str]:
+    """:func:`enforce` for several identities of one room: its bans, roles, seats and mutes read once for
+    all of them (``permissions.banned_among``, ``permissions.live_grants_of``), then each identity's
+    LiveKit calls one after the other. The caller holds ``room``'s row lock. Outcome per identity."""
+    outcomes: dict[str, str] = {}
+    banned = await permissions.banned_among(session, room.id, currents)
+    allowed = []
+    for identity in currents:
+        if identity in banned or (
+            # A locked room takes no new joins, whatever token the client holds (one minted before the
+            # lock still connects: self-hosted LiveKit does not revoke tokens). Who was connected when it
+            # was locked may reconnect.
+            room.locked_at is not None and not await _connected_at(session, room, identity, room.locked_at)
+        ):
+            outcomes[identity] = (
+                "evicted" if await bans.evict(gateway, room.livekit_name, identity) else "gone"
+            )
+        else:
+            allowed.append(identity)
+    grants = await permissions.live_grants_of(session, room, allowed)
+    for identity in allowed:
+        outcomes[identity] = await _push(gateway, room, identity, grants[identity], currents[identity])
+    return outcomes
+
+
+async def _push(
+    gateway: LiveKitGateway, room: Room, identity: str, grants: Grants, current: Permission | None
+) -> str:
     wanted = Permission.of(grants)
     try:
         if current is None:
@@ -142,43 +171,49 @@ async def enforce_all(
 
     async def room_enforcements(room_id: int, latest: dict[str, Enforcement]) -> None:
         async with slots:
-            for enforcement in latest.values():
-                outcome = await _enforce_one(session_factory, gateway, room_id, enforcement)
-                if released is not None:
-                    released()
-                if outcome is None:
-                    continue  # the room is gone or closed
+            outcomes = await _enforce_room(session_factory, gateway, room_id, latest)
+            if released is not None:
+                released()
+            for outcome in outcomes:
                 counts[outcome] = counts.get(outcome, 0) + 1
 
     await asyncio.gather(*(room_enforcements(room_id, latest) for room_id, latest in by_room.items()))
     return counts
 
 
-async def _enforce_one(
+async def _enforce_room(
     session_factory: async_sessionmaker[AsyncSession],
     gateway: LiveKitGateway,
     room_id: int,
-    enforcement: Enforcement,
-) -> str | None:
-    """One enforcement in its own transaction holding the room's row lock; None if the room is not open.
+    latest: dict[str, Enforcement],
+) -> list[str]:
+    """A room's enforcements in one transaction holding its row lock; no outcome if the room is not open.
 
     A permission the webhook did not carry is asked of LiveKit first, outside the lock: the room's events
     wait for that lock, and the read needs none (what is pushed is decided under it, from the database;
     a stale read at worst pushes the same set twice). Nobody there: ``gone``, without the transaction.
     """
-    current = enforcement.current
-    if current is None and enforcement.livekit_room is not None:
-        try:
-            live = await gateway.get_participant(enforcement.livekit_room, enforcement.identity)
-        except AppError:
-            live = None  # asked again under the lock (and logged as failed there if LiveKit is away)
-        else:
-            if live is None:
-                return "gone"
-            current = live.permission
+    outcomes: list[str] = []
+    currents: dict[str, Permission | None] = {}
+    for identity, enforcement in latest.items():
+        current = enforcement.current
+        if current is None and enforcement.livekit_room is not None:
+            try:
+                live = await gateway.get_participant(enforcement.livekit_room, identity)
+            except AppError:
+                live = None  # asked again under the lock (and logged as failed there if LiveKit is away)
+            else:
+                if live is None:
+                    outcomes.append("gone")
+                    continue
+                current = live.permission
+        currents[identity] = current
+    if not currents:
+        return outcomes
     async with session_factory() as session, session.begin():
         query = select(Room).where(Room.id == room_id).with_for_update()
         room = (await session.execute(query)).scalar_one_or_none()
         if room is None or not room.is_open:
-            return None
-        return await enforce(session, gateway, room, enforcement.identity, current)
+            return outcomes
+        outcomes.extend((await enforce_many(session, gateway, room, currents)).values())
+    return outcomes

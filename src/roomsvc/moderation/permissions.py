@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -28,7 +28,7 @@ from sqlalchemy import BindParameter, Select, Table, and_, bindparam, func, or_,
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from roomsvc.auth import Caller
-from roomsvc.db import utcnow
+from roomsvc.db import DriverStatement, utcnow
 from roomsvc.errors import Forbidden
 from roomsvc.livekit import Grants, LiveKitGateway, Permission
 from roomsvc.lobby.models import LobbyRequest
@@ -199,8 +199,69 @@ async def effective_grants(session: AsyncSession, room: Room, identity: str, rol
 
 async def live_grants(session: AsyncSession, room: Room, identity: str) -> Grants:
     """The permission set ``identity`` should hold in LiveKit now (an identity with no row is a member)."""
-    role = await role_of(session, room, identity) or "member"
-    return await effective_grants(session, room, identity, role)
+    return (await live_grants_of(session, room, [identity]))[identity]
+
+
+async def live_grants_of(session: AsyncSession, room: Room, identities: Collection[str]) -> dict[str, Grants]:
+    """:func:`live_grants` of several identities in a room, with one read each of roles, seats and mutes
+    (the webhook appliers enforce a batch's connections room by room)."""
+    if not identities:
+        return {}
+    wanted = list(identities)
+    rows = await session.execute(
+        select(Participant.identity, Participant.role).where(
+            Participant.room_id == room.id, Participant.identity.in_(wanted)
+        )
+    )
+    roles = {identity: role for identity, role in rows.tuples()}  # (dict() of a result reads its keys())
+    seats: dict[str, frozenset[str]] = {}
+    if room.has_stage:
+        seat_rows = await session.execute(
+            select(Seat.identity, Seat.mic_locked, Seat.camera_locked).where(
+                Seat.room_id == room.id, Seat.identity.in_(wanted)
+            )
+        )
+        seats = {
+            identity: seat_locked_sources(mic, camera)
+            for identity, mic, camera in seat_rows.tuples()
+            if identity is not None
+        }
+    muted: dict[str, set[str]] = {}
+    mutes = await session.execute(
+        select(Mute.identity, Mute.source).where(
+            Mute.room_id == room.id,
+            Mute.identity.in_(wanted),
+            or_(Mute.expires_at.is_(None), Mute.expires_at > utcnow()),
+        )
+    )
+    for identity, source in mutes.tuples():
+        muted.setdefault(identity, set()).add(source)
+    controls = room.active_controls()
+    return {
+        identity: grants_for_role(
+            "owner" if identity == room.owner else roles.get(identity) or "member",
+            room.call_type,
+            stage=room.has_stage,
+            seated=identity in seats,
+            muted=seats.get(identity, frozenset()).union(muted.get(identity, ())),
+            client_admin=room.client_admin,
+            controls=controls,
+        )
+        for identity in wanted
+    }
+
+
+async def banned_among(session: AsyncSession, room_id: int, identities: Collection[str]) -> set[str]:
+    """Which of ``identities`` have an active ban from the room (one read)."""
+    if not identities:
+        return set()
+    query = select(Ban.identity).where(
+        Ban.room_id == room_id,
+        Ban.identity.in_(list(identities)),
+        Ban.lifted_at.is_(None),
+        or_(Ban.expires_at.is_(None), Ban.expires_at > utcnow()),
+    )
+    return set((await session.execute(query)).scalars())
 
 
 async def apply_live(session: AsyncSession, gateway: LiveKitGateway, room: Room, identity: str) -> bool:
@@ -340,6 +401,11 @@ def _join_context_query() -> Select[Any]:
     )
 
 
+@functools.cache
+def _join_context_statement(dialect: Any) -> DriverStatement:
+    return DriverStatement.compile(_join_context_query(), dialect)
+
+
 def _table(entity: type[Any]) -> Table:
     return cast(Table, entity.__table__)
 
@@ -355,7 +421,11 @@ async def join_context(
     through the ORM, and loading the room entity more; bench/analysis.md). ``db``: the request's
     connection (the join route), or a session (which autoflushes first if it is set to)."""
     params = {"identity": identity, "now": utcnow(), "project_id": project_id, "room_name": room_name}
-    row = (await db.execute(_join_context_query(), params)).first()
+    if isinstance(db, AsyncConnection):  # the join route: run by the driver itself (db.DriverStatement)
+        rows: Sequence[Sequence[Any]] = await _join_context_statement(db.dialect).execute(db, params)
+        row = rows[0] if rows else None
+    else:
+        row = (await db.execute(_join_context_query(), params)).first()
     if row is None:
         return None
     (ban_id, ban_expires_at, role, seat_index, muted_sources, mic_locked, camera_locked, request_id,

@@ -13,7 +13,7 @@ import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import msgspec
 import structlog
@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from roomsvc.auth import Caller
 from roomsvc.config import Settings
-from roomsvc.db import oldest_first, utcnow
+from roomsvc.db import DriverStatement, oldest_first, utcnow
 from roomsvc.errors import BadRequest, Conflict, Forbidden, NotFound
 from roomsvc.livekit import Grants, LiveKitGateway, LiveKitParticipant
 from roomsvc.lobby import service as lobby_service
@@ -76,6 +76,11 @@ def _upsert_membership() -> Insert:
         token_expires_at=statement.inserted.token_expires_at,
         updated_at=statement.inserted.updated_at,
     )
+
+
+@functools.cache
+def _upsert_membership_statement(dialect: Any) -> DriverStatement:
+    return DriverStatement.compile(_upsert_membership(), dialect)
 
 
 # Column of ``participants`` → the join's value of it (the ORM attribute name).
@@ -227,9 +232,11 @@ async def join(
         "created_at": now,
         "updated_at": now,
     }
-    # Core, on the transaction's connection: the statement is built once and no ORM execution is involved.
-    connection = db if isinstance(db, AsyncConnection) else await db.connection()
-    await connection.execute(_upsert_membership(), values)
+    # Core, built once; on the join route's bare connection run by the driver itself (db.DriverStatement).
+    if isinstance(db, AsyncConnection):
+        await _upsert_membership_statement(db.dialect).execute(db, values)
+    else:
+        await (await db.connection()).execute(_upsert_membership(), values)
     log.debug("participant.token_issued", room=room.name, identity=data.identity, role=role, ttl=ttl)
     return Admission(
         room=room.name, identity=data.identity, role=role, grants=grants, token=token, expires_at=expires_at

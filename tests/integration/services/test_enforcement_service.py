@@ -98,6 +98,32 @@ async def test_enforce_all_runs_after_commit_with_the_room_locked(
     assert fake.participants[room.livekit_name]["mia"].permission == MUTED
 
 
+async def test_a_rooms_identities_are_enforced_together_each_by_its_own_rules(
+    db: AsyncSession, make_room: MakeRoom, fake: FakeLiveKitGateway
+) -> None:
+    """enforce_many (a webhook batch's connections to one room, a reconciliation pass): one read each of
+    bans, roles, seats and mutes for all, and each identity gets exactly what enforce gives it alone."""
+    room = await make_room(call_type="audio")
+    await _mute(db, fake, room, "mia")
+    await bans.upsert_ban(db, room, "ben", expires_at=None, reason="abuse", actor=None)
+    currents = {
+        name: fake.connect(room.livekit_name, name, grants=MEMBER_AUDIO).permission
+        for name in ("mia", "ben", "ola")
+    }
+    outcomes = await enforcement.enforce_many(db, fake, room, {**currents, "ghost": None})
+    assert outcomes == {"mia": "updated", "ben": "evicted", "ola": "unchanged", "ghost": "gone"}
+    assert fake.participants[room.livekit_name]["mia"].permission == MUTED
+    assert fake.participants[room.livekit_name]["ola"].permission == currents["ola"]
+    assert fake.removed == [(room.livekit_name, "ben")]
+    # The owner is an owner, whatever its membership row says.
+    owner = fake.connect(room.livekit_name, room.owner, grants=MEMBER_AUDIO).permission
+    wanted = Permission.of(permissions.grants_for_role("owner", "audio"))
+    assert (await enforcement.enforce_many(db, fake, room, {room.owner: owner})) == {
+        room.owner: "unchanged" if owner == wanted else "updated"
+    }
+    assert fake.participants[room.livekit_name][room.owner].permission == wanted
+
+
 def test_webhook_permission_is_read_as_livekit_writes_it() -> None:
     # As livekit-server v1.13 posts it (protobuf JSON: false flags and empty lists left out).
     joined = {

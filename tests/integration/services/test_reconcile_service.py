@@ -4,6 +4,8 @@
 - a room LiveKit still lists whose node died (a killed cluster node) is ended, its neighbours are not;
 - a room with webhooks stored but not yet applied is left for the next pass (those webhooks are about to
   record what happened; a repair made first would mark it ``repaired`` with no webhook lost);
+- the jobs' reconciler closes a session LiveKit no longer lists only once it was missing a grace period
+  earlier (its participant_left may still be on its way); ``roomsvc reconcile`` by hand closes it at once;
 - a ``creating`` row whose request died after LiveKit's CreateRoom is completed by the same function
   as a create request (``rooms.flows.complete_create``): seats, detection run and dispatch, event.
 
@@ -14,6 +16,7 @@ migrated copy) where the only rooms are the ones its tests create.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -25,9 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc.auth import Caller
 from roomsvc.calls import reconcile as reconciliation
+from roomsvc.calls import recorder
 from roomsvc.calls.jobs import completer
+from roomsvc.calls.models import ParticipantSession
 from roomsvc.credentials.models import DEFAULT_PROJECT, Project
-from roomsvc.db import create_engine, create_session_factory
+from roomsvc.db import create_engine, create_session_factory, utcnow
 from roomsvc.detection.records import RoomDetection
 from roomsvc.errors import LiveKitError
 from roomsvc.events.models import Event
@@ -274,9 +279,86 @@ async def test_a_stale_creating_room_is_completed_like_a_created_one(
     agents = {(d.room, d.agent_name) for d in fake.dispatches.values()}
     assert (stale_room.livekit_name, settings.detection.agent_name) in agents
     [(event_type, data)] = completed["events"]
-    [(_, reference_data)] = reference["events"]
+    # (the reference room, listed by LiveKit, also gets its session opened by this pass: room.started)
+    [reference_data] = [d for t, d in reference["events"] if t == "room.created"]
     assert event_type == "room.created" and data.get("repaired") is True
     assert data["room_sid"] == completed["livekit_sid"]
     assert {k: v for k, v in data.items() if k not in ("repaired", "room_sid")} == {
         k: v for k, v in reference_data.items() if k != "room_sid"
     }
+
+
+async def test_the_job_closes_an_unlisted_session_only_once_it_stayed_unlisted_for_the_grace(
+    session_factory: async_sessionmaker[AsyncSession], settings: Any
+) -> None:
+    """A participant LiveKit has just unlisted (left, kicked) still has its participant_left on the way:
+    the job's reconciler leaves its session open until it was already missing a grace period earlier."""
+    fake = FakeLiveKitGateway()
+    gateway: LiveKitGateway = fake  # type: ignore[assignment]
+    name = f"svc-{uuid.uuid4().hex[:12]}"
+    async with session_factory() as session:
+        room, _ = await room_flows.create_room(
+            session,
+            gateway,
+            RoomCreate(name=name, creator="olivia"),
+            caller=await _caller(session_factory),
+            detection=settings.detection,
+        )
+        await session.commit()
+    lk_room = await fake.get_room(room.livekit_name)
+    assert lk_room is not None
+    joined = utcnow() - dt.timedelta(minutes=5)
+    sid = f"PA_{uuid.uuid4().hex[:12]}"
+    async with session_factory() as session, session.begin():  # a session LiveKit does not list
+        row = await session.get(Room, room.id)
+        assert row is not None
+        await recorder.room_started(session, row, lk_room.sid, joined)
+        await recorder.participant_joined(
+            session, row, lk_room.sid, recorder.ParticipantFact(sid=sid, identity="ana"), joined
+        )
+
+    async def left_at() -> dt.datetime | None:
+        async with session_factory() as session:
+            ps = (
+                await session.execute(select(ParticipantSession).where(ParticipantSession.sid == sid))
+            ).scalar_one()
+            return ps.left_at
+
+    departures = reconciliation.Departures()
+
+    async def reconcile_it() -> reconciliation.Report:
+        return await reconciliation.reconcile(
+            session_factory,
+            gateway,
+            grace=30,
+            complete_pending=completer(settings.detection),
+            rooms=[room.livekit_name],
+            departures=departures,
+        )
+
+    report = await reconcile_it()
+    assert await left_at() is None and "participant_sessions_closed" not in report.repairs, report
+    first_seen = departures.first_missing[sid]
+    report = await reconcile_it()  # seen again, less than the grace after: still left alone
+    assert await left_at() is None and departures.first_missing[sid] == first_seen
+
+    departures.first_missing[sid] = first_seen - dt.timedelta(seconds=31)  # as if first seen 31 s earlier
+    report = await reconcile_it()
+    assert await left_at() is not None and report.repairs.get("participant_sessions_closed") == 1
+
+    # Without the job's memory (``roomsvc reconcile`` by hand) a session past the grace closes at once.
+    sid = f"PA_{uuid.uuid4().hex[:12]}"
+    async with session_factory() as session, session.begin():
+        row = await session.get(Room, room.id)
+        assert row is not None
+        await recorder.participant_joined(
+            session, row, lk_room.sid, recorder.ParticipantFact(sid=sid, identity="bo"), joined
+        )
+    report = await reconciliation.reconcile(
+        session_factory,
+        gateway,
+        grace=30,
+        complete_pending=completer(settings.detection),
+        rooms=[room.livekit_name],
+    )
+    assert await left_at() is not None and report.repairs.get("participant_sessions_closed") == 1
