@@ -29,7 +29,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select, union
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -96,6 +96,9 @@ class Batch:
             for rs in (await session.execute(by_sid)).scalars():
                 batch.room_sessions[rs.sid] = rs
             await batch._create_room_sessions(session, wanted)
+        # The participant sessions, one query: those possibly present in the batch's joined rooms, those of
+        # the identities it names, and those of the sids it names (a UNION: each part keeps its index).
+        parts: list[Select[Any]] = []
         rooms = sorted(wanted.room_ids)
         if rooms:
             batch.present = {room_id: {} for room_id in rooms}
@@ -107,34 +110,37 @@ class Batch:
                 if batch.present_since is not None
                 else ParticipantSession.left_at.is_(None)
             )
-            present = select(ParticipantSession).where(
-                ParticipantSession.room_id.in_(rooms), or_(ParticipantSession.left_at.is_(None), gone)
+            parts.append(
+                select(ParticipantSession).where(
+                    ParticipantSession.room_id.in_(rooms), or_(ParticipantSession.left_at.is_(None), gone)
+                )
             )
-            for ps in (await session.execute(present)).scalars():
+        if wanted.identities:
+            batch.sessions = {key: [] for key in wanted.identities}
+            parts.append(
+                select(ParticipantSession).where(
+                    ParticipantSession.room_id.in_(sorted({room_id for room_id, _ in wanted.identities})),
+                    ParticipantSession.identity.in_(sorted({identity for _, identity in wanted.identities})),
+                )
+            )
+        if wanted.participant_sids:
+            batch.participants.update(dict.fromkeys(wanted.participant_sids))
+            parts.append(
+                select(ParticipantSession).where(ParticipantSession.sid.in_(sorted(wanted.participant_sids)))
+            )
+        if parts:
+            query = parts[0] if len(parts) == 1 else select(ParticipantSession).from_statement(union(*parts))
+            for ps in (await session.execute(query)).scalars():
                 batch.see(ps)
+                if ps.room_id is not None and (ps.room_id, ps.identity) in batch.sessions:
+                    batch.sessions[ps.room_id, ps.identity].append(ps)
+        if rooms:
             seats = select(Seat.room_id, Seat.identity).where(
                 Seat.room_id.in_(rooms), Seat.identity.is_not(None)
             )
             for room_id, identity in (await session.execute(seats)).all():
                 if identity is not None:
                     batch.seated[room_id].add(identity)
-        if wanted.identities:
-            batch.sessions = {key: [] for key in wanted.identities}
-            of_identities = select(ParticipantSession).where(
-                ParticipantSession.room_id.in_(sorted({room_id for room_id, _ in wanted.identities})),
-                ParticipantSession.identity.in_(sorted({identity for _, identity in wanted.identities})),
-            )
-            for ps in (await session.execute(of_identities)).scalars():
-                batch.see(ps)
-                if ps.room_id is not None and (ps.room_id, ps.identity) in batch.sessions:
-                    batch.sessions[ps.room_id, ps.identity].append(ps)
-        if wanted.participant_sids:
-            batch.participants.update(dict.fromkeys(wanted.participant_sids))
-            of_sids = select(ParticipantSession).where(
-                ParticipantSession.sid.in_(sorted(wanted.participant_sids))
-            )
-            for ps in (await session.execute(of_sids)).scalars():
-                batch.see(ps)
         if wanted.track_sids:
             batch.tracks = dict.fromkeys(wanted.track_sids)
             tracks = select(Track).where(Track.sid.in_(sorted(wanted.track_sids)))

@@ -14,18 +14,19 @@ Intake (``webhooks/intake.py``) only stores and acknowledges. Each applier claim
    does not hold (egress, ingress, LiveKit rooms made elsewhere: nothing is serialised by a room
    there), are claimed by the event rows themselves with ``SKIP LOCKED``.
 
-The batch is applied in one transaction under one savepoint, without a savepoint per event, with one
-:class:`roomsvc.calls.batch.Batch`: the room sessions, participant sessions, tracks and seats its events
-name are read in one query each before the first event, the per-event reads are answered from them, the
-new rows, events and deliveries are written by one flush at the end (multi-row INSERTs), and the events
-are marked processed with one UPDATE per outcome. If any event raises, the savepoint is rolled back
-(the room locks stay held) and the batch is applied again one event at a time without a ``Batch`` (every
-read a query, as reconciliation does), each in its own savepoint: the failing event gets its error
-recorded and is retried by later batches, then parked after :data:`MAX_ATTEMPTS` (``outcome = 'error'``);
-the others apply. After the commit, the participants that connected get their permission set
-re-asserted (or, banned, are removed: ``moderation/enforcement.py``), in the background so the applier
-takes its next batch meanwhile; a batch enforces each (room, identity) once, for its newest connection,
-and only if that connection is still open when the batch commits (``_still_open``).
+The batch is applied in one transaction with no savepoint at all (two round trips saved per batch: at
+idle a batch is one event), with one :class:`roomsvc.calls.batch.Batch`: the room sessions, participant
+sessions (one query), tracks and seats its events name are read in one query each before the first event,
+the per-event reads are answered from them, the new rows, events and deliveries are written by one flush
+at the end (multi-row INSERTs), and the events are marked processed with one UPDATE per outcome. If any
+event raises, the whole transaction is rolled back (the room locks with it) and a fresh claim is applied
+one event at a time without a ``Batch`` (every read a query, as reconciliation does), each in its own
+savepoint: the failing event gets its error recorded and is retried by later batches, then parked after
+:data:`MAX_ATTEMPTS` (``outcome = 'error'``); the others apply. After the commit, the participants that
+connected get their permission set re-asserted (or, banned, are removed: ``moderation/enforcement.py``),
+in the background so the applier takes its next batch meanwhile; a batch enforces each (room, identity)
+once, for its newest connection, and only if that connection is still open when the batch commits
+(``_still_open``).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc.calls.batch import Batch, Wanted
 from roomsvc.config import DetectionSettings
-from roomsvc.db import is_conflict, mysql_code, utcnow
+from roomsvc.db import is_conflict, is_disconnect, mysql_code, utcnow
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.moderation import enforcement
 from roomsvc.moderation.enforcement import Enforcement
@@ -168,33 +169,29 @@ async def claim(
 async def apply_claim(
     session: AsyncSession, taken: Claim, enforcements: list[Enforcement], *, detection: DetectionSettings
 ) -> None:
-    """Apply a claim's events in the caller's transaction: as one batch, or one by one if it fails."""
-    mark = len(enforcements)
-    try:
-        async with session.begin_nested():
-            await _apply_batch(session, taken, enforcements, detection=detection)
-        return
-    except Exception as exc:
-        lost = exc.__context__ if mysql_code(exc) == LOST_SAVEPOINT else exc
-        if not session.in_transaction() or mysql_code(exc) == LOST_SAVEPOINT or is_conflict(exc):
-            # A deadlock or lock wait rolled the transaction (or the statement) back: not this batch's
-            # fault. The scheduler runs the claim again (a conflict after a short pause).
-            raise (lost or exc) from None
-        del enforcements[mark:]
-        log.warning(
-            "webhook.batch_failed",
-            events=len(taken.events),
-            error=f"{type(exc).__name__}: {exc}"[:300],
-            retry="one by one",
-        )
+    """Apply a claim's events in the caller's transaction as one batch, with no savepoint: if it raises,
+    the caller rolls the transaction back and applies a fresh claim with :func:`apply_each`."""
+    await _apply_batch(session, taken, enforcements, detection=detection)
+
+
+async def apply_each(
+    session: AsyncSession, taken: Claim, enforcements: list[Enforcement], *, detection: DetectionSettings
+) -> None:
+    """Apply a claim's events one by one, each in its own savepoint: a failing event gets its error
+    recorded (and is parked after :data:`MAX_ATTEMPTS`), the others apply."""
     now = utcnow()
     for row in taken.events:
         mark = len(enforcements)
-        await _reload(session, list(taken.rooms.values()))  # what the rollback expired
+        await _reload(session, list(taken.rooms.values()))  # what a savepoint's rollback expired
         try:
             async with session.begin_nested():
                 await _apply_one(session, row, taken.rooms, enforcements, detection=detection)
         except Exception as exc:  # one bad event must not block the others
+            lost = exc.__context__ if mysql_code(exc) == LOST_SAVEPOINT else exc
+            if not session.in_transaction() or mysql_code(exc) == LOST_SAVEPOINT or is_conflict(exc):
+                # A deadlock or lock wait rolled the transaction (or the statement) back: not this event's
+                # fault. The scheduler runs the claim again (a conflict after a short pause).
+                raise (lost or exc) from None
             del enforcements[mark:]
             attempts = row.attempts + 1
             failed: dict[str, Any] = {
@@ -357,10 +354,22 @@ class Applier:
     async def _run(self, session_factory: async_sessionmaker[AsyncSession]) -> int:
         enforcements: list[Enforcement] = []
         seen = self.released.generation
-        async with session_factory() as session, session.begin():
-            taken = await claim(session, rooms=self.rooms, limit=self.limit)
-            if taken.events:
-                await apply_claim(session, taken, enforcements, detection=self.detection)
+        try:
+            async with session_factory() as session, session.begin():
+                taken = await claim(session, rooms=self.rooms, limit=self.limit)
+                if taken.events:
+                    await apply_claim(session, taken, enforcements, detection=self.detection)
+        except Exception as exc:
+            if is_conflict(exc) or is_disconnect(exc):
+                raise  # not the batch's fault: the scheduler runs the claim again (a conflict after a pause)
+            enforcements.clear()
+            log.warning(
+                "webhook.batch_failed", error=f"{type(exc).__name__}: {exc}"[:300], retry="one by one"
+            )
+            async with session_factory() as session, session.begin():
+                taken = await claim(session, rooms=self.rooms, limit=self.limit)
+                if taken.events:
+                    await apply_each(session, taken, enforcements, detection=self.detection)
         if taken.rooms:
             self.released()
         if self.gateway is not None and enforcements:
