@@ -118,6 +118,22 @@ async def _state(session: AsyncSession, name: str) -> dict[str, Any]:
     }
 
 
+async def _plain_room(
+    session_factory: async_sessionmaker[AsyncSession], gateway: LiveKitGateway, settings: Any
+) -> Room:
+    """A room created as a request creates it (the flow commits its pending row itself; then the edge)."""
+    async with session_factory() as session:
+        room, _ = await room_flows.create_room(
+            session,
+            gateway,
+            RoomCreate(name=f"svc-{uuid.uuid4().hex[:12]}", creator="olivia"),
+            caller=await _caller(session_factory),
+            detection=settings.detection,
+        )
+        await session.commit()
+    return room
+
+
 async def _reconcile(
     session_factory: async_sessionmaker[AsyncSession], gateway: Any, settings: Any
 ) -> reconciliation.Report:
@@ -198,16 +214,7 @@ async def test_a_room_with_webhooks_still_to_apply_is_left_for_the_next_pass(
 ) -> None:
     fake = FakeLiveKitGateway()
     gateway: LiveKitGateway = fake  # type: ignore[assignment]
-    name = f"svc-{uuid.uuid4().hex[:12]}"
-    async with session_factory() as session:
-        room, _ = await room_flows.create_room(
-            session,
-            gateway,
-            RoomCreate(name=name, creator="olivia"),
-            caller=await _caller(session_factory),
-            detection=settings.detection,
-        )
-        await session.commit()
+    room = await _plain_room(session_factory, gateway, settings)
     assert await fake.delete_room(room.livekit_name)  # gone from LiveKit, its room_finished not applied yet
     pending = WebhookEvent(
         event_id=f"EV_{uuid.uuid4().hex[:12]}",
@@ -226,7 +233,7 @@ async def test_a_room_with_webhooks_still_to_apply_is_left_for_the_next_pass(
     name_lk = room.livekit_name
     report = await reconcile_it()
     async with session_factory() as session:
-        state = await _state(session, name)
+        state = await _state(session, room.name)
     assert report.deferred == 1 and "rooms_ended" not in report.repairs
     assert state["status"] == "created" and "room.ended" not in [t for t, _ in state["events"]]
 
@@ -236,7 +243,7 @@ async def test_a_room_with_webhooks_still_to_apply_is_left_for_the_next_pass(
         row.processed_at, row.outcome = row.received_at, "applied"
     report = await reconcile_it()
     async with session_factory() as session:
-        state = await _state(session, name)
+        state = await _state(session, room.name)
     assert report.deferred == 0 and report.repairs.get("rooms_ended") == 1
     assert state["status"] == "ended"
 
@@ -295,16 +302,7 @@ async def test_the_job_closes_an_unlisted_session_only_once_it_stayed_unlisted_f
     the job's reconciler leaves its session open until it was already missing a grace period earlier."""
     fake = FakeLiveKitGateway()
     gateway: LiveKitGateway = fake  # type: ignore[assignment]
-    name = f"svc-{uuid.uuid4().hex[:12]}"
-    async with session_factory() as session:
-        room, _ = await room_flows.create_room(
-            session,
-            gateway,
-            RoomCreate(name=name, creator="olivia"),
-            caller=await _caller(session_factory),
-            detection=settings.detection,
-        )
-        await session.commit()
+    room = await _plain_room(session_factory, gateway, settings)
     lk_room = await fake.get_room(room.livekit_name)
     assert lk_room is not None
     joined = utcnow() - dt.timedelta(minutes=5)
