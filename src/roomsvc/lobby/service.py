@@ -105,7 +105,11 @@ async def knock(
     if latest is not None and latest.status == "pending":
         if latest.expires_at > now:
             return latest
-        await _expire(session, room, latest)
+        # The expiry job may be expiring it at this moment (``expire_due``: SKIP LOCKED, so it never waits
+        # on this lock): lock the row and read it again, so that it is expired, audited and notified once.
+        await session.refresh(latest, with_for_update=True)
+        if latest.status == "pending":
+            await _expire(session, room, latest)
     if latest is not None and latest.status == "denied" and latest.decided_at is not None:
         until = latest.decided_at + dt.timedelta(seconds=settings.deny_cooldown)
         if until > now:

@@ -1,0 +1,56 @@
+"""A join request is expired once, whoever gets there first (lobby/service.py on the real MariaDB).
+
+A join reads the identity's latest request without a lock; if that request is pending past its time, the
+join expires it lazily. The expiry job (``expire_due``) may expire it between the two: the join then must
+see the job's result and not expire (audit, notify) it a second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from roomsvc.config import LobbySettings
+from roomsvc.db import utcnow
+from roomsvc.lobby import service as lobby
+from roomsvc.lobby.models import LobbyRequest
+from tests.fakes import FakeLiveKitGateway
+from tests.integration.services.support import CALLER, MakeRoom, audit_of, load_room
+
+SETTINGS = LobbySettings(request_ttl=60, deny_cooldown=0)
+
+
+async def test_a_join_does_not_expire_again_a_request_the_job_expired_meanwhile(
+    make_room: MakeRoom, fake: FakeLiveKitGateway, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    room = await make_room(call_type="audio")
+    async with session_factory() as session, session.begin():
+        first = await lobby.knock(
+            session, fake, SETTINGS, await load_room(session, room.name), "bob", "Bob", None, CALLER
+        )
+        first_id = first.public_id
+    async with session_factory() as session, session.begin():  # its time is up
+        await session.execute(
+            update(LobbyRequest)
+            .where(LobbyRequest.public_id == first_id)
+            .values(expires_at=utcnow() - dt.timedelta(seconds=1))
+        )
+    async with session_factory() as joiner:
+        # What a join read before the job ran: the request, still pending.
+        stale = (
+            await joiner.execute(select(LobbyRequest).where(LobbyRequest.public_id == first_id))
+        ).scalar_one()
+        assert stale.status == "pending"
+        async with session_factory() as job, job.begin():
+            assert await lobby.expire_due(job, fake) >= 1  # type: ignore[arg-type]
+        again = await lobby.knock(
+            joiner, fake, SETTINGS, await load_room(joiner, room.name), "bob", "Bob", stale, CALLER
+        )
+        await joiner.commit()
+    assert again.public_id != first_id and again.status == "pending"
+    async with session_factory() as session:
+        audit = await audit_of(session, await load_room(session, room.name))
+    expired = [e for e in audit if e["action"] == "join_request_expire"]
+    assert [e["params"] for e in expired] == [{"request_id": first_id}]
