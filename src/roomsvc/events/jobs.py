@@ -149,10 +149,10 @@ async def claim(
         return []
     # Only the deliveries are locked: MariaDB ignores FOR UPDATE OF, and a lock on the event rows would
     # make the feed's sequencer (SKIP LOCKED) pass over a committed event and number it out of commit order.
-    deliveries = list(
+    locked = list(
         (
             await session.execute(
-                select(EventDelivery)
+                select(EventDelivery.id)
                 .where(
                     EventDelivery.id.in_(heads),
                     EventDelivery.status == "pending",
@@ -163,29 +163,19 @@ async def claim(
             )
         ).scalars()
     )
-    if not deliveries:
+    if not locked:
         return []
-    subscriptions = {
-        s.id: s
-        for s in (
-            await session.execute(
-                select(EventSubscription).where(
-                    EventSubscription.id.in_({d.subscription_id for d in deliveries})
-                )
-            )
-        ).scalars()
-    }
-    events = {
-        e.id: e
-        for e in (
-            await session.execute(select(Event).where(Event.id.in_({d.event_id for d in deliveries})))
-        ).scalars()
-    }
-    rows = [
-        (d, subscriptions[d.subscription_id], events[d.event_id])
-        for d in deliveries
-        if d.subscription_id in subscriptions and d.event_id in events
-    ]
+    # Those deliveries with their subscription and event, read without a lock (the delivery's lock keeps
+    # both in place).
+    rows = (
+        await session.execute(
+            select(EventDelivery, EventSubscription, Event)
+            .join(EventSubscription, EventSubscription.id == EventDelivery.subscription_id)
+            .join(Event, Event.id == EventDelivery.event_id)
+            .where(EventDelivery.id.in_(locked))
+            .order_by(EventDelivery.id)
+        )
+    ).all()
     lease_until = now + dt.timedelta(seconds=settings.lease)
     token = secrets.token_hex(16)
     oldest = now - dt.timedelta(seconds=settings.max_age)

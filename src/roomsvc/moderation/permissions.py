@@ -186,14 +186,27 @@ async def effective_grants(session: AsyncSession, room: Room, identity: str, rol
         await seat_state(session, room.id, identity) if room.has_stage else (False, frozenset[str]())
     )
     muted = seat_locked.union(await active_mutes(session, room.id, identity))
+    return room_grants(room, role, seated=seated, muted=muted)
+
+
+def room_grants(
+    room: Room | JoinRoom,
+    role: str,
+    *,
+    seated: bool,
+    muted: Collection[str],
+    controls: Collection[str] | None = None,
+) -> Grants:
+    """:func:`grants_for_role` in ``room``: its call type, stage, ``client_admin`` and room-wide controls
+    (``controls``: the room's active ones, computed once by a caller shaping many identities' sets)."""
     return grants_for_role(
         role,
         room.call_type,
         stage=room.has_stage,
-        seated=seated,
+        seated=room.has_stage and seated,
         muted=muted,
         client_admin=room.client_admin,
-        controls=room.active_controls(),
+        controls=room.active_controls() if controls is None else controls,
     )
 
 
@@ -238,13 +251,11 @@ async def live_grants_of(session: AsyncSession, room: Room, identities: Collecti
         muted.setdefault(identity, set()).add(source)
     controls = room.active_controls()
     return {
-        identity: grants_for_role(
+        identity: room_grants(
+            room,
             "owner" if identity == room.owner else roles.get(identity) or "member",
-            room.call_type,
-            stage=room.has_stage,
             seated=identity in seats,
             muted=seats.get(identity, frozenset()).union(muted.get(identity, ())),
-            client_admin=room.client_admin,
             controls=controls,
         )
         for identity in wanted
@@ -327,16 +338,7 @@ class JoinContext:
     def grants(self, role: str, room: Room | JoinRoom | None = None) -> Grants:
         """The same permission set as :func:`effective_grants`, from what was read up front (``room``:
         the room as read again since, e.g. under its lock by a scheduled room's first join)."""
-        room = room or self.room
-        return grants_for_role(
-            role,
-            room.call_type,
-            stage=room.has_stage,
-            seated=room.has_stage and self.seated,
-            muted=self.muted | self.seat_locked,
-            client_admin=room.client_admin,
-            controls=room.active_controls(),
-        )
+        return room_grants(room or self.room, role, seated=self.seated, muted=self.muted | self.seat_locked)
 
 
 @functools.cache

@@ -166,14 +166,6 @@ async def claim(
     return Claim(held, events, busy=bool(known) and len(held) < min(rooms, len(known)))
 
 
-async def apply_claim(
-    session: AsyncSession, taken: Claim, enforcements: list[Enforcement], *, detection: DetectionSettings
-) -> None:
-    """Apply a claim's events in the caller's transaction as one batch, with no savepoint: if it raises,
-    the caller rolls the transaction back and applies a fresh claim with :func:`apply_each`."""
-    await _apply_batch(session, taken, enforcements, detection=detection)
-
-
 async def apply_each(
     session: AsyncSession, taken: Claim, enforcements: list[Enforcement], *, detection: DetectionSettings
 ) -> None:
@@ -204,10 +196,12 @@ async def apply_each(
             await _mark(session, [row.id], **failed)
 
 
-async def _apply_batch(
+async def apply_claim(
     session: AsyncSession, taken: Claim, enforcements: list[Enforcement], *, detection: DetectionSettings
 ) -> None:
-    """The claim's events with one :class:`Batch` (module docstring); raises if any event does."""
+    """The claim's events in the caller's transaction as one batch with one :class:`Batch`, no savepoint
+    (module docstring): if any event raises, the caller rolls the transaction back and applies a fresh
+    claim with :func:`apply_each`."""
     mark = len(enforcements)
     parsed = [(row, parse_event(row.body.encode())) for row in taken.events]
     wanted = Wanted()
