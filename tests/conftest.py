@@ -317,6 +317,23 @@ async def api(api_server: str, caller_token: Any) -> AsyncIterator[httpx.AsyncCl
 
 
 PLATFORM_CREDENTIAL_ID = "cred_platform_test"
+PLATFORM_SECRET = "platform-test-secret-0123456789abcdef"
+
+
+async def add_platform_credential(session_factory: Any, settings: Any) -> None:
+    """The tests' operator credential (every scope, `platform` included) in ``session_factory``'s
+    database."""
+    from roomsvc.credentials import service as credential_service
+
+    async with session_factory() as session, session.begin():
+        await credential_service.upsert_credential(
+            session,
+            master_key=settings.secret_key,
+            public_id=PLATFORM_CREDENTIAL_ID,
+            secret=PLATFORM_SECRET,
+            name="test operator",
+            scopes=credential_service.ALL_SCOPES,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -326,19 +343,10 @@ async def platform_token(migrated_db: str, session_factory: Any, settings: Any) 
     from roomsvc.auth import mint_caller_token
     from roomsvc.credentials import service as credential_service
 
-    secret = "platform-test-secret-0123456789abcdef"
-    async with session_factory() as session, session.begin():
-        await credential_service.upsert_credential(
-            session,
-            master_key=settings.secret_key,
-            public_id=PLATFORM_CREDENTIAL_ID,
-            secret=secret,
-            name="test operator",
-            scopes=credential_service.ALL_SCOPES,
-        )
+    await add_platform_credential(session_factory, settings)
     return mint_caller_token(
         credential_id=PLATFORM_CREDENTIAL_ID,
-        secret=secret,
+        secret=PLATFORM_SECRET,
         audience=settings.caller_auth.audience,
         scopes=list(credential_service.ALL_SCOPES),
         ttl=3600,
@@ -421,17 +429,19 @@ async def webhook_appliers(app_settings: Any) -> AsyncIterator[None]:
     only stores webhooks, as the API does."""
     from functools import partial
 
+    from roomsvc import wake
     from roomsvc.db import create_engine, create_session_factory
     from roomsvc.jobs import close_appliers, wake_appliers
     from roomsvc.jobs import webhook_appliers as applier_jobs
     from roomsvc.livekit import LiveKitGateway
     from roomsvc.scheduler import Scheduler
-    from roomsvc.webhooks import wake
 
     engine = create_engine(app_settings.database)
     gateway = LiveKitGateway(app_settings.livekit)
     table = applier_jobs(app_settings, gateway)
-    listener = asyncio.create_task(wake.listen(app_settings.redis.url, partial(wake_appliers, table)))
+    listener = asyncio.create_task(
+        wake.listen(app_settings.redis.url, {wake.WEBHOOKS_STORED: partial(wake_appliers, table)})
+    )
     try:
         async with Scheduler(create_session_factory(engine), table):
             yield

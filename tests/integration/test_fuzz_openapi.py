@@ -30,6 +30,8 @@ the LiveKit webhook receiver (LiveKit signs its own requests).
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import json
 import os
 import re
@@ -46,9 +48,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import ARTIFACTS, PLATFORM_CREDENTIAL_ID, ROOT
+from roomsvc.db import create_engine, create_session_factory
+from tests.conftest import ARTIFACTS, PLATFORM_CREDENTIAL_ID, ROOT, add_platform_credential
 from tests.integration.fuzz_hooks import FIXTURE_REQUEST_ID
-from tests.stack import JobsProcess
+from tests.stack import JobsProcess, create_isolated_database, drop_database
 
 PORT = 8102
 SEED = 20261123
@@ -93,10 +96,25 @@ def _profile() -> tuple[str, Budget]:
     return name, PROFILES[name]
 
 
+async def _fuzz_database(migrated_db: str, stack_env: dict[str, str], settings: Any) -> str:
+    """A fresh copy of the migrated database, with the operator credential the fuzzer's token is of."""
+    url = await create_isolated_database(migrated_db, stack_env)
+    engine = create_engine(dataclasses.replace(settings.database, url=url))
+    try:
+        await add_platform_credential(create_session_factory(engine), settings)
+    finally:
+        await engine.dispose()
+    return url
+
+
 @pytest.fixture(scope="module")
-def fuzz_server(api_server: str, stack_env: dict[str, str], settings: Any) -> Iterator[str]:
-    """The fuzzed API. `api_server` (port 8000) is where LiveKit posts its webhooks: they make the calls."""
+def fuzz_server(api_server: str, stack_env: dict[str, str], settings: Any, migrated_db: str) -> Iterator[str]:
+    """The fuzzed API, on a database of its own: what the fuzzer registers and activates (detection
+    models named ``0``, subscriptions, rooms) must not be what a later test of the suite finds. LiveKit
+    posts the webhooks of the fuzzer's rooms to `api_server`, which holds no such room and ignores them."""
+    database = asyncio.run(_fuzz_database(migrated_db, stack_env, settings))
     env = stack_env | {
+        "DATABASE_URL": database,
         "ROOMSVC_PORT": str(PORT),
         "ROOMSVC_RATE_LIMITS": "default=100000/100000,rooms:write=100000/100000",
     }
@@ -131,6 +149,7 @@ def fuzz_server(api_server: str, stack_env: dict[str, str], settings: Any) -> It
         jobs.stop()
         process.terminate()
         process.wait(10)
+    asyncio.run(drop_database(database))
 
 
 def operations(document: dict[str, Any]) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from roomsvc.config import LobbySettings
 from roomsvc.db import utcnow
@@ -31,20 +32,26 @@ async def test_a_join_does_not_expire_again_a_request_the_job_expired_meanwhile(
             session, fake, SETTINGS, await load_room(session, room.name), "bob", "Bob", None, CALLER
         )
         first_id = first.public_id
-    async with session_factory() as session, session.begin():  # its time is up
-        await session.execute(
-            update(LobbyRequest)
-            .where(LobbyRequest.public_id == first_id)
-            .values(expires_at=utcnow() - dt.timedelta(seconds=1))
-        )
     async with session_factory() as joiner:
-        # What a join read before the job ran: the request, still pending.
+        # What a join read just before the job ran: the request, still pending, past its time. (Read
+        # before its time is moved, so that no `roomsvc jobs` of the suite can expire it in between;
+        # the join then holds the expiry time it would have read a moment later.)
         stale = (
             await joiner.execute(select(LobbyRequest).where(LobbyRequest.public_id == first_id))
         ).scalar_one()
         assert stale.status == "pending"
+        past = utcnow() - dt.timedelta(seconds=1)
+        set_committed_value(stale, "expires_at", past)
+        async with session_factory() as session, session.begin():  # its time is up
+            await session.execute(
+                update(LobbyRequest).where(LobbyRequest.public_id == first_id).values(expires_at=past)
+            )
         async with session_factory() as job, job.begin():
-            assert await lobby.expire_due(job, fake) >= 1  # type: ignore[arg-type]
+            await lobby.expire_due(job, fake)  # type: ignore[arg-type]
+        async with session_factory() as check:
+            # Expired by this job, or by a suite's `roomsvc jobs` on the same database (SKIP LOCKED).
+            status = await check.scalar(select(LobbyRequest.status).where(LobbyRequest.public_id == first_id))
+            assert status == "expired"
         again = await lobby.knock(
             joiner, fake, SETTINGS, await load_room(joiner, room.name), "bob", "Bob", stale, CALLER
         )
