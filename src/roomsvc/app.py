@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from roomsvc import __version__, idempotency, metrics
+from roomsvc import __version__, idempotency, metrics, wake
 from roomsvc.agents.controller import AgentController, RoomAgentController
 from roomsvc.auth import CredentialStore
 from roomsvc.callers.controller import CallerController
@@ -71,7 +71,6 @@ from roomsvc.scheduler import Scheduler
 from roomsvc.seats.controller import SeatController
 from roomsvc.usage.controller import UsageController
 from roomsvc.web import console_page, openapi_render_plugins, static_routers
-from roomsvc.webhooks import wake as webhooks_wake
 from roomsvc.webhooks.controller import webhook_handler
 from roomsvc.webhooks.intake import IntakeWriter
 
@@ -239,8 +238,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 await detection_jobs.sync_builtin_models(session)
         except SQLAlchemyError as exc:
             log.warning("detection.builtin_sync_failed", error=type(exc).__name__)
-        # Intake's group commit; each commit that stored events wakes `roomsvc jobs`' appliers.
-        intake = IntakeWriter(engine, notify=partial(webhooks_wake.publish, redis))
+        # Intake's group commit; each commit that stored events wakes `roomsvc jobs`' appliers, and each
+        # commit that made event deliveries due wakes its delivery relay (roomsvc.wake).
+        intake = IntakeWriter(engine, notify=partial(wake.publish, redis, wake.WEBHOOKS_STORED))
+        deliveries = wake.Publisher(redis, wake.DELIVERIES_DUE)
+        wake.on_deliveries_due(deliveries)
         app.state.webhook_intake = intake
         intake.start()
         # The monitor is the LiveKit port's own health probe (no session, no work claimed), not a job.
@@ -253,6 +255,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             monitor.cancel()
             await asyncio.gather(scheduler.stop(), monitor, return_exceptions=True)
             await intake.aclose()
+            wake.on_deliveries_due(None)
+            await deliveries.aclose()
             await gateway.aclose()
             await recording_storage.aclose()
             await redis.aclose()

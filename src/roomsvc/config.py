@@ -777,7 +777,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ROOMSVC_JOBS_POLL_INTERVAL",
         "0.5",
-        "Seconds the jobs process sleeps when it finds nothing to do.",
+        "Seconds the jobs process sleeps when it finds nothing to do (a commit that made event deliveries "
+        "due wakes the delivery relay at once through Redis; this is its fallback).",
         target="jobs.poll_interval",
         parse=Float(),
     ),

@@ -5,7 +5,8 @@ transaction. ``roomsvc.scheduler`` runs them (the loop, session and transaction,
 metrics); docs/architecture.md#background-jobs draws the same table — keep the two in step.
 
 - ``roomsvc jobs`` (:func:`jobs_table`): the webhook appliers (:func:`webhook_appliers`, woken through
-  Redis by intake: ``webhooks/wake.py``), the event delivery relay, mute and
+  Redis by intake: ``roomsvc.wake``), the event delivery relay (woken by commits that made deliveries
+  due, also ``roomsvc.wake``), mute and
   room-control expiry,
   join-request and seat-invitation expiry, the room closer (scheduled rooms' end and its notice),
   detection and agent re-dispatch, recording dispatch and the
@@ -27,13 +28,14 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Callable
 from functools import partial
 
 import httpx
 import structlog
 from prometheus_client import start_http_server
 
-from roomsvc import idempotency, metrics
+from roomsvc import idempotency, metrics, wake
 from roomsvc.agents import jobs as agents_jobs
 from roomsvc.calls import jobs as calls_jobs
 from roomsvc.config import Settings
@@ -53,25 +55,46 @@ from roomsvc.rooms import jobs as rooms_jobs
 from roomsvc.scheduler import Job, Scheduler
 from roomsvc.seats import jobs as seats_jobs
 from roomsvc.webhooks import jobs as webhooks_jobs
-from roomsvc.webhooks import wake as webhooks_wake
 
 log = structlog.get_logger("roomsvc.jobs")
 
 
+# The appliers after the first look for events unprompted this many times less often (module docstring).
+IDLE_APPLIER_FACTOR = 10
+
+
 def webhook_appliers(settings: Settings, gateway: LiveKitGateway | None) -> list[Job]:
     """``ROOMSVC_WEBHOOK_APPLIERS`` rows ``webhook-applier-<n>``: each claims rooms with pending webhooks
-    (``SKIP LOCKED``) and applies their events in order (``webhooks/jobs.py``); woken by intake, else
-    every ``ROOMSVC_WEBHOOK_POLL_INTERVAL``."""
+    (``SKIP LOCKED``) and applies their events in order (``webhooks/jobs.py``); woken by intake.
+
+    Unwoken, only the first looks every ``ROOMSVC_WEBHOOK_POLL_INTERVAL``; the others every
+    ``IDLE_APPLIER_FACTOR`` times that. Each look is a claim transaction (3 statements), and four appliers
+    looking twice a second were most of an idle jobs process's CPU. Nothing waits longer for it: intake
+    wakes an idle applier for every commit, and the first one's poll finds what a lost wake-up left;
+    when its claim is full (a backlog, say one left while Redis was away) it wakes the idle others, so
+    all of them apply it."""
     released = webhooks_jobs.Released()  # one per process: an applier held off by a room lock looks again
-    return [
+    poll = settings.jobs.webhook_poll_interval
+    jobs = [
         Job.owning_transaction(
             f"webhook-applier-{n}",
             webhooks_jobs.Applier(detection=settings.detection, gateway=gateway, released=released),
-            every=settings.jobs.webhook_poll_interval,
+            every=poll if n == 1 else poll * IDLE_APPLIER_FACTOR,
             wakeable=True,
         )
         for n in range(1, settings.jobs.webhook_appliers + 1)
     ]
+    first = jobs[0].run
+    assert isinstance(first, webhooks_jobs.Applier)
+    first.on_work = partial(wake_idle_appliers, jobs[1:])
+    return jobs
+
+
+def wake_idle_appliers(jobs: list[Job]) -> None:
+    """Wake every applier of ``jobs`` that is idle (not in a claim, not already woken)."""
+    for job in jobs:
+        if not getattr(job.run, "running", False):
+            job.notify()
 
 
 def wake_appliers(jobs: list[Job]) -> None:
@@ -87,6 +110,21 @@ def wake_appliers(jobs: list[Job]) -> None:
             return
     for job in appliers:
         job.notify()
+
+
+def wake_jobs(jobs: list[Job], name: str) -> None:
+    """Wake the job named ``name`` of ``jobs`` (if this process runs it)."""
+    for job in jobs:
+        if job.name == name:
+            job.notify()
+
+
+def wake_table(jobs: list[Job]) -> dict[str, Callable[[], None]]:
+    """What each Redis wake-up channel wakes in this process (roomsvc.wake)."""
+    return {
+        wake.WEBHOOKS_STORED: partial(wake_appliers, jobs),
+        wake.DELIVERIES_DUE: partial(wake_jobs, jobs, "delivery-relay"),
+    }
 
 
 async def close_appliers(jobs: list[Job]) -> None:
@@ -113,6 +151,7 @@ def jobs_table(
                 observer=lambda outcome: metrics.observe_delivery(outcome.status_code, outcome.latency_ms),
             ),
             every=poll,
+            wakeable=True,  # by a commit that made deliveries due (roomsvc.wake)
         ),
         Job.in_transaction(
             "mute-expiry",
@@ -257,11 +296,11 @@ async def run_jobs(settings: Settings, only: str | None = None) -> None:
             table = [job for job in table if job.name.startswith(only)]
             if not table:
                 raise SystemExit(f"roomsvc jobs --only {only}: no job is named so")
-        listener = asyncio.create_task(
-            webhooks_wake.listen(settings.redis.url, partial(wake_appliers, table)), name="webhook-wake"
-        )
+        listener = asyncio.create_task(wake.listen(settings.redis.url, wake_table(table)), name="jobs-wake")
+        wake.on_deliveries_due(partial(wake_jobs, table, "delivery-relay"))  # this process's own commits
         async with Scheduler(session_factory, table):
             await stop.wait()
+        wake.on_deliveries_due(None)
         listener.cancel()
         await asyncio.gather(listener, return_exceptions=True)
         await close_appliers(table)

@@ -184,3 +184,35 @@ async def test_two_delivering_processes_share_the_work_without_breaking_room_ord
                 for relay in relays:
                     relay.stop()
     await engine.dispose()
+
+
+async def test_a_committed_event_wakes_the_relay_instead_of_waiting_for_its_poll(
+    isolated_db: str, stack_env: dict[str, str], make_client: Any, room_name: str
+) -> None:
+    """The API's commit that made a delivery due publishes on Redis (roomsvc.wake) and the jobs process
+    wakes its relay: with a poll of ten minutes, each room's creation still reaches the receiver (the
+    test's wait is far shorter than the poll)."""
+    env = stack_env | {"DATABASE_URL": isolated_db, "ROOMSVC_JOBS_POLL_INTERVAL": "600"}
+    jobs = JobsProcess(env, "wake")
+    with Receiver() as receiver:
+        async with make_client(DATABASE_URL=isolated_db) as client:
+            await _subscribe(client, receiver.url, ["room.created"])
+            offset = jobs.log_path.stat().st_size if jobs.log_path.exists() else 0
+            jobs.start()
+            try:
+                await eventually(
+                    lambda: _async(b"wake.listening" in jobs.log_path.read_bytes()[offset:]),
+                    what="the jobs process listening for wake-ups",
+                )
+                for n in range(2):  # the second one after the relay's first pass is surely over
+                    room = f"{room_name}-{n}"
+                    created = await client.post("/v1/rooms", json={"name": room, "creator": "o"})
+                    assert created.status_code == 201
+                    await eventually(
+                        lambda room=room: _async([e["room"] for e in receiver.events()]),
+                        check=lambda got, room=room: room in got,
+                        timeout=30,
+                        what=f"{room}'s room.created delivered long before the relay's next poll",
+                    )
+            finally:
+                jobs.stop()

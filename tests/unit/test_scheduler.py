@@ -300,3 +300,19 @@ def test_a_publication_while_every_applier_claims_wakes_them_all() -> None:
         cast(Any, job.run).running = True
     wake_appliers(jobs)
     assert all(job.wake is not None and job.wake.is_set() for job in jobs)
+
+
+def test_only_the_first_applier_polls_often_and_it_wakes_the_idle_others_on_a_backlog() -> None:
+    from roomsvc.config import load_settings
+    from roomsvc.jobs import IDLE_APPLIER_FACTOR, webhook_appliers
+    from roomsvc.webhooks.jobs import Applier
+
+    settings = load_settings({"ROOMSVC_WEBHOOK_APPLIERS": "3", "ROOMSVC_WEBHOOK_POLL_INTERVAL": "0.5"})
+    jobs = webhook_appliers(settings, None)
+    assert [job.every for job in jobs] == [0.5, 0.5 * IDLE_APPLIER_FACTOR, 0.5 * IDLE_APPLIER_FACTOR]
+    first, busy, idle = (cast(Applier, job.run) for job in jobs)
+    assert busy.on_work is None and idle.on_work is None
+    busy.running = True
+    assert first.on_work is not None
+    first.on_work()
+    assert [job.wake is not None and job.wake.is_set() for job in jobs] == [False, False, True]

@@ -27,7 +27,7 @@ import structlog
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from roomsvc import metrics
+from roomsvc import metrics, wake
 from roomsvc.db import utcnow
 from roomsvc.events import payloads
 from roomsvc.events.models import Event, EventDelivery, EventSubscription
@@ -87,6 +87,7 @@ class Outbox:
         self.pending.clear()
         if rows:
             await session.execute(insert(EventDelivery), rows)
+            wake.deliveries_due(session)  # its commit wakes the delivery relay
 
 
 async def _subscriptions(session: AsyncSession, project_id: int) -> list[tuple[int, Any]]:
@@ -154,6 +155,7 @@ async def emit(
     ]
     if rows:
         await session.execute(insert(EventDelivery), rows)
+        wake.deliveries_due(session)  # its commit wakes the delivery relay
     log.info(str(event_type), event_id=event.public_id, event_type=str(event_type), room=room)
     return event
 

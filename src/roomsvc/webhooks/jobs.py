@@ -32,6 +32,7 @@ once, for its newest connection, and only if that connection is still open when 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -336,6 +337,9 @@ class Applier:
         self.limit = limit
         self._enforcing: asyncio.Task[dict[str, int]] | None = None
         self.running = False  # in a claim now (a wake-up goes to an applier that is not: ``wake_one``)
+        # called after a full claim, a backlog (``roomsvc.jobs.webhook_appliers``: the polling applier
+        # wakes the others, which look for work unprompted only rarely)
+        self.on_work: Callable[[], None] | None = None
 
     async def __call__(self, session_factory: async_sessionmaker[AsyncSession]) -> int:
         """Apply one claim; returns how many events it applied (the scheduler drains while > 0)."""
@@ -377,6 +381,8 @@ class Applier:
             # pending rooms are held (another applier, an enforcement, an API request)
             await self.released.wait(seen, BUSY_PAUSE)
             return 1
+        if self.on_work is not None and (len(taken.rooms) >= self.rooms or len(taken.events) >= self.limit):
+            self.on_work()  # a full claim: more is waiting than one applier takes at a time
         return len(taken.events)
 
     async def settle(self) -> None:

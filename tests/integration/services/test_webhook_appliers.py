@@ -206,6 +206,27 @@ async def test_a_claimed_room_is_skipped_by_the_next_claim(
         await session.execute(delete(WebhookEvent).where(WebhookEvent.room_name.in_(names)))
 
 
+async def test_a_full_claim_tells_the_other_appliers_and_a_partial_one_does_not(
+    session_factory: async_sessionmaker[AsyncSession], make_room: MakeRoom, settings: Any
+) -> None:
+    """The polling applier wakes the others (roomsvc.jobs.webhook_appliers) only when a backlog waits:
+    its claim took as many rooms as it may hold."""
+    first, second = await make_room(), await make_room()
+    start = time.time() - 3600
+    await _store(session_factory, _visits(first, "RM_full_" + uuid.uuid4().hex[:6], 1, start))
+    await _store(session_factory, _visits(second, "RM_part_" + uuid.uuid4().hex[:6], 1, start))
+    told: list[int] = []
+    applier = webhook_jobs.Applier(detection=settings.detection, rooms=2)
+    applier.on_work = lambda: told.append(1)
+    assert await applier(session_factory) == 6  # both rooms: a full claim
+    assert told == [1]
+    third = await make_room()
+    await _store(session_factory, _visits(third, "RM_one_" + uuid.uuid4().hex[:6], 1, start))
+    assert await applier(session_factory) == 3  # one room of the two it may hold
+    assert await applier(session_factory) == 0  # nothing left
+    assert told == [1]
+
+
 async def test_a_failing_batch_is_applied_one_by_one_and_the_bad_event_parked(
     session_factory: async_sessionmaker[AsyncSession], make_room: MakeRoom, settings: Any
 ) -> None:

@@ -1,0 +1,122 @@
+"""Waking ``roomsvc jobs`` when work was committed, instead of waiting for its next poll.
+
+Two kinds of work are announced, each on a Redis channel every jobs process listens to (:func:`listen`):
+
+- ``WEBHOOKS_STORED``: intake stored LiveKit webhooks (``webhooks/intake.py`` publishes after its group
+  commit); the listener wakes an idle webhook applier.
+- ``DELIVERIES_DUE``: a transaction that emitted events with subscribers committed, so deliveries are due
+  now; the listener wakes the delivery relay. The emitter marks its session (:func:`deliveries_due`),
+  and the session's commit calls the process's hook (:func:`on_deliveries_due`): the API publishes on
+  Redis (:class:`Publisher`, at most one message in flight however many commits), a jobs process wakes
+  its own relay directly.
+
+Best effort on both sides: a lost message (Redis away, a session bound to a connection it does not
+commit itself) only means the work is found by the next poll (``ROOMSVC_WEBHOOK_POLL_INTERVAL``,
+``ROOMSVC_JOBS_POLL_INTERVAL``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import structlog
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = structlog.get_logger("roomsvc.wake")
+
+WEBHOOKS_STORED = "roomsvc:webhooks:stored"
+DELIVERIES_DUE = "roomsvc:deliveries:due"
+RETRY_SECONDS = 1.0
+_DUE = "roomsvc.deliveries_due"
+
+_hook: Callable[[], None] | None = None
+
+
+async def publish(redis: Redis, channel: str = WEBHOOKS_STORED) -> None:
+    """Tell the jobs processes that work is waiting (never raises: the poll is the fallback)."""
+    try:
+        await redis.publish(channel, b"1")
+    except (RedisError, OSError) as exc:
+        log.debug("wake.unsent", channel=channel, error=type(exc).__name__)
+
+
+async def listen(url: str, channels: Mapping[str, Callable[[], None]]) -> None:
+    """Call ``channels[channel]`` on every publication, until cancelled; reconnects after a Redis
+    failure, and calls every callback once on each (re)subscription: whatever was announced while
+    nobody listened."""
+    while True:
+        redis = Redis.from_url(url, socket_connect_timeout=2.0, health_check_interval=30)
+        try:
+            async with redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+                await pubsub.subscribe(*channels)
+                log.info("wake.listening", channels=sorted(channels))
+                for wake in channels.values():
+                    wake()
+                async for message in pubsub.listen():
+                    channel = message.get("channel")
+                    name = channel.decode() if isinstance(channel, bytes) else str(channel)
+                    callback = channels.get(name)
+                    if callback is not None:
+                        callback()
+        except (RedisError, OSError) as exc:
+            log.warning("wake.listener_failed", error=type(exc).__name__, retry_in=RETRY_SECONDS)
+        finally:
+            await redis.aclose()
+        await asyncio.sleep(RETRY_SECONDS)
+
+
+def deliveries_due(session: Any) -> None:
+    """Mark ``session`` (sync or async): when it commits, this process's hook is called once."""
+    session.info[_DUE] = True
+
+
+def on_deliveries_due(hook: Callable[[], None] | None) -> None:
+    """Set what a commit that made deliveries due calls in this process (None: nothing)."""
+    global _hook
+    _hook = hook
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if session.info.pop(_DUE, False) and _hook is not None:
+        try:
+            _hook()
+        except Exception as exc:  # a wake-up must never fail a commit that happened
+            log.warning("wake.hook_failed", error=f"{type(exc).__name__}: {exc}"[:200])
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop(_DUE, None)
+
+
+class Publisher:
+    """A hook that publishes on ``channel``: one message in flight at a time, whatever the commit rate
+    (a commit while one is pending is covered by it: the relay claims everything due when it runs)."""
+
+    def __init__(self, redis: Redis, channel: str = DELIVERIES_DUE) -> None:
+        self.redis = redis
+        self.channel = channel
+        self.pending = False
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def __call__(self) -> None:
+        if self.pending:
+            return
+        self.pending = True
+        task = asyncio.get_running_loop().create_task(self._send())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _send(self) -> None:
+        self.pending = False  # a commit from now on needs a message of its own
+        await publish(self.redis, self.channel)
+
+    async def aclose(self) -> None:
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=2.0)
