@@ -31,7 +31,7 @@ run:
 	@scripts/stack.sh run
 
 test:
-	@scripts/stack.sh test $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder) $(PYTEST_ARGS)
+	@scripts/stack.sh test $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder) $(PYTEST_ARGS)
 
 up:
 	@scripts/stack.sh up
