@@ -153,6 +153,16 @@ def _tone(signal_: npt.NDArray[np.float64], start: float, end: float, frequency:
     return float(spectrum[low:high].max())
 
 
+def _onset(signal_: npt.NDArray[np.float64], frequency: float, step: float = 0.125) -> float | None:
+    """The start of the first quarter second in which ``frequency`` is present, in seconds (None: never)."""
+    at = 0.0
+    while at + 0.25 <= len(signal_) / RATE:
+        if _tone(signal_, at, at + 0.25, frequency) > PRESENT:
+            return at
+        at += step
+    return None
+
+
 def _rms(signal_: npt.NDArray[np.float64], start: float, end: float) -> float:
     window = signal_[int(start * RATE) : int(end * RATE)]
     assert len(window) >= RATE // 4, f"no audio between {start:.2f}s and {end:.2f}s"
@@ -317,11 +327,16 @@ async def test_recording_to_s3(api: Any, make_client: Any, room_name: str, recor
         connected(a["url"], a["token"]) as room_a,
     ):
         tone = Tone(440.0)
+        subscribed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        room_a.on("local_track_subscribed", lambda _: subscribed.done() or subscribed.set_result(None))
         await tone.publish(room_a)
         recording = await _start(s3_api, room_name, kind="room_audio", storage={"prefix": "e2e"})
         assert recording["storage"] == "s3"
         rec_id = recording["id"]
         await _until(api, rec_id, "recording")
+        # The recorder has the track (on a loaded machine that can take seconds after "recording"); then
+        # three seconds of tone to record.
+        await asyncio.wait_for(subscribed, 30)
         await asyncio.sleep(3.0)
         done = await _stop(api, rec_id)
         await tone.stop()
@@ -332,7 +347,10 @@ async def test_recording_to_s3(api: Any, make_client: Any, room_name: str, recor
         data = await _download(s3_api, rec_id)
     assert hashlib.sha256(data).hexdigest() == file["sha256"]
     audio = _mono(data)
-    assert _tone(audio, 1.5, len(audio) / RATE - 0.5, 440) > PRESENT
+    onset = _onset(audio, 440)
+    end = len(audio) / RATE - 0.5
+    assert onset is not None and onset <= end - 1.0, (onset, end)  # the tone, and most of it recorded
+    assert _tone(audio, onset + 0.25, end, 440) > PRESENT  # and it holds until the end
 
 
 async def test_storage_unavailable_fails_the_recording_cleanly(
