@@ -96,27 +96,27 @@ def _rolled_back(session: Session) -> None:
 
 
 class Publisher:
-    """A hook that publishes on ``channel``: one message in flight at a time, whatever the commit rate
-    (a commit while one is pending is covered by it: the relay claims everything due when it runs)."""
+    """A hook that publishes on ``channel`` from one task at a time, whatever the commit rate: a commit
+    while a message is on its way asks for one more after it (the relay claims everything due when it
+    runs), so a slow or frozen Redis (each publish bounded by the client's socket timeout) costs one
+    task, never one per commit."""
 
     def __init__(self, redis: Redis, channel: str = DELIVERIES_DUE) -> None:
         self.redis = redis
         self.channel = channel
-        self.pending = False
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.wanted = False
+        self.task: asyncio.Task[None] | None = None
 
     def __call__(self) -> None:
-        if self.pending:
-            return
-        self.pending = True
-        task = asyncio.get_running_loop().create_task(self._send())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.wanted = True
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self._send())
 
     async def _send(self) -> None:
-        self.pending = False  # a commit from now on needs a message of its own
-        await publish(self.redis, self.channel)
+        while self.wanted:
+            self.wanted = False  # a commit from now on needs a message of its own
+            await publish(self.redis, self.channel)
 
     async def aclose(self) -> None:
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=2.0)
+        if self.task is not None:
+            await asyncio.wait({self.task}, timeout=2.0)

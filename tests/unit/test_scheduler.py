@@ -316,3 +316,28 @@ def test_only_the_first_applier_polls_often_and_it_wakes_the_idle_others_on_a_ba
     assert first.on_work is not None
     first.on_work()
     assert [job.wake is not None and job.wake.is_set() for job in jobs] == [False, False, True]
+
+
+async def test_the_wake_publisher_sends_from_one_task_and_once_more_after_commits_meanwhile() -> None:
+    import asyncio
+
+    from roomsvc.wake import DELIVERIES_DUE, Publisher
+
+    sent: list[str] = []
+    release = asyncio.Event()
+
+    class SlowRedis:
+        async def publish(self, channel: str, message: bytes) -> None:
+            await release.wait()  # a slow Redis: the message is on its way
+            sent.append(channel)
+
+    publisher = Publisher(cast(Any, SlowRedis()))
+    publisher()
+    first = publisher.task
+    await asyncio.sleep(0)  # the first message is on its way
+    for _ in range(50):  # commits meanwhile: no task of their own
+        publisher()
+    assert publisher.task is first
+    release.set()
+    await publisher.aclose()
+    assert sent == [DELIVERIES_DUE, DELIVERIES_DUE]  # the first, and one for the commits meanwhile
