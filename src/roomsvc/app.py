@@ -242,7 +242,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # commit that made event deliveries due wakes its delivery relay (roomsvc.wake).
         intake = IntakeWriter(engine, notify=partial(wake.publish, redis, wake.WEBHOOKS_STORED))
         deliveries = wake.Publisher(redis, wake.DELIVERIES_DUE)
-        wake.on_deliveries_due(deliveries)
+        hook_before = wake.on_deliveries_due(deliveries)
         app.state.webhook_intake = intake
         intake.start()
         # The monitor is the LiveKit port's own health probe (no session, no work claimed), not a job.
@@ -255,7 +255,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             monitor.cancel()
             await asyncio.gather(scheduler.stop(), monitor, return_exceptions=True)
             await intake.aclose()
-            wake.on_deliveries_due(None)
+            wake.on_deliveries_due(hook_before)
             await deliveries.aclose()
             await gateway.aclose()
             await recording_storage.aclose()

@@ -34,6 +34,7 @@ from functools import partial
 import httpx
 import structlog
 from prometheus_client import start_http_server
+from redis.asyncio import Redis
 
 from roomsvc import idempotency, metrics, wake
 from roomsvc.agents import jobs as agents_jobs
@@ -297,10 +298,25 @@ async def run_jobs(settings: Settings, only: str | None = None) -> None:
             if not table:
                 raise SystemExit(f"roomsvc jobs --only {only}: no job is named so")
         listener = asyncio.create_task(wake.listen(settings.redis.url, wake_table(table)), name="jobs-wake")
-        wake.on_deliveries_due(partial(wake_jobs, table, "delivery-relay"))  # this process's own commits
+        # This process's own commits that made deliveries due (the appliers' events): its relay, or
+        # through Redis the relay of another process when this one runs none (`--only webhook-applier`).
+        publisher: wake.Publisher | None = None
+        if any(job.name == "delivery-relay" for job in table):
+            hook_before = wake.on_deliveries_due(partial(wake_jobs, table, "delivery-relay"))
+        else:
+            redis = Redis.from_url(
+                settings.redis.url,
+                socket_connect_timeout=settings.redis.timeout,
+                socket_timeout=settings.redis.timeout,
+            )
+            publisher = wake.Publisher(redis, wake.DELIVERIES_DUE)
+            hook_before = wake.on_deliveries_due(publisher)
         async with Scheduler(session_factory, table):
             await stop.wait()
-        wake.on_deliveries_due(None)
+        wake.on_deliveries_due(hook_before)
+        if publisher is not None:
+            await publisher.aclose()
+            await publisher.redis.aclose()
         listener.cancel()
         await asyncio.gather(listener, return_exceptions=True)
         await close_appliers(table)

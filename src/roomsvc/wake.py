@@ -7,8 +7,9 @@ Two kinds of work are announced, each on a Redis channel every jobs process list
 - ``DELIVERIES_DUE``: a transaction that emitted events with subscribers committed, so deliveries are due
   now; the listener wakes the delivery relay. The emitter marks its session (:func:`deliveries_due`),
   and the session's commit calls the process's hook (:func:`on_deliveries_due`): the API publishes on
-  Redis (:class:`Publisher`, at most one message in flight however many commits), a jobs process wakes
-  its own relay directly.
+  Redis (:class:`Publisher`, one message in flight at a time however many commits), a jobs process
+  wakes its own relay directly, or publishes when it runs none (``roomsvc jobs --only
+  webhook-applier``).
 
 Best effort on both sides: a lost message (Redis away, a session bound to a connection it does not
 commit itself) only means the work is found by the next poll (``ROOMSVC_WEBHOOK_POLL_INTERVAL``,
@@ -75,10 +76,12 @@ def deliveries_due(session: Any) -> None:
     session.info[_DUE] = True
 
 
-def on_deliveries_due(hook: Callable[[], None] | None) -> None:
-    """Set what a commit that made deliveries due calls in this process (None: nothing)."""
+def on_deliveries_due(hook: Callable[[], None] | None) -> Callable[[], None] | None:
+    """Set what a commit that made deliveries due calls in this process (None: nothing); returns the
+    hook it replaces (to be set again when the caller stops)."""
     global _hook
-    _hook = hook
+    previous, _hook = _hook, hook
+    return previous
 
 
 @event.listens_for(Session, "after_commit")
@@ -99,18 +102,33 @@ class Publisher:
     """A hook that publishes on ``channel`` from one task at a time, whatever the commit rate: a commit
     while a message is on its way asks for one more after it (the relay claims everything due when it
     runs), so a slow or frozen Redis (each publish bounded by the client's socket timeout) costs one
-    task, never one per commit."""
+    task, never one per commit.
+
+    The hook is the process's, but the Redis client belongs to the event loop that made the publisher
+    (the API's). A commit in another loop of the process (an in-process app under test runs in a thread
+    of its own) hands the request over to that loop instead of using the client from the wrong one."""
 
     def __init__(self, redis: Redis, channel: str = DELIVERIES_DUE) -> None:
         self.redis = redis
         self.channel = channel
+        self.loop = asyncio.get_running_loop()
         self.wanted = False
         self.task: asyncio.Task[None] | None = None
 
     def __call__(self) -> None:
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self.loop:
+            self._request()
+        else:
+            self.loop.call_soon_threadsafe(self._request)
+
+    def _request(self) -> None:
         self.wanted = True
         if self.task is None or self.task.done():
-            self.task = asyncio.get_running_loop().create_task(self._send())
+            self.task = self.loop.create_task(self._send())
 
     async def _send(self) -> None:
         while self.wanted:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import time
+import uuid
 from typing import Any
 
 import pytest
@@ -216,3 +219,77 @@ async def test_a_committed_event_wakes_the_relay_instead_of_waiting_for_its_poll
                     )
             finally:
                 jobs.stop()
+
+
+async def test_an_appliers_only_process_wakes_the_relay_of_another(
+    isolated_db: str, stack_env: dict[str, str], make_client: Any, room_name: str
+) -> None:
+    """`roomsvc jobs --only webhook-applier` runs no relay: the commits of its batches that made deliveries
+    due publish on Redis, and a relay-only process with a ten-minute poll delivers their events."""
+    from roomsvc.config import load_settings
+    from roomsvc.db import create_engine, create_session_factory, utcnow
+    from roomsvc.rooms.models import Room
+    from roomsvc.webhooks.models import WebhookEvent
+
+    env = stack_env | {"DATABASE_URL": isolated_db, "ROOMSVC_JOBS_POLL_INTERVAL": "600"}
+    engine = create_engine(load_settings(env).database)
+    factory = create_session_factory(engine)
+    relay = JobsProcess(env, "wake-relay", only="delivery-relay")
+    appliers = JobsProcess(env, "wake-appliers", only="webhook-applier")
+    with Receiver() as receiver:
+        async with make_client(DATABASE_URL=isolated_db) as client:
+            await _subscribe(client, receiver.url, ["participant.joined"])
+            assert (
+                await client.post("/v1/rooms", json={"name": room_name, "creator": "o"})
+            ).status_code == 201
+        async with factory() as session:
+            livekit_name = await session.scalar(select(Room.livekit_name).where(Room.name == room_name))
+        offsets = [p.log_path.stat().st_size if p.log_path.exists() else 0 for p in (relay, appliers)]
+        relay.start()
+        appliers.start()
+        try:
+            for process, offset in zip((relay, appliers), offsets, strict=True):
+                await eventually(
+                    lambda p=process, o=offset: _async(b"wake.listening" in p.log_path.read_bytes()[o:]),
+                    what=f"{process.log_path.name} listening for wake-ups",
+                )
+            now = int(time.time())
+            for n in range(2):  # the second one after the relay's first pass is surely over
+                identity = f"guest-{n}"
+                event = {
+                    "event": "participant_joined",
+                    "id": f"EV_{uuid.uuid4().hex}",
+                    "createdAt": str(now),
+                    "room": {"sid": f"RM_{room_name}", "name": livekit_name},
+                    "participant": {
+                        "sid": f"PA_{uuid.uuid4().hex[:12]}",
+                        "identity": identity,
+                        "joinedAtMs": str(now * 1000),
+                        "kind": "STANDARD",
+                    },
+                }
+                async with factory() as session, session.begin():  # what intake stores
+                    session.add(
+                        WebhookEvent(
+                            event_id=event["id"],
+                            event_type=event["event"],
+                            room_name=livekit_name,
+                            room_sid=f"RM_{room_name}",
+                            created_at_unix=now,
+                            received_at=utcnow(),
+                            attempts=0,
+                            body=json.dumps(event),
+                        )
+                    )
+                await eventually(
+                    lambda identity=identity: _async(
+                        [e["data"]["identity"] for e in receiver.events() if e["room"] == room_name]
+                    ),
+                    check=lambda got, identity=identity: identity in got,
+                    timeout=30,
+                    what=f"{identity}'s participant.joined delivered long before the relay's next poll",
+                )
+        finally:
+            appliers.stop()
+            relay.stop()
+    await engine.dispose()

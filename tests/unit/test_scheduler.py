@@ -341,3 +341,41 @@ async def test_the_wake_publisher_sends_from_one_task_and_once_more_after_commit
     release.set()
     await publisher.aclose()
     assert sent == [DELIVERIES_DUE, DELIVERIES_DUE]  # the first, and one for the commits meanwhile
+
+
+async def test_the_wake_publisher_publishes_from_its_own_loop_whoever_commits() -> None:
+    import asyncio
+    import threading
+
+    from roomsvc.wake import Publisher
+
+    loops: list[asyncio.AbstractEventLoop] = []
+    ready = threading.Event()
+    published = threading.Event()
+    holder: dict[str, Any] = {}
+
+    class LoopBoundRedis:
+        async def publish(self, channel: str, message: bytes) -> None:
+            loops.append(asyncio.get_running_loop())
+            published.set()
+
+    def serve() -> None:  # the API's loop, in a thread of its own (as an in-process app under test)
+        async def main() -> None:
+            holder["loop"] = asyncio.get_running_loop()
+            holder["publisher"] = Publisher(cast(Any, LoopBoundRedis()))
+            holder["stop"] = asyncio.Event()
+            ready.set()
+            await holder["stop"].wait()
+
+        asyncio.run(main())
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        assert ready.wait(10)
+        holder["publisher"]()  # a commit in this test's loop
+        assert await asyncio.to_thread(published.wait, 10)
+        assert loops == [holder["loop"]]
+    finally:
+        holder["loop"].call_soon_threadsafe(holder["stop"].set)
+        thread.join(10)
