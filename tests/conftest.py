@@ -49,8 +49,7 @@ TEST_JOB_SETTINGS = {
     "ROOMSVC_DELIVERY_BACKOFF_BASE": "0.2",
     "ROOMSVC_DELIVERY_BACKOFF_CAP": "1",
     "ROOMSVC_DELIVERY_LEASE": "5",
-    # Deliveries due wake the relay (roomsvc.wake); the poll paces the expiry jobs (2 x 0.25 s here).
-    "ROOMSVC_JOBS_POLL_INTERVAL": "0.25",
+    "ROOMSVC_JOBS_POLL_INTERVAL": "0.1",
     "ROOMSVC_RECONCILE_INTERVAL": "0",
     # Tests start many jobs processes; the one that checks jobs metrics gives itself a free port.
     "ROOMSVC_JOBS_METRICS_PORT": "0",
