@@ -150,7 +150,10 @@ async def test_two_delivering_processes_share_the_work_without_breaking_room_ord
     from roomsvc.config import load_settings
     from roomsvc.db import create_engine, create_session_factory
 
-    env = stack_env | {"DATABASE_URL": isolated_db}
+    # The first relay fails deliveries while the second one starts (seconds on a loaded machine): the
+    # subscription must not be disabled meanwhile (50 consecutive failures by default), which is not
+    # what this test is about.
+    env = stack_env | {"DATABASE_URL": isolated_db, "ROOMSVC_DELIVERY_DISABLE_AFTER": "100000"}
     engine = create_engine(load_settings(env).database)
     factory = create_session_factory(engine)
     relays = [JobsProcess(env, "relay-a"), JobsProcess(env, "relay-b")]
