@@ -58,6 +58,7 @@ from roomsvc.seats import jobs as seats_jobs
 from roomsvc.webhooks import jobs as webhooks_jobs
 
 log = structlog.get_logger("roomsvc.jobs")
+RELAY = "delivery-relay"  # the delivery relay's row: woken by commits that made deliveries due
 
 
 # The appliers after the first look for events unprompted this many times less often (module docstring).
@@ -91,10 +92,15 @@ def webhook_appliers(settings: Settings, gateway: LiveKitGateway | None) -> list
     return jobs
 
 
+def _idle(job: Job) -> bool:
+    """An applier neither in a claim nor already woken."""
+    return not getattr(job.run, "running", False) and job.wake is not None and not job.wake.is_set()
+
+
 def wake_idle_appliers(jobs: list[Job]) -> None:
-    """Wake every applier of ``jobs`` that is idle (not in a claim, not already woken)."""
+    """Wake every applier of ``jobs`` that is idle (:func:`_idle`)."""
     for job in jobs:
-        if not getattr(job.run, "running", False):
+        if _idle(job):
             job.notify()
 
 
@@ -106,7 +112,7 @@ def wake_appliers(jobs: list[Job]) -> None:
     that claimed just before the commit would otherwise wait for its poll)."""
     appliers = [job for job in jobs if job.name.startswith("webhook-applier")]
     for job in appliers:
-        if not getattr(job.run, "running", False) and job.wake is not None and not job.wake.is_set():
+        if _idle(job):
             job.notify()
             return
     for job in appliers:
@@ -124,7 +130,7 @@ def wake_table(jobs: list[Job]) -> dict[str, Callable[[], None]]:
     """What each Redis wake-up channel wakes in this process (roomsvc.wake)."""
     return {
         wake.WEBHOOKS_STORED: partial(wake_appliers, jobs),
-        wake.DELIVERIES_DUE: partial(wake_jobs, jobs, "delivery-relay"),
+        wake.DELIVERIES_DUE: partial(wake_jobs, jobs, RELAY),
     }
 
 
@@ -143,7 +149,7 @@ def jobs_table(
     table = [
         *webhook_appliers(settings, gateway),
         Job.owning_transaction(
-            "delivery-relay",
+            RELAY,
             partial(
                 events_jobs.deliver_due,
                 http=http,
@@ -301,8 +307,8 @@ async def run_jobs(settings: Settings, only: str | None = None) -> None:
         # This process's own commits that made deliveries due (the appliers' events): its relay, or
         # through Redis the relay of another process when this one runs none (`--only webhook-applier`).
         publisher: wake.Publisher | None = None
-        if any(job.name == "delivery-relay" for job in table):
-            hook_before = wake.on_deliveries_due(partial(wake_jobs, table, "delivery-relay"))
+        if any(job.name == RELAY for job in table):
+            hook_before = wake.on_deliveries_due(partial(wake_jobs, table, RELAY))
         else:
             redis = Redis.from_url(
                 settings.redis.url,
