@@ -10,12 +10,16 @@ makes LiveKit remove that track at once. A banned identity is removed instead (`
 is one that connects to a locked room without having been connected when it was locked.
 
 The webhook handler only notes *who* connected (an :class:`Enforcement`); :func:`enforce_all` runs after
-the handler's transaction committed, one short transaction per room holding the room's row lock — the
-lock every moderation and seat action takes — so a push never overtakes a newer change made by a
-request. The room's bans, roles, seats and mutes are read once for all its identities in the batch
-(:func:`enforce_many`); rooms are enforced concurrently (at most :data:`CONCURRENCY` at once), a room's
-participants one after the other. A failed LiveKit call is logged and left to the
-next reconciliation pass (which repeats the comparison for every live participant).
+the handler's transaction committed. Decisions are made holding the room's row lock — the lock every
+moderation and seat action takes — so a push never overtakes a newer change made by a request, and a
+check never reads a change whose push is still in flight. First one transaction locks all the batch's
+rooms and reads their bans, roles, seats and mutes once for all (:func:`_check_all`): every connection
+that already holds its effective set (the common case: its token was minted with it) is settled there,
+with no LiveKit call. What is left — a set to push, a banned identity, a locked room, a permission the
+webhook did not carry — goes room by room, one short transaction per room holding its lock while its
+LiveKit calls are made (:func:`enforce_many`), at most :data:`CONCURRENCY` rooms at once, a room's
+participants one after the other. A failed LiveKit call is logged and left to the next reconciliation
+pass (which repeats the comparison for every live participant).
 """
 
 from __future__ import annotations
@@ -159,7 +163,9 @@ async def enforce_all(
     """Apply the enforcements a committed webhook batch collected; returns a count per outcome.
 
     The last enforcement of an identity in a room wins (one check per connect is enough: the set is
-    recomputed from the database at this moment anyway). Up to :data:`CONCURRENCY` rooms at once.
+    recomputed from the database at this moment anyway). The connections whose permission the webhook
+    carried are checked for all rooms at once (:func:`_check_all`); the rest room by room, up to
+    :data:`CONCURRENCY` rooms at once.
     ``released`` is called each time a transaction let go of a room's row lock (the webhook appliers
     waiting for that room look again at once).
     """
@@ -167,6 +173,26 @@ async def enforce_all(
     for e in enforcements:
         by_room.setdefault(e.room_id, {})[e.identity] = e
     counts: dict[str, int] = {}
+    known = {
+        room_id: latest
+        for room_id, latest in by_room.items()
+        if all(e.current is not None for e in latest.values())
+    }
+    if known:
+        try:
+            settled = await _check_all(session_factory, known)
+        except Exception as exc:  # a lock wait or deadlock, the database away: room by room, as before
+            log.warning("permissions.check_failed", error=f"{type(exc).__name__}: {exc}"[:300])
+        else:
+            if released is not None:
+                released()
+            for room_id, outcomes in settled.items():
+                for identity, outcome in outcomes.items():
+                    del by_room[room_id][identity]
+                    if outcome is not None:
+                        counts[outcome] = counts.get(outcome, 0) + 1
+                if not by_room[room_id]:
+                    del by_room[room_id]
     slots = asyncio.Semaphore(CONCURRENCY)
 
     async def room_enforcements(room_id: int, latest: dict[str, Enforcement]) -> None:
@@ -179,6 +205,42 @@ async def enforce_all(
 
     await asyncio.gather(*(room_enforcements(room_id, latest) for room_id, latest in by_room.items()))
     return counts
+
+
+async def _check_all(
+    session_factory: async_sessionmaker[AsyncSession], by_room: dict[int, dict[str, Enforcement]]
+) -> dict[int, dict[str, str | None]]:
+    """The enforcements that need no LiveKit call, settled for all the rooms in one transaction.
+
+    It locks every room (one statement, in id order, so two checks never deadlock), then reads their
+    bans, roles, seats and mutes once for all (``permissions.banned_in``, ``permissions.live_grants_in``).
+    An identity that holds its effective set already is ``unchanged``; every identity of a room that is
+    not open is settled with no outcome (None; as :func:`_enforce_room`). Left to the room-by-room path,
+    which reads again under its room's lock: a banned identity, a set that differs (both need LiveKit
+    calls, never made with several rooms locked), and every identity of a locked room.
+    """
+    settled: dict[int, dict[str, str | None]] = {}
+    async with session_factory() as session, session.begin():
+        query = select(Room).where(Room.id.in_(sorted(by_room))).order_by(Room.id).with_for_update()
+        rooms = {room.id: room for room in (await session.execute(query)).scalars()}
+        checked: list[tuple[Room, list[str]]] = []
+        for room_id, latest in by_room.items():
+            room = rooms.get(room_id)
+            if room is None or not room.is_open:
+                settled[room_id] = dict.fromkeys(latest)  # nothing to enforce in a room gone or closed
+            elif room.locked_at is None:
+                checked.append((room, list(latest)))
+        banned = await permissions.banned_in(session, {room.id: identities for room, identities in checked})
+        wanted = [
+            (room, [identity for identity in identities if (room.id, identity) not in banned])
+            for room, identities in checked
+        ]
+        grants = await permissions.live_grants_in(session, wanted)
+        for room, identities in wanted:
+            for identity in identities:
+                if Permission.of(grants[room.id, identity]) == by_room[room.id][identity].current:
+                    settled.setdefault(room.id, {})[identity] = "unchanged"
+    return settled
 
 
 async def _enforce_room(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -217,62 +217,86 @@ async def live_grants(session: AsyncSession, room: Room, identity: str) -> Grant
 
 async def live_grants_of(session: AsyncSession, room: Room, identities: Collection[str]) -> dict[str, Grants]:
     """:func:`live_grants` of several identities in a room, with one read each of roles, seats and mutes
-    (the webhook appliers enforce a batch's connections room by room)."""
-    if not identities:
+    (a reconciliation pass enforces a room's participants together)."""
+    grants = await live_grants_in(session, [(room, identities)])
+    return {identity: grants[room.id, identity] for identity in identities}
+
+
+async def live_grants_in(
+    session: AsyncSession, wanted: Sequence[tuple[Room, Collection[str]]]
+) -> dict[tuple[int, str], Grants]:
+    """:func:`live_grants` of identities in several rooms, by ``(room id, identity)``: one read each of
+    roles, seats and mutes for all of them (the webhook appliers check a batch's connections at once).
+
+    Each read selects by ``room_id IN`` and ``identity IN`` (index ranges) and keeps only the pairs
+    asked for."""
+    pairs = {(room.id, identity) for room, identities in wanted for identity in identities}
+    if not pairs:
         return {}
-    wanted = list(identities)
+    room_ids = sorted({room_id for room_id, _ in pairs})
+    names = sorted({identity for _, identity in pairs})
     rows = await session.execute(
-        select(Participant.identity, Participant.role).where(
-            Participant.room_id == room.id, Participant.identity.in_(wanted)
+        select(Participant.room_id, Participant.identity, Participant.role).where(
+            Participant.room_id.in_(room_ids), Participant.identity.in_(names)
         )
     )
-    roles = {identity: role for identity, role in rows.tuples()}  # (dict() of a result reads its keys())
-    seats: dict[str, frozenset[str]] = {}
-    if room.has_stage:
+    roles = {(room_id, identity): role for room_id, identity, role in rows.tuples()}
+    seats: dict[tuple[int, str], frozenset[str]] = {}
+    staged = sorted({room.id for room, _ in wanted if room.has_stage})
+    if staged:
         seat_rows = await session.execute(
-            select(Seat.identity, Seat.mic_locked, Seat.camera_locked).where(
-                Seat.room_id == room.id, Seat.identity.in_(wanted)
+            select(Seat.room_id, Seat.identity, Seat.mic_locked, Seat.camera_locked).where(
+                Seat.room_id.in_(staged), Seat.identity.in_(names)
             )
         )
         seats = {
-            identity: seat_locked_sources(mic, camera)
-            for identity, mic, camera in seat_rows.tuples()
+            (room_id, identity): seat_locked_sources(mic, camera)
+            for room_id, identity, mic, camera in seat_rows.tuples()
             if identity is not None
         }
-    muted: dict[str, set[str]] = {}
+    muted: dict[tuple[int, str], set[str]] = {}
     mutes = await session.execute(
-        select(Mute.identity, Mute.source).where(
-            Mute.room_id == room.id,
-            Mute.identity.in_(wanted),
+        select(Mute.room_id, Mute.identity, Mute.source).where(
+            Mute.room_id.in_(room_ids),
+            Mute.identity.in_(names),
             or_(Mute.expires_at.is_(None), Mute.expires_at > utcnow()),
         )
     )
-    for identity, source in mutes.tuples():
-        muted.setdefault(identity, set()).add(source)
-    controls = room.active_controls()
-    return {
-        identity: room_grants(
-            room,
-            "owner" if identity == room.owner else roles.get(identity) or "member",
-            seated=identity in seats,
-            muted=seats.get(identity, frozenset()).union(muted.get(identity, ())),
-            controls=controls,
-        )
-        for identity in wanted
-    }
+    for room_id, identity, source in mutes.tuples():
+        muted.setdefault((room_id, identity), set()).add(source)
+    out: dict[tuple[int, str], Grants] = {}
+    for room, identities in wanted:
+        controls = room.active_controls()
+        for identity in identities:
+            key = (room.id, identity)
+            out[key] = room_grants(
+                room,
+                "owner" if identity == room.owner else roles.get(key) or "member",
+                seated=key in seats,
+                muted=seats.get(key, frozenset()).union(muted.get(key, ())),
+                controls=controls,
+            )
+    return out
 
 
 async def banned_among(session: AsyncSession, room_id: int, identities: Collection[str]) -> set[str]:
     """Which of ``identities`` have an active ban from the room (one read)."""
-    if not identities:
+    return {identity for _, identity in await banned_in(session, {room_id: identities})}
+
+
+async def banned_in(session: AsyncSession, wanted: Mapping[int, Collection[str]]) -> set[tuple[int, str]]:
+    """The ``(room id, identity)`` pairs among ``wanted`` (room id → identities) with an active ban from
+    that room (one read for all the rooms)."""
+    pairs = {(room_id, identity) for room_id, identities in wanted.items() for identity in identities}
+    if not pairs:
         return set()
-    query = select(Ban.identity).where(
-        Ban.room_id == room_id,
-        Ban.identity.in_(list(identities)),
+    query = select(Ban.room_id, Ban.identity).where(
+        Ban.room_id.in_(sorted({room_id for room_id, _ in pairs})),
+        Ban.identity.in_(sorted({identity for _, identity in pairs})),
         Ban.lifted_at.is_(None),
         or_(Ban.expires_at.is_(None), Ban.expires_at > utcnow()),
     )
-    return set((await session.execute(query)).scalars())
+    return {(room_id, identity) for room_id, identity in (await session.execute(query)).tuples()} & pairs
 
 
 async def apply_live(session: AsyncSession, gateway: LiveKitGateway, room: Room, identity: str) -> bool:

@@ -8,8 +8,12 @@ check (a reconciliation pass runs the same :func:`enforce`).
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from roomsvc.db import utcnow
 from roomsvc.errors import LiveKitUnavailable
 from roomsvc.livekit import Permission
 from roomsvc.moderation import bans, enforcement, mutes, permissions
@@ -142,3 +146,61 @@ def test_webhook_permission_is_read_as_livekit_writes_it() -> None:
         can_subscribe=False, can_publish=False, can_publish_data=False
     )
     assert permission_of({"sid": "PA_x"}) is None
+
+
+async def test_a_batch_across_rooms_is_checked_at_once_and_only_what_differs_reaches_livekit(
+    make_room: MakeRoom,
+    fake: FakeLiveKitGateway,
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """enforce_all over several rooms: one check settles every connection that holds its effective set
+    (no LiveKit call for them); a set to push, a ban and a locked room still get theirs, room by room;
+    a closed room gets nothing."""
+    muted, staged, locked, closed = (
+        await make_room(call_type="audio"),
+        await make_room(call_type="audio", seats=2),
+        await make_room(call_type="audio"),
+        await make_room(call_type="audio", status="ended"),
+    )
+    async with session_factory() as session, session.begin():
+        await _mute(session, fake, await load_room(session, muted.name), "mia")
+        await bans.upsert_ban(
+            session, await load_room(session, muted.name), "ben", expires_at=None, reason="abuse", actor=None
+        )
+        (await load_room(session, locked.name)).locked_at = utcnow()
+    async with session_factory() as session:
+        staged_room = await load_room(session, staged.name)
+        effective = {who: await permissions.live_grants(session, staged_room, who) for who in ("sam", "ada")}
+    currents = {
+        (muted, "mia"): fake.connect(muted.livekit_name, "mia", grants=MEMBER_AUDIO).permission,
+        (muted, "ola"): fake.connect(muted.livekit_name, "ola", grants=MEMBER_AUDIO).permission,
+        (muted, "ben"): fake.connect(muted.livekit_name, "ben", grants=MEMBER_AUDIO).permission,
+        (staged, "sam"): fake.connect(staged.livekit_name, "sam", grants=effective["sam"]).permission,
+        (staged, "ada"): fake.connect(staged.livekit_name, "ada", grants=effective["ada"]).permission,
+        (locked, "tim"): fake.connect(locked.livekit_name, "tim", grants=MEMBER_AUDIO).permission,
+        (closed, "kim"): MUTED,
+    }
+    fake.calls.clear()
+    locks: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("SELECT") and "FROM rooms" in statement and "FOR UPDATE" in statement:
+            locks.append(statement)
+
+    engine = session_factory.kw["bind"].sync_engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        counts = await enforcement.enforce_all(
+            session_factory,
+            fake,  # type: ignore[arg-type]
+            [enforcement.Enforcement(room.id, who, current) for (room, who), current in currents.items()],
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert counts == {"updated": 1, "unchanged": 3, "evicted": 2}
+    # One lock of all four rooms for the check, then one each for the two rooms with LiveKit calls to make.
+    assert len(locks) == 3, [s[-60:] for s in locks]
+    assert fake.participants[muted.livekit_name]["mia"].permission == MUTED
+    assert sorted(fake.removed) == sorted([(muted.livekit_name, "ben"), (locked.livekit_name, "tim")])
+    # Only the push and the two removals reached LiveKit: the unchanged were settled from the database.
+    assert sorted(fake.calls) == ["remove_participant", "remove_participant", "update_participant"]
