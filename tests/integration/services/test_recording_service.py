@@ -7,11 +7,12 @@ import datetime as dt
 
 import msgspec
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc.calls import recorder
 from roomsvc.config import load_settings
+from roomsvc.db import utcnow
 from roomsvc.errors import LiveKitUnavailable
 from roomsvc.events.models import Event
 from roomsvc.recordings import jobs, service
@@ -86,6 +87,10 @@ async def test_auto_record_starts_once_per_livekit_session_and_the_job_dispatche
     first = await service.auto_start(db, room)
     assert first is not None and first.kind == "tracks" and first.auto and first.storage == ""
     assert await service.auto_start(db, room) is None  # the second join of the same session
+    # Committed not yet due, so the suite's own `roomsvc jobs` (running once any test started it) never
+    # dispatches it first through the real LiveKit: it is made due below, uncommitted, in the
+    # transaction that dispatches it.
+    first.dispatch_due_at = utcnow() + dt.timedelta(hours=1)
     await db.commit()
 
     # A dispatch already in LiveKit for this recording (an earlier try that crashed): no second one.
@@ -94,6 +99,9 @@ async def test_auto_record_starts_once_per_livekit_session_and_the_job_dispatche
         room.livekit_name, SETTINGS.recording.agent_name, msgspec.json.encode(job).decode()
     )
     async with session_factory() as session, session.begin():
+        await session.execute(
+            update(Recording).where(Recording.id == first.id).values(dispatch_due_at=utcnow())
+        )
         handled = await jobs.dispatch_due(
             session, gateway=fake, settings=SETTINGS.recording, storage=SETTINGS.recording_storage
         )
