@@ -13,12 +13,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import BigInteger, DateTime, MetaData, Select, String, event
+from sqlalchemy import BigInteger, DateTime, MetaData, Select, String, case, event, inspect, literal, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -27,7 +27,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import ColumnProperty, DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.types import TypeDecorator
 
 from roomsvc.config import DatabaseSettings
@@ -89,6 +91,52 @@ class IdMixin:
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+async def write_modified(session: AsyncSession, classes: Collection[type[IdMixin]]) -> int:
+    """Write the pending changes of the session's modified objects of ``classes`` in one UPDATE per class
+    and set of changed columns — ``UPDATE t SET c = CASE id WHEN … THEN … END, … WHERE id IN (…)`` —
+    instead of the unit of work's one UPDATE (one round trip) per row; the written values become the
+    objects' committed state, so the next flush sends nothing more for them. A column with a Python
+    ``onupdate`` (``updated_at``) gets it, as the unit of work's UPDATE would give it. An object with a
+    changed attribute that is not a plain column is left to the flush. Returns the rows written."""
+    groups: dict[tuple[type[IdMixin], tuple[str, ...]], list[tuple[Any, dict[str, Any]]]] = {}
+    for obj in session.dirty:
+        cls = type(obj)
+        if cls not in classes:
+            continue
+        state = inspect(obj)
+        changed: dict[str, Any] = {}
+        for key, committed in state.committed_state.items():
+            value = state.dict.get(key, NO_VALUE)
+            if not isinstance(state.mapper.attrs.get(key), ColumnProperty) or value is NO_VALUE:
+                changed = {}
+                break
+            if committed is NO_VALUE or committed != value:
+                changed[key] = value
+        if changed and obj.id is not None:
+            groups.setdefault((cls, tuple(sorted(changed))), []).append((obj, changed))
+    written = 0
+    for (cls, keys), rows in groups.items():
+        table = cls.__table__  # type: ignore[attr-defined]
+        stamps = {
+            column.key: column.onupdate.arg(None)
+            for column in table.c
+            if column.onupdate is not None and column.onupdate.is_callable and column.key not in keys
+        }
+        values: dict[Any, Any] = {
+            table.c[key]: case(
+                {obj.id: literal(changed[key], table.c[key].type) for obj, changed in rows}, value=table.c.id
+            )
+            for key in keys
+        }
+        values.update({table.c[key]: literal(value, table.c[key].type) for key, value in stamps.items()})
+        await session.execute(update(table).where(table.c.id.in_([obj.id for obj, _ in rows])).values(values))
+        for obj, changed in rows:
+            for key, value in {**changed, **stamps}.items():
+                set_committed_value(obj, key, value)
+        written += len(rows)
+    return written
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:

@@ -3,7 +3,8 @@
 The recorder's functions take an optional :class:`Batch`. Without one (reconciliation, a single event, the
 one-by-one retry of a failed batch) every read is a query, as it always was. With one, the rows a batch
 needs are read up front in one query each (:meth:`Batch.load`) and the per-event reads are answered from
-memory; writes whose ids nothing needs until the end are left to one flush (:meth:`Batch.finish`).
+memory; writes whose ids nothing needs until the end are left to one flush (:meth:`Batch.finish`), and
+the changes to rows it read are written with one UPDATE per table and set of columns.
 
 Every answer from memory is exact, not a guess: the batch holds every row the query would have found.
 
@@ -34,13 +35,16 @@ from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.calls.models import ParticipantSession, RoomSession, Track
-from roomsvc.db import utcnow
+from roomsvc.db import utcnow, write_modified
 from roomsvc.events import service as events
 from roomsvc.participants.models import Participant
 from roomsvc.rooms.models import Room
 from roomsvc.seats.models import Seat
 
 MEMBERSHIP_UPDATES = ("state", "livekit_sid", "joined_at", "left_at", "updated_at")
+# The rows a batch changes many of (a session left, a track unpublished, a peak raised): written with one
+# UPDATE per table and set of columns instead of one per row
+WRITTEN_TOGETHER = (RoomSession, ParticipantSession, Track)
 
 
 @dataclass
@@ -213,8 +217,10 @@ class Batch:
             pending.update({name: values[name] for name in MEMBERSHIP_UPDATES})
 
     async def finish(self, session: AsyncSession) -> None:
-        """Write what the batch deferred: the membership rows (one upsert), the new rows and the events
+        """Write what the batch deferred: the changes to rows it read (one UPDATE per table and set of
+        columns, ``db.write_modified``), the membership rows (one upsert), the new rows and the events
         with their deliveries (one flush, multi-row INSERTs)."""
+        await write_modified(session, WRITTEN_TOGETHER)
         if self.memberships:
             statement = mysql_insert(Participant).values(list(self.memberships.values()))
             await session.execute(
