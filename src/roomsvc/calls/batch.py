@@ -94,6 +94,7 @@ class Batch:
     async def load(cls, session: AsyncSession, wanted: Wanted) -> Batch:
         """Read what the batch's events need, one query per kind of row."""
         batch = cls()
+        batch.outbox.attach(session)
         if wanted.room_sids:
             batch.room_sessions = dict.fromkeys(wanted.room_sids)
             by_sid = select(RoomSession).where(RoomSession.sid.in_(sorted(wanted.room_sids)))
@@ -230,4 +231,5 @@ class Batch:
             )
             self.memberships.clear()
         await self.outbox.flush(session)
+        self.outbox.detach(session)
         await session.flush()

@@ -11,8 +11,9 @@ tests, and in production is logged and counted while the event is still recorded
 
 A caller that emits many events in one transaction (the webhook applier's batch) passes an
 :class:`Outbox`: the project's subscriptions are read once per batch, and the events and their
-deliveries are written together by :meth:`Outbox.flush` (one multi-row INSERT each) instead of a flush,
-a SELECT and an INSERT per event. The rows are the same; the caller must flush before it commits.
+deliveries are written together by :meth:`Outbox.flush` (one multi-row INSERT each, the events as plain
+rows, no ORM objects) instead of a flush, a SELECT and an INSERT per event. The rows are the same; the
+caller must flush the outbox before it commits.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast, overload
 
 import msgspec
 import structlog
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc import metrics, wake
@@ -37,6 +38,7 @@ from roomsvc.logging import current_request_id
 log = structlog.get_logger("roomsvc.events")
 _encoder = msgspec.json.Encoder()
 _strict_payloads = True
+_OUTBOX = "roomsvc.events.outbox"  # the session's attached Outbox (``Session.info`` key)
 
 
 def set_strict_payloads(strict: bool) -> bool:
@@ -60,28 +62,44 @@ def check_payload(event_type: EventType, encoded: bytes) -> None:
 
 @dataclass
 class Outbox:
-    """Events emitted in one batch: subscriptions cached per project, deliveries written by :meth:`flush`."""
+    """Events emitted in one batch: subscriptions cached per project, events and deliveries written by
+    :meth:`flush`. An event here is its row's values (no ORM object: a batch emits hundreds)."""
 
     subscriptions: dict[int, list[tuple[int, Any]]] = field(default_factory=dict)
-    pending: list[tuple[Event, list[int], str]] = field(default_factory=list)
+    pending: list[tuple[dict[str, Any], list[int], str]] = field(default_factory=list)
+
+    def attach(self, session: AsyncSession) -> None:
+        """Make this the session's outbox until :meth:`detach`: an :func:`emit` without one in that
+        session (a domain service called by the batch) flushes it first, so ids stay in emit order."""
+        session.info[_OUTBOX] = self
+
+    def detach(self, session: AsyncSession) -> None:
+        if session.info.get(_OUTBOX) is self:
+            del session.info[_OUTBOX]
 
     async def flush(self, session: AsyncSession) -> None:
-        """Insert the events emitted since the last flush (ids in emit order), then their deliveries."""
+        """Insert the events emitted since the last flush (one multi-row ``INSERT … RETURNING id``, ids in
+        emit order), then their deliveries (one multi-row INSERT)."""
         if not self.pending:
             return
-        await session.flush()
+        table = cast(Table, Event.__table__)
+        inserted = await session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [row for row, _, _ in self.pending],
+        )
+        ids = inserted.scalars().all()
         now = utcnow()
         rows = [
             {
                 "subscription_id": sid,
-                "event_id": event.id,
+                "event_id": event_id,
                 "room_key": room_key,
                 "status": "pending",
                 "attempts": 0,
                 "next_attempt_at": now,
                 "created_at": now,
             }
-            for event, subscribers, room_key in self.pending
+            for event_id, (_, subscribers, room_key) in zip(ids, self.pending, strict=True)
             for sid in subscribers
         ]
         self.pending.clear()
@@ -101,6 +119,32 @@ async def _subscriptions(session: AsyncSession, project_id: int) -> list[tuple[i
     return [(sid, types) for sid, types in rows.all()]
 
 
+@overload
+async def emit(
+    session: AsyncSession,
+    event_type: EventType,
+    *,
+    room: str | None,
+    project_id: int,
+    data: dict[str, Any],
+    occurred_at: dt.datetime | None = None,
+    outbox: None = None,
+) -> Event: ...
+
+
+@overload
+async def emit(
+    session: AsyncSession,
+    event_type: EventType,
+    *,
+    room: str | None,
+    project_id: int,
+    data: dict[str, Any],
+    occurred_at: dt.datetime | None = None,
+    outbox: Outbox | None,
+) -> Event | None: ...
+
+
 async def emit(
     session: AsyncSession,
     event_type: EventType,
@@ -110,7 +154,9 @@ async def emit(
     data: dict[str, Any],
     occurred_at: dt.datetime | None = None,
     outbox: Outbox | None = None,
-) -> Event:
+) -> Event | None:
+    """Record an event in the caller's transaction: the inserted :class:`Event`, or with an ``outbox``
+    None (its row is written by :meth:`Outbox.flush`)."""
     if not isinstance(event_type, EventType):  # the catalogue is the contract: no free-string types
         raise TypeError(f"emit() takes an EventType, not {event_type!r}")
     request_id = current_request_id()
@@ -120,8 +166,30 @@ async def emit(
         data = {**data, "request_id": request_id}
     encoded = _encoder.encode(data)
     check_payload(event_type, encoded)
+    public_id = "evt_" + secrets.token_hex(12)
+    if outbox is not None:
+        subscriptions = outbox.subscriptions.get(project_id)
+        if subscriptions is None:
+            subscriptions = outbox.subscriptions[project_id] = await _subscriptions(session, project_id)
+        wanted = [sid for sid, types in subscriptions if wants(types, event_type)]
+        row = {
+            "public_id": public_id,
+            "project_id": project_id,
+            "seq": None,
+            "type": str(event_type),
+            "room_name": room,
+            "occurred_at": occurred_at or utcnow(),
+            "data": encoded.decode(),
+            "created_at": utcnow(),
+        }
+        outbox.pending.append((row, wanted, room or ""))
+        log.info(str(event_type), event_id=public_id, event_type=str(event_type), room=room)
+        return None
+    earlier = session.info.get(_OUTBOX)
+    if earlier is not None:
+        await earlier.flush(session)  # the batch's events emitted before this one get the lower ids
     event = Event(
-        public_id="evt_" + secrets.token_hex(12),
+        public_id=public_id,
         project_id=project_id,
         type=str(event_type),
         room_name=room,
@@ -129,14 +197,6 @@ async def emit(
         data=encoded.decode(),
     )
     session.add(event)
-    if outbox is not None:
-        subscriptions = outbox.subscriptions.get(project_id)
-        if subscriptions is None:
-            subscriptions = outbox.subscriptions[project_id] = await _subscriptions(session, project_id)
-        wanted = [sid for sid, types in subscriptions if wants(types, event_type)]
-        outbox.pending.append((event, wanted, room or ""))
-        log.info(str(event_type), event_id=event.public_id, event_type=str(event_type), room=room)
-        return event
     await session.flush()
     subscriptions = await _subscriptions(session, project_id)
     now = utcnow()
