@@ -47,6 +47,14 @@ MEMBERSHIP_UPDATES = ("state", "livekit_sid", "joined_at", "left_at", "updated_a
 WRITTEN_TOGETHER = (RoomSession, ParticipantSession, Track)
 
 
+async def flush(session: AsyncSession) -> None:
+    """The recorder's flush: the changed rows of :data:`WRITTEN_TOGETHER` with one UPDATE per table and
+    set of columns (``db.write_modified``), then the unit of work for the rest (new rows, other tables).
+    A batch's recomputed peak flushes mid-batch; the unit of work alone would send an UPDATE per row."""
+    await write_modified(session, WRITTEN_TOGETHER)
+    await session.flush()
+
+
 @dataclass
 class Wanted:
     """What a batch's events name, collected before it is applied (``webhooks/handlers.py wanted``)."""

@@ -33,7 +33,7 @@ from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.agents import service as agent_service
-from roomsvc.calls.batch import Batch
+from roomsvc.calls.batch import Batch, flush
 from roomsvc.calls.models import ParticipantSession, RoomSession, Track
 from roomsvc.db import utcnow
 from roomsvc.events import service as events
@@ -124,7 +124,7 @@ async def room_finished(
     if rs.ended_at is None:
         rs.ended_at = at
     # Whoever LiveKit did not report as gone is gone now; a later participant_left still refines it.
-    await session.flush()  # sessions are read below by their columns (the session's autoflush is off)
+    await flush(session)  # sessions are read below by their columns (the session's autoflush is off)
     open_sessions = (
         await session.execute(
             select(ParticipantSession).where(
@@ -262,7 +262,7 @@ async def _participant_session(
         if batch is not None:
             batch.add(ps)  # inserted by the batch's flush: nothing needs its id before then
         else:
-            await session.flush()
+            await flush(session)
     elif fact.name and not ps.name:
         ps.name = fact.name
     return ps
@@ -326,7 +326,7 @@ async def _derive(
         query = select(ParticipantSession).where(
             ParticipantSession.room_id == room.id, ParticipantSession.identity == identity
         )
-        await session.flush()  # read by their columns (autoflush is off)
+        await flush(session)  # read by their columns (autoflush is off)
         sessions = list((await session.execute(query)).scalars().all())
         order = _stored_order
     open_ = [s for s in sessions if _open(s)]
@@ -377,7 +377,7 @@ async def _derive(
                 for s in batch.present[room.id].values()
             )
         else:
-            await session.flush()
+            await flush(session)
             anyone = (
                 await session.execute(
                     select(ParticipantSession.id)
@@ -459,7 +459,7 @@ async def _present_at(
         ParticipantSession.kind == "standard",
         ParticipantSession.joined_at <= at,
     )
-    await session.flush()  # the batch's and this fact's changes, read by their columns (autoflush is off)
+    await flush(session)  # the batch's and this fact's changes, read by their columns (autoflush is off)
     return int((await session.execute(query)).scalar_one())
 
 
@@ -478,7 +478,7 @@ async def _peak(session: AsyncSession, room_session_id: int) -> int:
 
 async def _peak_and_latest(session: AsyncSession, room_session_id: int) -> tuple[int, dt.datetime | None]:
     """:func:`_peak`, and the latest join it counted (the watermark of the incremental peak)."""
-    await session.flush()  # the batch's and this fact's changes, read by their columns (autoflush is off)
+    await flush(session)  # the batch's and this fact's changes, read by their columns (autoflush is off)
     rows = (
         await session.execute(
             select(
@@ -569,7 +569,7 @@ async def _track(
         if batch is not None:
             batch.tracks[sid] = track  # inserted by the batch's flush
         else:
-            await session.flush()
+            await flush(session)
     return track
 
 

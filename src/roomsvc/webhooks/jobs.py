@@ -54,7 +54,7 @@ from roomsvc.webhooks.service import parse_event
 
 log = structlog.get_logger("roomsvc.webhooks")
 MAX_ATTEMPTS = 5
-ROOMS_PER_CLAIM = 16  # rooms one applier holds per batch
+ROOMS_PER_CLAIM = 64  # rooms one applier holds per batch
 EVENTS_PER_CLAIM = 500  # events per batch (one transaction)
 CANDIDATES = 4  # rooms looked at per claim, as a multiple of ROOMS_PER_CLAIM: room for the others' claims
 # A locking read locks every row it examines: through this index it examines only the claimed rooms'
