@@ -42,9 +42,9 @@ from roomsvc.rooms.models import Room
 from roomsvc.seats.models import Seat
 
 MEMBERSHIP_UPDATES = ("state", "livekit_sid", "joined_at", "left_at", "updated_at")
-# The rows a batch changes many of (a session left, a track unpublished, a peak raised): written with one
-# UPDATE per table and set of columns instead of one per row
-WRITTEN_TOGETHER = (RoomSession, ParticipantSession, Track)
+# The rows a batch changes many of (a session left, a track unpublished, a peak raised, a claimed room
+# made active): written with one UPDATE per table and set of columns instead of one per row
+WRITTEN_TOGETHER = (RoomSession, ParticipantSession, Track, Room)
 
 
 async def flush(session: AsyncSession) -> None:
