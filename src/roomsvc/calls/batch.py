@@ -55,6 +55,54 @@ async def flush(session: AsyncSession) -> None:
     await session.flush()
 
 
+async def peaks(
+    session: AsyncSession, room_session_ids: list[int]
+) -> dict[int, tuple[int, dt.datetime | None]]:
+    """Each room session's peak — most distinct identities connected at once, from the session intervals
+    (order-independent) — and the latest join it counted, from every standard session (one query).
+
+    Leave times come from webhooks' whole-second ``createdAt``, so a session counts as present until the
+    end of the second it left in; joins at the same instant count before leaves. The caller has flushed.
+    """
+    rows = (
+        await session.execute(
+            select(
+                ParticipantSession.room_session_id,
+                ParticipantSession.identity,
+                ParticipantSession.joined_at,
+                ParticipantSession.left_at,
+            ).where(
+                ParticipantSession.room_session_id.in_(room_session_ids),
+                ParticipantSession.kind == "standard",
+                ParticipantSession.joined_at.is_not(None),
+            )
+        )
+    ).all()
+    points: dict[int, list[tuple[dt.datetime, int, str]]] = {rs_id: [] for rs_id in room_session_ids}
+    latest: dict[int, dt.datetime | None] = dict.fromkeys(room_session_ids)
+    for rs_id, identity, joined, left in rows:
+        assert joined is not None  # filtered in the query
+        points[rs_id].append((joined, 0, identity))
+        if left is not None:
+            points[rs_id].append(
+                (max(left, joined).replace(microsecond=0) + dt.timedelta(seconds=1), 1, identity)
+            )
+        seen = latest[rs_id]
+        latest[rs_id] = joined if seen is None or joined > seen else seen
+    out: dict[int, tuple[int, dt.datetime | None]] = {}
+    for rs_id, timeline in points.items():
+        timeline.sort()
+        present: dict[str, int] = {}
+        peak = 0
+        for _, leaving, identity in timeline:
+            present[identity] = present.get(identity, 0) + (-1 if leaving else 1)
+            if present[identity] <= 0:
+                present.pop(identity)
+            peak = max(peak, len(present))
+        out[rs_id] = (peak, latest[rs_id])
+    return out
+
+
 @dataclass
 class Wanted:
     """What a batch's events name, collected before it is applied (``webhooks/handlers.py wanted``)."""
@@ -92,6 +140,10 @@ class Batch:
     seated: dict[int, set[str]] = field(default_factory=dict)
     memberships: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
     done: set[tuple[Any, ...]] = field(default_factory=set)
+    # room sessions whose peak a fact made stale (``recorder._recompute_peak``): recomputed from every
+    # session once, by :meth:`finish`, instead of after each such fact; their joins are not counted
+    # one by one meanwhile (the recomputation counts them)
+    recompute: dict[int, RoomSession] = field(default_factory=dict)
     # the per-room work of a join read for all the batch's joined rooms at once (``webhooks/handlers.py
     # prepare``): room id → its detection row (``detection.records.RoomDetection``)
     detection_runs: dict[int, Any] | None = None
@@ -226,9 +278,16 @@ class Batch:
             pending.update({name: values[name] for name in MEMBERSHIP_UPDATES})
 
     async def finish(self, session: AsyncSession) -> None:
-        """Write what the batch deferred: the changes to rows it read (one UPDATE per table and set of
-        columns, ``db.write_modified``), the membership rows (one upsert), the new rows and the events
-        with their deliveries (one flush, multi-row INSERTs)."""
+        """Write what the batch deferred: the peaks it found stale (recomputed together, one query), the
+        changes to rows it read (one UPDATE per table and set of columns, ``db.write_modified``), the
+        membership rows (one upsert), the new rows and the events with their deliveries (one flush,
+        multi-row INSERTs)."""
+        if self.recompute:
+            await flush(session)  # the peaks are read from the sessions as the batch leaves them
+            for rs_id, (peak, latest) in (await peaks(session, list(self.recompute))).items():
+                rs = self.recompute[rs_id]
+                rs.peak_participants, rs.latest_joined_at = peak, latest
+            self.recompute.clear()
         await write_modified(session, WRITTEN_TOGETHER)
         if self.memberships:
             statement = mysql_insert(Participant).values(list(self.memberships.values()))

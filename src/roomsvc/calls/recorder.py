@@ -20,6 +20,8 @@ Every function takes an optional :class:`roomsvc.calls.batch.Batch` (the webhook
 the reads are answered from the rows the batch loaded up front and the writes whose ids nothing needs
 (new sessions and tracks, events and their deliveries, membership rows) wait for the batch's one flush;
 without it (reconciliation, one event at a time), each read is a query. The rules are the same code.
+A peak a fact makes stale is recomputed once per batch, at its end, for all such room sessions in one
+query (``Batch.recompute``); the recomputation gives the same number the steps one by one would leave.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.agents import service as agent_service
-from roomsvc.calls.batch import Batch, flush
+from roomsvc.calls.batch import Batch, flush, peaks
 from roomsvc.calls.models import ParticipantSession, RoomSession, Track
 from roomsvc.db import utcnow
 from roomsvc.events import service as events
@@ -140,7 +142,7 @@ async def room_finished(
     for identity, kind in dict.fromkeys(closed):
         await _derive(session, room, rs, identity, kind, batch=batch)
     if stale:
-        await _recompute_peak(session, rs)
+        await _recompute_peak(session, rs, batch)
     if room.scheduled and (room.closes_at is None or room.closes_at > at):
         # A scheduled room outlives its LiveKit sessions until closes_at (the room-closer job ends it):
         # the next join opens another session, recorded as another call.
@@ -212,7 +214,7 @@ async def participant_joined(
     if newly_joined and ps.kind == "standard":
         await _count_join(session, rs, ps, batch)
     elif stale:
-        await _recompute_peak(session, rs)
+        await _recompute_peak(session, rs, batch)
     await _derive(session, room, rs, ps.identity, ps.kind, batch=batch)
 
 
@@ -230,7 +232,7 @@ async def participant_left(
     rs = await room_session(session, room, room_sid, batch=batch)
     ps = await _participant_session(session, room, rs, fact, repaired=source == "inferred", batch=batch)
     if await _close(session, room, rs, ps, at, reason, source=source, batch=batch):
-        await _recompute_peak(session, rs)
+        await _recompute_peak(session, rs, batch)
     await _derive(session, room, rs, ps.identity, ps.kind, batch=batch)
 
 
@@ -417,11 +419,13 @@ async def _count_join(
 ) -> None:
     """A standard session's join, counted into the peak: incrementally when no counted join is later
     (nothing after it can then have more people present than the instant it joined), else recomputed."""
+    if batch is not None and rs.id in batch.recompute:
+        return  # recomputed from every session at the batch's end
     joined = ps.joined_at
     assert joined is not None
     watermark = rs.latest_joined_at
     if (watermark is None and rs.peak_participants) or (watermark is not None and joined < watermark):
-        await _recompute_peak(session, rs)  # a late join (or a row from before the watermark existed)
+        await _recompute_peak(session, rs, batch)  # a late join (or a row from before the watermark existed)
         return
     rs.peak_participants = max(rs.peak_participants, await _present_at(session, rs, joined, batch))
     rs.latest_joined_at = joined
@@ -463,7 +467,11 @@ async def _present_at(
     return int((await session.execute(query)).scalar_one())
 
 
-async def _recompute_peak(session: AsyncSession, rs: RoomSession) -> None:
+async def _recompute_peak(session: AsyncSession, rs: RoomSession, batch: Batch | None = None) -> None:
+    """The peak and its watermark from every session; in a batch, once at its end (``Batch.finish``)."""
+    if batch is not None:
+        batch.recompute[rs.id] = rs
+        return
     rs.peak_participants, rs.latest_joined_at = await _peak_and_latest(session, rs.id)
 
 
@@ -479,32 +487,7 @@ async def _peak(session: AsyncSession, room_session_id: int) -> int:
 async def _peak_and_latest(session: AsyncSession, room_session_id: int) -> tuple[int, dt.datetime | None]:
     """:func:`_peak`, and the latest join it counted (the watermark of the incremental peak)."""
     await flush(session)  # the batch's and this fact's changes, read by their columns (autoflush is off)
-    rows = (
-        await session.execute(
-            select(
-                ParticipantSession.identity, ParticipantSession.joined_at, ParticipantSession.left_at
-            ).where(
-                ParticipantSession.room_session_id == room_session_id,
-                ParticipantSession.kind == "standard",
-                ParticipantSession.joined_at.is_not(None),
-            )
-        )
-    ).all()
-    points: list[tuple[dt.datetime, int, str]] = []
-    for identity, joined, left in rows:
-        assert joined is not None  # filtered in the query
-        points.append((joined, 0, identity))
-        if left is not None:
-            points.append((max(left, joined).replace(microsecond=0) + dt.timedelta(seconds=1), 1, identity))
-    points.sort()
-    present: dict[str, int] = {}
-    peak = 0
-    for _, leaving, identity in points:
-        present[identity] = present.get(identity, 0) + (-1 if leaving else 1)
-        if present[identity] <= 0:
-            present.pop(identity)
-        peak = max(peak, len(present))
-    return peak, max((joined for _, joined, _ in rows if joined is not None), default=None)
+    return (await peaks(session, [room_session_id]))[room_session_id]
 
 
 async def track_changed(

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select
+from sqlalchemy import event as sa_event
 from sqlalchemy import update as sa_update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -302,10 +303,10 @@ async def test_incremental_peak_equals_the_recomputed_one(
     recomputed = 0
     real_recompute = recorder._recompute_peak
 
-    async def counting(session: AsyncSession, rs: RoomSession) -> None:
+    async def counting(session: AsyncSession, rs: RoomSession, batch: Any = None) -> None:
         nonlocal recomputed
         recomputed += 1
-        await real_recompute(session, rs)
+        await real_recompute(session, rs, batch)
 
     monkeypatch.setattr(recorder, "_recompute_peak", counting)
     for seed in range(3):
@@ -331,6 +332,46 @@ async def test_incremental_peak_equals_the_recomputed_one(
         assert recomputed == 0  # in order, the peak is only ever raised by a count of who is present
     else:
         assert recomputed > 0
+
+
+async def test_a_batch_recomputes_its_stale_peaks_once_at_its_end(
+    session_factory: async_sessionmaker[AsyncSession], make_room: MakeRoom, settings: Any
+) -> None:
+    """Two rooms' sessions, shuffled, applied as one batch: each peak equals the one recomputed from every
+    session, and the batch read the sessions for its stale peaks once, for both rooms, at its end (not
+    after each late join or early leave)."""
+    rng = random.Random(7)
+    rooms = [await make_room(), await make_room()]
+    sids = {room.id: f"RM_{uuid.uuid4().hex[:10]}" for room in rooms}
+    events: list[dict[str, Any]] = []
+    for room in rooms:
+        shuffled = [e for _, _, e in _timeline(room, sids[room.id], rng)]
+        rng.shuffle(shuffled)
+        events += shuffled
+    await _store(session_factory, events)
+    peak_reads: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if (
+            "FROM participant_sessions" in statement
+            and "participant_sessions.joined_at IS NOT NULL" in statement
+        ):
+            peak_reads.append(statement)
+
+    engine = session_factory.kw["bind"].sync_engine
+    sa_event.listen(engine, "before_cursor_execute", note)
+    try:
+        applied = await webhook_jobs.apply_pending(session_factory, detection=settings.detection)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", note)
+    assert applied == len(events)
+    assert len(peak_reads) == 1
+    async with session_factory() as session:
+        for room in rooms:
+            query = select(RoomSession).where(RoomSession.sid == sids[room.id])
+            rs = (await session.execute(query)).scalar_one()
+            assert rs.peak_participants == await recorder._peak(session, rs.id)
+            assert rs.peak_participants >= 2
 
 
 def _call(room: Room, tag: str, base: float) -> list[dict[str, Any]]:
