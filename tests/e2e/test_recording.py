@@ -163,6 +163,16 @@ def _onset(signal_: npt.NDArray[np.float64], frequency: float, step: float = 0.1
     return None
 
 
+def _offset(signal_: npt.NDArray[np.float64], frequency: float, step: float = 0.125) -> float | None:
+    """The end of the last quarter second in which ``frequency`` is present, in seconds (None: never)."""
+    at = len(signal_) / RATE - 0.25
+    while at >= 0:
+        if _tone(signal_, at, at + 0.25, frequency) > PRESENT:
+            return at + 0.25
+        at -= step
+    return None
+
+
 def _rms(signal_: npt.NDArray[np.float64], start: float, end: float) -> float:
     window = signal_[int(start * RATE) : int(end * RATE)]
     assert len(window) >= RATE // 4, f"no audio between {start:.2f}s and {end:.2f}s"
@@ -268,14 +278,23 @@ async def test_room_audio_mixes_joins_and_leaves_and_tells_participants(
     expected = _seconds(done["stopped_at"]) - _seconds(done["started_at"])
     assert abs(duration - expected) <= 0.5, (duration, expected)
     assert abs(media.probe(data).duration_s - duration) < 0.1
-    # Both while both spoke (after a second for the recorder to subscribe), alice alone after bob left,
-    # silence after both left.
-    both = (1.5, bob_left - 0.5)
+    # The timeline is read from the file, not from the test's clock (a recorder subscribing or starting
+    # late under load shifts the file against it): both tones from the recorder's subscription until bob
+    # left, alice alone until she left, then silence (carol is silent).
+    onsets = _onset(audio, 440), _onset(audio, 660)
+    bob_gone, alice_gone = _offset(audio, 660), _offset(audio, 440)
+    assert None not in onsets and bob_gone is not None and alice_gone is not None, (onsets, bob_gone)
+    both_from = max(onset for onset in onsets if onset is not None)
+    spoke = (bob_left, alice_left - bob_left)  # the test's clock, for the messages only
+    assert bob_gone - both_from >= 1.5, (both_from, bob_gone, spoke)  # bob spoke ~4 s with alice
+    assert alice_gone - bob_gone >= 1.5, (bob_gone, alice_gone, spoke)  # alice ~3 s alone
+    both = (both_from + 0.25, bob_gone - 0.25)
     assert _tone(audio, *both, 440) > PRESENT and _tone(audio, *both, 660) > PRESENT
-    alone = (bob_left + 1.0, alice_left - 0.5)
+    alone = (bob_gone + 0.5, alice_gone - 0.25)
     assert _tone(audio, *alone, 440) > PRESENT
     assert _tone(audio, *alone, 660) < ABSENT
-    assert _rms(audio, alice_left + 1.0, duration - 0.1) < 30
+    assert duration - alice_gone >= 1.0, (alice_gone, duration)  # ~2 s of carol's silence, then the stop
+    assert _rms(audio, alice_gone + 0.5, duration - 0.1) < 30
 
 
 async def test_track_recordings_hold_each_track_alone_and_video_keeps_its_size(
