@@ -276,7 +276,11 @@ async def test_room_audio_mixes_joins_and_leaves_and_tells_participants(
     audio = _mono(data)
     duration = len(audio) / RATE
     expected = _seconds(done["stopped_at"]) - _seconds(done["started_at"])
-    assert abs(duration - expected) <= 0.5, (duration, expected)
+    # Nothing before the stop is lost. The file ends exactly at the stop when the recorder's heartbeat
+    # learns of it within the hold-back (1.5 s; the cut is tested exactly in tests/unit/agent/
+    # test_recording.py); on a loaded machine the answer can come later, and the file then ends where
+    # the encoders had got to (docs/recording.md): up to the API's lateness beyond that, here < 2 s.
+    assert expected - 0.5 <= duration <= expected + 2.0, (duration, expected)
     assert abs(media.probe(data).duration_s - duration) < 0.1
     # The timeline is read from the file, not from the test's clock (a recorder subscribing or starting
     # late under load shifts the file against it): both tones from the recorder's subscription until bob
