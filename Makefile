@@ -2,8 +2,8 @@
 #   make run                  the whole stack; the API (and worker) in the foreground, Ctrl-C stops it
 #   make test                 the stack's services in the background, then pytest (fails if pytest fails;
 #                             scripts/stack.sh test passes pytest's exact exit status through);
-#                             TEST_WORKERS=2: in 2 parallel xdist workers, each with its own database, API
-#                             and LiveKit (docs/development.md)
+#                             in 2 parallel xdist workers, each with its own database, API and LiveKit;
+#                             TEST_WORKERS=0: serially (docs/development.md)
 #   make test PYTEST_ARGS='-x -k rooms'
 #   make up                   the stack's services in the background (no API), then return
 #   make faults               fault-injection tests (tests/faults: LiveKit, MariaDB, Redis down; webhook storm)
@@ -18,8 +18,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PYTEST_ARGS ?=
 # TEST_WORKERS=N runs pytest in N xdist workers (each with its own database, API and LiveKit); 0: serially.
-# Serial by default until the parallel suite is green three times in a row (docs/development.md).
-TEST_WORKERS ?= 0
+# 2 by default: a serial run keeps about one core busy; see docs/development.md for the figures.
+TEST_WORKERS ?= 2
 VENV := .venv
 
 .PHONY: help run test up lint stop venv faults fuzz bench clients
