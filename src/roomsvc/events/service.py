@@ -88,24 +88,35 @@ class Outbox:
             [row for row, _, _ in self.pending],
         )
         ids = inserted.scalars().all()
-        now = utcnow()
-        rows = [
-            {
-                "subscription_id": sid,
-                "event_id": event_id,
-                "room_key": room_key,
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
+        deliveries = [
+            (sid, event_id, room_key)
             for event_id, (_, subscribers, room_key) in zip(ids, self.pending, strict=True)
             for sid in subscribers
         ]
         self.pending.clear()
-        if rows:
-            await session.execute(insert(EventDelivery), rows)
-            wake.deliveries_due(session)  # its commit wakes the delivery relay
+        await _deliver(session, deliveries)
+
+
+async def _deliver(session: AsyncSession, deliveries: list[tuple[int, int, str]]) -> None:
+    """One pending delivery per ``(subscription id, event id, room key)``, in one INSERT; the commit wakes
+    the delivery relay."""
+    if not deliveries:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "subscription_id": sid,
+            "event_id": event_id,
+            "room_key": room_key,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for sid, event_id, room_key in deliveries
+    ]
+    await session.execute(insert(EventDelivery), rows)
+    wake.deliveries_due(session)  # its commit wakes the delivery relay
 
 
 async def _subscriptions(session: AsyncSession, project_id: int) -> list[tuple[int, Any]]:
@@ -199,23 +210,9 @@ async def emit(
     session.add(event)
     await session.flush()
     subscriptions = await _subscriptions(session, project_id)
-    now = utcnow()
-    rows = [
-        {
-            "subscription_id": sid,
-            "event_id": event.id,
-            "room_key": room or "",
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        for sid, types in subscriptions
-        if wants(types, event_type)
-    ]
-    if rows:
-        await session.execute(insert(EventDelivery), rows)
-        wake.deliveries_due(session)  # its commit wakes the delivery relay
+    await _deliver(
+        session, [(sid, event.id, room or "") for sid, types in subscriptions if wants(types, event_type)]
+    )
     log.info(str(event_type), event_id=event.public_id, event_type=str(event_type), room=room)
     return event
 
