@@ -17,7 +17,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from roomsvc import __version__, idempotency, metrics, wake
 from roomsvc.agents.controller import AgentController, RoomAgentController
@@ -26,13 +25,13 @@ from roomsvc.callers.controller import CallerController
 from roomsvc.calls.controller import CallController
 from roomsvc.config import Settings, get_settings
 from roomsvc.db import (
+    DriverPool,
     create_engine,
     create_session_factory,
     current_unit,
     is_conflict,
     is_disconnect,
     note_side_effect,
-    request_transaction,
 )
 from roomsvc.demo.controller import DemoController
 from roomsvc.detection import jobs as detection_jobs
@@ -162,20 +161,6 @@ def observe_livekit_call(method: str, seconds: float, outcome: str) -> None:
         note_side_effect("livekit." + method)
 
 
-async def provide_connection(state: State) -> AsyncIterator[AsyncConnection]:
-    """The app's ``db_connection`` dependency: the request's transaction on a pooled connection, without
-    an ORM session.
-
-    The same edge as ``db.provide_session`` — one transaction, committed when the handler succeeds,
-    rolled back when anything raises — for a hot path that runs Core statements only (the join): no
-    ``AsyncSession``/``SessionTransaction`` per request (bench/analysis.md). A rare path that needs
-    entities opens an ``AsyncSession`` bound to this connection, which joins the transaction and leaves
-    committing it to this edge.
-    """
-    async with request_transaction(await state.engine.connect()) as connection:
-        yield connection
-
-
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     if isinstance(exc, OSError | TimeoutError) and is_disconnect(exc):
         return app_error_handler(
@@ -216,9 +201,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         gateway = LiveKitGateway(settings.livekit)
         gateway.observer = observe_livekit_call
         recording_storage = create_storage(settings.recording_storage)  # no I/O until used
+        driver_pool = DriverPool(engine, settings.database)  # the join route's (db.DriverPool)
         app.state.update(
             recording_storage=recording_storage,
             engine=engine,
+            driver_pool=driver_pool,
             session_factory=session_factory,
             redis=redis,
             livekit=gateway,
@@ -260,6 +247,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await gateway.aclose()
             await recording_storage.aclose()
             await redis.aclose()
+            await driver_pool.close()
             await engine.dispose()
             events_service.set_strict_payloads(strict_before)
             log.info("app.stopped")
@@ -299,8 +287,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             # The request's transaction (db.provide_session); an IDEMPOTENT route's key is claimed in it.
             "db_session": Provide(idempotency.provide_session),
-            # The same edge on a bare pooled connection, for a Core-only hot path (the join).
-            "db_connection": Provide(provide_connection),
             "livekit": Provide(provide_livekit, sync_to_thread=False),
             "settings": Provide(provide_settings, sync_to_thread=False),
         },

@@ -510,7 +510,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ROOMSVC_DB_POOL_SIZE",
         "10",
-        "Connections kept in the SQLAlchemy pool per process.",
+        "Connections kept in the SQLAlchemy pool per process; also the most the join route's driver "
+        "pool opens.",
         target="database.pool_size",
         parse=Int(minimum=1),
     ),

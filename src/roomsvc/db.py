@@ -10,16 +10,20 @@ row that claims something LiveKit does not have.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import random
+import time
 from collections.abc import AsyncIterator, Collection
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import aiomysql
 from sqlalchemy import BigInteger, DateTime, MetaData, Select, String, case, event, inspect, literal, update
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -139,6 +143,11 @@ async def write_modified(session: AsyncSession, classes: Collection[type[IdMixin
     return written
 
 
+def connect_args(settings: DatabaseSettings) -> dict[str, Any]:
+    """The driver's connect arguments beyond the URL's: the engine's and the DriverPool's."""
+    return {"connect_timeout": max(1, int(settings.timeout)), "charset": "utf8mb4"}
+
+
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     engine = create_async_engine(
         settings.url,
@@ -154,14 +163,14 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
         pool_size=settings.pool_size,
         max_overflow=settings.max_overflow,
         pool_timeout=settings.timeout,
-        connect_args={"connect_timeout": max(1, int(settings.timeout)), "charset": "utf8mb4"},
+        connect_args=connect_args(settings),
     )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _session_settings(dbapi_connection: Any, _: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("SET SESSION time_zone = '+00:00'")
-        cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        for statement in SESSION_SETTINGS:
+            cursor.execute(statement)
         cursor.close()
 
     return engine
@@ -298,35 +307,159 @@ class DriverStatement:
         results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
         return cls(compiled.string, tuple(compiled.positiontup), binds, results, dialect)
 
-    async def execute(self, connection: AsyncConnection, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-        """Run it in ``connection``'s transaction; the rows (none for a write), values converted."""
-        if not connection.in_transaction():
-            await connection.begin()
+    async def execute(self, transaction: DriverTransaction, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Run it in ``transaction``; the rows (none for a write), values converted."""
         binds = self.binds
         args = tuple(binds[key](params[key]) if key in binds else params[key] for key in self.keys)
-        raw = (await connection.get_raw_connection()).driver_connection
-        assert raw is not None, "a checked-out connection has its driver's connection"
+        raw = transaction.connection
         try:
             async with raw.cursor() as cursor:
                 await cursor.execute(self.sql, args)
                 rows = await cursor.fetchall() if self.results else ()
         except self.dialect.loaded_dbapi.Error as exc:
-            invalidated = self.dialect.is_disconnect(exc, raw, None)
-            if invalidated:
-                await connection.invalidate(exc)
-            raise DBAPIError.instance(
-                self.sql,
-                args,
-                exc,
-                self.dialect.loaded_dbapi.Error,
-                connection_invalidated=invalidated,
-                dialect=self.dialect,
-            ) from exc
+            raise transaction.failed(exc, self.sql, args) from exc
         processors = self.results
         return [
             tuple(v if p is None or v is None else p(v) for p, v in zip(processors, row, strict=True))
             for row in rows
         ]
+
+
+SESSION_SETTINGS = (
+    # Every connection of the engine and of the DriverPool: times are UTC, reads see what has committed.
+    "SET SESSION time_zone = '+00:00'",
+    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+)
+
+
+class DriverTransaction:
+    """One transaction of a :class:`DriverPool` on its driver connection; :class:`DriverStatement` runs
+    in it. :meth:`failed` turns a driver error into SQLAlchemy's (``DBAPIError``), so retries and the 503
+    mapping see the same exceptions as everywhere else."""
+
+    __slots__ = ("broken", "connection", "dialect", "pool")
+
+    def __init__(self, pool: DriverPool, connection: Any) -> None:
+        self.pool = pool
+        self.dialect = pool.dialect
+        self.connection = connection
+        self.broken = False  # lost (a disconnect): closed rather than returned to the pool
+
+    def failed(self, exc: Exception, statement: str | None, params: Any) -> BaseException:
+        dialect = self.pool.dialect
+        lost = dialect.is_disconnect(exc, self.connection, None)  # type: ignore[arg-type]
+        if lost:
+            self.broken = True
+            self.pool.lost_connection()
+        return DBAPIError.instance(
+            statement, params, exc, dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=dialect
+        )
+
+
+class DriverPool:
+    """The join route's own pool of driver (aiomysql) connections, and the route's transaction edge.
+
+    The join is the hottest path, and SQLAlchemy's ``AsyncConnection`` around it (pool checkout, BEGIN,
+    COMMIT and return, each through the greenlet bridge, and Litestar's generator-dependency cleanup)
+    cost about a third of what roomsvc adds to the join's physical limit (bench/analysis.md). This pool
+    is the same connections without that layer: the engine's connect arguments and session settings
+    (:data:`SESSION_SETTINGS`), at most ``pool_size`` connections (waiting ``timeout`` seconds for one,
+    then SQLAlchemy's pool ``TimeoutError``), each replaced after ``pool_recycle`` seconds.
+
+    :meth:`transaction` is the same edge as :func:`request_transaction`: committed when the body
+    succeeds, rolled back when anything raises. A connection that was lost is closed, never returned,
+    and every idle connection older than the loss is dropped (what SQLAlchemy's pool does on a
+    disconnect), so the pool recovers by itself after a database restart. A transaction cancelled
+    (its task, maybe in the middle of a statement) closes its connection too: a reply may still be on
+    its way on it.
+    """
+
+    def __init__(self, engine: AsyncEngine, settings: DatabaseSettings) -> None:
+        self.dialect = engine.dialect
+        _, params = engine.dialect.create_connect_args(engine.url)
+        self._params: dict[str, Any] = {**params, **connect_args(settings), "autocommit": False}
+        self._slots = asyncio.Semaphore(settings.pool_size)
+        self._timeout = settings.timeout
+        self._recycle = settings.pool_recycle
+        self._idle: list[tuple[Any, float]] = []  # (connection, opened at): the most recent last
+        self._lost_at = 0.0  # connections opened before the last loss are not reused
+
+    def lost_connection(self) -> None:
+        self._lost_at = time.monotonic()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[DriverTransaction]:
+        if self._slots.locked():
+            try:
+                await asyncio.wait_for(self._slots.acquire(), self._timeout)
+            except TimeoutError:
+                raise PoolTimeoutError(
+                    f"The join's connection pool had no connection free within {self._timeout} s"
+                ) from None
+        else:
+            await self._slots.acquire()
+        try:
+            connection, opened = await self._checkout()
+            transaction = DriverTransaction(self, connection)
+            try:
+                yield transaction
+                try:
+                    await connection.commit()
+                except self.dialect.loaded_dbapi.Error as exc:
+                    raise transaction.failed(exc, "COMMIT", ()) from exc
+            except Exception:
+                if not transaction.broken:
+                    try:
+                        await connection.rollback()
+                    except Exception:
+                        transaction.broken = True
+                raise
+            except BaseException:
+                # Cancelled, maybe mid-statement: a reply may still be on its way on this connection.
+                transaction.broken = True
+                raise
+            finally:
+                if transaction.broken or opened < self._lost_at:
+                    connection.close()
+                else:
+                    self._idle.append((connection, opened))
+        finally:
+            self._slots.release()
+
+    async def _checkout(self) -> tuple[Any, float]:
+        now = time.monotonic()
+        while self._idle:
+            connection, opened = self._idle.pop()
+            if opened < self._lost_at or now - opened > self._recycle > 0 or not _usable(connection):
+                connection.close()
+                continue
+            return connection, opened
+        opened = time.monotonic()
+        try:
+            connection = await aiomysql.connect(**self._params)
+        except self.dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(
+                None, None, exc, self.dialect.loaded_dbapi.Error, connection_invalidated=True
+            ) from exc
+        try:
+            async with connection.cursor() as cursor:
+                for statement in SESSION_SETTINGS:
+                    await cursor.execute(statement)
+        except BaseException:
+            connection.close()
+            raise
+        return connection, opened
+
+    async def close(self) -> None:
+        while self._idle:
+            connection, _ = self._idle.pop()
+            connection.close()
+
+
+def _usable(connection: Any) -> bool:
+    """An idle driver connection the server has not closed (what aiomysql's own pool checks)."""
+    reader = getattr(connection, "_reader", None)
+    return not connection.closed and reader is not None and not reader.at_eof() and reader.exception() is None
 
 
 Unit = TypeVar("Unit", AsyncSession, AsyncConnection)

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import BindParameter, Select, Table, and_, bindparam, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.auth import Caller
-from roomsvc.db import DriverStatement, utcnow
+from roomsvc.db import DriverStatement, DriverTransaction, utcnow
 from roomsvc.errors import Forbidden
 from roomsvc.livekit import Grants, LiveKitGateway, Permission
 from roomsvc.lobby.models import LobbyRequest
@@ -440,14 +440,14 @@ _ROOM_FIELDS = len(JOIN_ROOM_COLUMNS)
 
 
 async def join_context(
-    db: AsyncConnection | AsyncSession, project_id: int, room_name: str, identity: str
+    db: DriverTransaction | AsyncSession, project_id: int, room_name: str, identity: str
 ) -> JoinContext | None:
     """Room + active ban + membership role + seat (and its locks) + active mutes + latest join request in
     one round trip, as a Core row (the join hot path: five separate reads cost ≈ 3 ms of CPU per join
     through the ORM, and loading the room entity more; bench/analysis.md). ``db``: the request's
     connection (the join route), or a session (which autoflushes first if it is set to)."""
     params = {"identity": identity, "now": utcnow(), "project_id": project_id, "room_name": room_name}
-    if isinstance(db, AsyncConnection):  # the join route: run by the driver itself (db.DriverStatement)
+    if isinstance(db, DriverTransaction):  # the join route: run by the driver itself (db.DriverStatement)
         rows: Sequence[Sequence[Any]] = await _join_context_statement(db.dialect).execute(db, params)
         row = rows[0] if rows else None
     else:

@@ -5,13 +5,15 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc import examples
 from roomsvc.auth import Caller
 from roomsvc.config import Settings
+from roomsvc.db import request_transaction
 from roomsvc.livekit import LiveKitGateway
 from roomsvc.lobby.mappers import location, request_out
+from roomsvc.lobby.models import LobbyRequest
 from roomsvc.lobby.schemas import JoinRequestOut
 from roomsvc.participants import service
 from roomsvc.participants.mappers import join_response, participant_out
@@ -59,17 +61,23 @@ class ParticipantController(Controller):
         request: Request[Caller, Any, Any],
         room: str,
         data: Annotated[JoinRequest, examples.JOIN],
-        db_connection: AsyncConnection,
         state: State,
     ) -> Response[Any]:
-        # The join reads the room together with the identity's ban, role, seat and mutes in one
-        # statement (the hot path), so it takes the room's name rather than a loaded room; it runs on the
-        # request's connection and transaction without an ORM session (app.provide_connection). The
-        # gateway and settings come from the app's state, not as dependencies: with one dependency,
-        # Litestar resolves it without an anyio task group per request (bench/analysis.md).
+        # The hot path: the join reads the room together with the identity's ban, role, seat and mutes in
+        # one statement, so it takes the room's name rather than a loaded room, and runs in a transaction
+        # of the app's driver pool (db.DriverPool: no SQLAlchemy connection, ORM session or dependency
+        # per request; bench/analysis.md). The edge is the same as every route's: committed before the
+        # response, rolled back when anything raises (roomsvc.retry re-runs a conflict). A join that
+        # needs entities (a lobby knock, a scheduled room's first join) is run again on an ORM session.
         settings: Settings = state.settings
         livekit: LiveKitGateway = state.livekit
-        result = await service.join(db_connection, livekit, settings, room, data, request.user)
+        result: service.Admission | LobbyRequest
+        try:
+            async with state.driver_pool.transaction() as transaction:
+                result = await service.join(transaction, livekit, settings, room, data, request.user)
+        except service.NeedsSession:
+            async with request_transaction(state.session_factory()) as session:
+                result = await service.join(session, livekit, settings, room, data, request.user)
         if isinstance(result, service.Admission):
             return Response(join_response(result, settings.livekit.public_url), status_code=201)
         return Response(

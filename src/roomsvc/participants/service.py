@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -20,11 +18,11 @@ import structlog
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects.mysql import Insert
 from sqlalchemy.dialects.mysql import insert as mysql_insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from roomsvc.auth import Caller
 from roomsvc.config import Settings
-from roomsvc.db import DriverStatement, oldest_first, utcnow
+from roomsvc.db import DriverStatement, DriverTransaction, oldest_first, utcnow
 from roomsvc.errors import BadRequest, Conflict, Forbidden, NotFound
 from roomsvc.livekit import Grants, LiveKitGateway, LiveKitParticipant
 from roomsvc.lobby import service as lobby_service
@@ -137,8 +135,14 @@ def _resolve_role(
     return requested
 
 
+class NeedsSession(Exception):
+    """Raised by :func:`join` on the join route's driver transaction when the join needs entities (a
+    lobby knock, a scheduled room's first join), before it wrote anything: the route rolls back and runs
+    the join again on an ORM session."""
+
+
 async def join(
-    db: AsyncConnection | AsyncSession,
+    db: DriverTransaction | AsyncSession,
     gateway: LiveKitGateway,
     settings: Settings,
     room_name: str,
@@ -157,10 +161,11 @@ async def join(
     are read in one statement (``permissions.join_context``), the hot path's only read.
     ``moderated_role``: the requested role was authorized by moderation (an admin invitation).
 
-    ``db`` is the request's transaction: the join route's pooled connection (``db.provide_connection``:
-    no ORM session on the hot path), or the caller's session (an invitation's accept). The rare paths
-    that need entities — a lobby knock, a scheduled room's first join — run on an ORM session in that
-    same transaction (:func:`_orm_session`).
+    ``db`` is the request's transaction: the join route's driver transaction (``db.DriverPool``: no
+    SQLAlchemy connection or ORM session on the hot path), or a session (an invitation's accept, or the
+    join route's second run). The rare paths that need entities — a lobby knock, a scheduled room's
+    first join — need a session: on a driver transaction they raise :class:`NeedsSession` before
+    anything is written, and the route runs the join again on one.
     """
     gateway.ensure_available()
     context = await permissions.join_context(db, caller.require_project(), room_name, data.identity)
@@ -184,19 +189,18 @@ async def join(
     if lobby_service.needs_admission(
         room, role, context.join_request_status, caller=caller, via_invitation=via_invitation
     ):
-        async with _orm_session(db) as session:
-            entity = await _room_entity(session, room)
-            latest = (
-                None
-                if context.join_request_id is None
-                else await session.get(LobbyRequest, context.join_request_id)
-            )
-            return await lobby_service.knock(
-                session, gateway, settings.lobby, entity, data.identity, data.name, latest, caller
-            )
+        if not isinstance(db, AsyncSession):
+            raise NeedsSession("a lobby knock")
+        entity = await _room_entity(db, room)
+        request_id = context.join_request_id
+        latest = None if request_id is None else await db.get(LobbyRequest, request_id)
+        return await lobby_service.knock(
+            db, gateway, settings.lobby, entity, data.identity, data.name, latest, caller
+        )
     if room.scheduled and room.livekit_sid is None:  # a session's first join: LiveKit's room now
-        async with _orm_session(db) as session:
-            room = await room_service.open_session(session, gateway, room)
+        if not isinstance(db, AsyncSession):
+            raise NeedsSession("a scheduled room's first join")
+        room = await room_service.open_session(db, gateway, room)
     if room.max_participants:
         present = await gateway.list_participants(room.livekit_name)
         others = [p for p in present if p.kind == "standard" and p.identity != data.identity]
@@ -232,8 +236,8 @@ async def join(
         "created_at": now,
         "updated_at": now,
     }
-    # Core, built once; on the join route's bare connection run by the driver itself (db.DriverStatement).
-    if isinstance(db, AsyncConnection):
+    # Core, built once; on the join route's driver transaction run by the driver itself (db.DriverStatement).
+    if isinstance(db, DriverTransaction):
         await _upsert_membership_statement(db.dialect).execute(db, values)
     else:
         await (await db.connection()).execute(_upsert_membership(), values)
@@ -241,21 +245,6 @@ async def join(
     return Admission(
         room=room.name, identity=data.identity, role=role, grants=grants, token=token, expires_at=expires_at
     )
-
-
-@asynccontextmanager
-async def _orm_session(db: AsyncConnection | AsyncSession) -> AsyncIterator[AsyncSession]:
-    """An ORM session in the request's transaction: ``db`` itself when it is one; otherwise a session
-    bound to the connection, which joins its transaction (``join_transaction_mode`` "conserve_savepoint":
-    it never commits it, and closing it does not roll it back; the edge commits or rolls back)."""
-    if isinstance(db, AsyncSession):
-        yield db
-        return
-    session = AsyncSession(bind=db, expire_on_commit=False, autoflush=False)
-    try:
-        yield session
-    finally:
-        await session.close()
 
 
 async def _room_entity(session: AsyncSession, room: Room | JoinRoom) -> Room:
