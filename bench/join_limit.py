@@ -6,8 +6,9 @@ code costs on top of the work a join cannot avoid, whatever the machine:
 
 1. the caller JWT verified with pyjwt (HS256, ``aud``, ``exp`` required; the dev credential's secret);
 2. one Redis token-bucket EVALSHA: roomsvc's own script (``roomsvc.ratelimit.TOKEN_BUCKET``);
-3. ONE raw aiomysql SELECT: the room, the identity's active ban, role, seat (and its locks) and
-   active mutes;
+3. ONE raw aiomysql SELECT: the room (the columns roomsvc's join must read: its state, schedule,
+   room-wide controls and lobby flag), the identity's active ban, role, seat (and its locks), active
+   mutes and latest join request;
 4. one ``INSERT … ON DUPLICATE KEY UPDATE`` of the membership row, then COMMIT;
 5. a LiveKit access token signed with pyjwt.
 
@@ -37,17 +38,22 @@ from roomsvc.config import load_settings
 from roomsvc.ratelimit import TOKEN_BUCKET
 
 SELECT = """
-SELECT r.id, r.livekit_name, r.owner, r.status, r.call_type, r.seats, r.invite_on, r.client_admin,
-       r.lobby, r.max_participants, r.locked_at, b.id, b.expires_at, p.role, s.seat_index,
-       s.mic_locked, s.camera_locked,
+SELECT r.id, r.name, r.livekit_name, r.status, r.owner, r.call_type, r.invite_on, r.lobby, r.client_admin,
+       r.max_participants, r.seats, r.livekit_sid, r.opens_at, r.closes_at, r.ends_at, r.locked_at,
+       r.audio_disabled, r.audio_disabled_until, r.video_disabled, r.video_disabled_until,
+       r.screen_share_disabled, r.screen_share_disabled_until, r.data_disabled, r.data_disabled_until,
+       b.id, b.expires_at, p.role, s.seat_index,
        (SELECT GROUP_CONCAT(m.source) FROM mutes m
          WHERE m.room_id = r.id AND m.identity = %(identity)s
-           AND (m.expires_at IS NULL OR m.expires_at > %(now)s))
+           AND (m.expires_at IS NULL OR m.expires_at > %(now)s)),
+       s.mic_locked, s.camera_locked, q.id, q.status
 FROM rooms r
 LEFT JOIN bans b ON b.room_id = r.id AND b.identity = %(identity)s AND b.lifted_at IS NULL
   AND (b.expires_at IS NULL OR b.expires_at > %(now)s)
 LEFT JOIN participants p ON p.room_id = r.id AND p.identity = %(identity)s
 LEFT JOIN seats s ON s.room_id = r.id AND s.identity = %(identity)s
+LEFT JOIN join_requests q ON r.lobby = 1 AND q.room_id = r.id
+  AND q.id = (SELECT MAX(e.id) FROM join_requests e WHERE e.room_id = r.id AND e.identity = %(identity)s)
 WHERE r.project_id = %(project)s AND r.name = %(room)s
 """
 UPSERT = """
@@ -60,6 +66,7 @@ ON DUPLICATE KEY UPDATE name = VALUES(name), role = VALUES(role), metadata = VAL
 """
 VIDEO_SOURCES = ["camera", "microphone", "screen_share", "screen_share_audio"]
 AUDIO_SOURCES = ["microphone"]
+CONTROLLED = (("microphone",), ("camera",), ("screen_share", "screen_share_audio"))
 
 
 class JoinBody(msgspec.Struct):
@@ -170,22 +177,41 @@ async def join(request: Request[Any, Any, Any], room: str, data: JoinBody) -> Re
             SELECT, {"identity": identity, "now": now, "project": limit.project_id, "room": room}
         )
         row = await cursor.fetchone()
-        if row is None or row[3] not in ("created", "active") or row[10] is not None:
+        if row is None:
             await connection.rollback()
-            return _problem(404, "no such open room")
-        if row[11] is not None:
+            return _problem(404, "no such room")
+        (room_id, _name, livekit_name, status, owner, call_type, invite_on, lobby, _client_admin,
+         max_participants, seats, _sid, opens_at, closes_at, ends_at, locked_at,
+         *controls, ban_id, _ban_expires, existing_role, seat_index, muted_sources, mic_locked,
+         camera_locked, _request_id, request_status) = row  # fmt: skip
+        if status not in ("created", "active") or locked_at is not None:
+            await connection.rollback()
+            return _problem(409, "the room is not open for joins")
+        if (opens_at is not None and now < opens_at) or any(
+            e is not None and now >= e for e in (closes_at, ends_at)
+        ):
+            await connection.rollback()
+            return _problem(409, "outside the room's schedule")
+        if ban_id is not None:
             await connection.rollback()
             return _problem(403, "banned")
-        (room_id, livekit_name, owner, _status, call_type, seats) = row[:6]
-        role = "owner" if identity == owner else (data.role or row[13] or "member")
-        muted = set(row[17].split(",")) if row[17] else set()
-        if row[15]:
+        if invite_on or max_participants or (lobby and request_status != "admitted"):
+            await connection.rollback()  # invitations, capacity (a LiveKit call), the lobby: not benchmarked
+            return _problem(409, "not an open room")
+        role = "owner" if identity == owner else (data.role or existing_role or "member")
+        muted = set(muted_sources.split(",")) if muted_sources else set()
+        if mic_locked:
             muted.add("microphone")
-        if row[16]:
+        if camera_locked:
             muted.add("camera")
+        # The room-wide controls (audio, video, screen share; each until its end, if any), then data.
+        for sources_off, disabled, until in zip(CONTROLLED, controls[0:6:2], controls[1:6:2], strict=True):
+            if disabled and (until is None or until > now):
+                muted.update(sources_off)
+        publish_data = not (controls[6] and (controls[7] is None or controls[7] > now))
         admin = role in ("owner", "admin")
         stage = seats > 0
-        may_publish = admin or (role == "member" and (not stage or row[14] is not None))
+        may_publish = admin or (role == "member" and (not stage or seat_index is not None))
         sources = AUDIO_SOURCES if call_type == "audio" else VIDEO_SOURCES
         allowed_sources = [s for s in sources if s not in muted] if may_publish else []
         ttl = data.ttl or limit.ttl
@@ -195,7 +221,7 @@ async def join(request: Request[Any, Any, Any], room: str, data: JoinBody) -> Re
             "room": livekit_name,
             "canSubscribe": True,
             "canPublish": bool(allowed_sources),
-            "canPublishData": True,
+            "canPublishData": publish_data,
         }
         if allowed_sources:
             video["canPublishSources"] = allowed_sources
@@ -221,7 +247,7 @@ async def join(request: Request[Any, Any, Any], room: str, data: JoinBody) -> Re
             "grants": {
                 "can_subscribe": True,
                 "can_publish": bool(allowed_sources),
-                "can_publish_data": True,
+                "can_publish_data": publish_data,
                 "can_publish_sources": allowed_sources,
                 "room_admin": False,
             },
