@@ -58,6 +58,22 @@ def load_env() -> dict[str, str]:
     return env | dict(os.environ)
 
 
+def dev_caller_token(env: Mapping[str, str]) -> str:
+    """A caller JWT of the dev credential with every scope, living as long as caller tokens may."""
+    from roomsvc.auth import mint_caller_token
+    from roomsvc.config import load_settings
+    from roomsvc.credentials.service import ALL_SCOPES
+
+    auth = load_settings(dict(env)).caller_auth
+    return mint_caller_token(
+        credential_id=auth.dev_credential_id,
+        secret=auth.dev_credential_secret,
+        audience=auth.audience,
+        scopes=list(ALL_SCOPES),
+        ttl=auth.max_ttl,
+    )
+
+
 def machine() -> dict[str, Any]:
     model = ""
     with contextlib.suppress(OSError):

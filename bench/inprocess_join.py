@@ -30,7 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import UNLIMITED, load_env  # noqa: E402
+from bench.common import UNLIMITED, dev_caller_token, load_env  # noqa: E402
 
 Stop = Callable[[], Awaitable[None]]
 
@@ -104,18 +104,8 @@ async def main() -> int:
 
     from bench import join_limit
     from roomsvc.app import create_app
-    from roomsvc.auth import mint_caller_token
-    from roomsvc.config import get_settings
-    from roomsvc.credentials.service import ALL_SCOPES
 
-    auth = get_settings().caller_auth
-    token = mint_caller_token(
-        credential_id=auth.dev_credential_id,
-        secret=auth.dev_credential_secret,
-        audience=auth.audience,
-        scopes=list(ALL_SCOPES),
-        ttl=auth.max_ttl,
-    )
+    token = dev_caller_token(os.environ)
     headers = [(b"authorization", f"Bearer {token}".encode()), (b"content-type", b"application/json")]
     roomsvc_app, limit_app = create_app(), join_limit.create_app()
     stops = [await start(roomsvc_app), await start(limit_app)]

@@ -34,6 +34,7 @@ from bench.common import (
     UNLIMITED,
     WORKERS,
     Server,
+    dev_caller_token,
     load_env,
     log,
     machine,
@@ -101,18 +102,9 @@ def main() -> int:
         log("tokens: in-process minting")
         results["tokens"] = tokens.run()
     if {"join", "webhooks", "e2e"} & set(selected):
-        from roomsvc.auth import mint_caller_token
         from roomsvc.config import load_settings
-        from roomsvc.credentials.service import ALL_SCOPES
 
-        auth = load_settings(env).caller_auth
-        token = mint_caller_token(
-            credential_id=auth.dev_credential_id,
-            secret=auth.dev_credential_secret,
-            audience=auth.audience,
-            scopes=list(ALL_SCOPES),
-            ttl=auth.max_ttl,
-        )
+        token = dev_caller_token(env)
         with (
             Server("roomsvc.app:create_app", API_PORT, server_env, "api") as api,
             Server("bench.bare_app:create_app", BARE_PORT, server_env, "bare") as bare,
