@@ -96,7 +96,11 @@ async def test_readme_tour_runs_under_node_against_the_real_stack(
     types = {event["type"] for event in events}
     assert {"room.created", "participant.muted", "participant.kicked"} <= types, types
     listed = {line.split()[2] for line in lines if line.startswith("event ")}
-    assert listed == {event["id"] for event in events}
+    # The tour listed the room's events, every one it caused among them. LiveKit's `room.started` comes
+    # through LiveKit's webhook, applied by `roomsvc jobs`: it may land after the tour listed.
+    caused = {"room.created", "participant.muted", "participant.kicked"}
+    assert listed <= {event["id"] for event in events}
+    assert {event["id"] for event in events if event["type"] in caused} <= listed
     created = next(event for event in events if event["type"] == "room.created")
     assert f"delivery verified: room.created {created['id']}" in lines
 
