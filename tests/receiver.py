@@ -27,11 +27,17 @@ class QuietHandler(BaseHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: a relay opening more connections at once than that
+    # overflowed it (TcpExtListenOverflows), and each dropped SYN waited 1 s or more for its retransmit.
+    request_queue_size = 128
+
+
 class LoopbackEndpoint:
     """A threaded HTTP server on a free loopback port, run as a context manager; ``url`` is its /hook."""
 
     def _serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = _Server(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
