@@ -1,8 +1,8 @@
 """Database plumbing: the declarative Base, the async engine, and the per-request transaction.
 
 The transaction belongs to the edge: :func:`provide_session` opens one session per request, commits it
-when the handler succeeds and rolls it back when anything raises (``app.provide_connection`` does the
-same on a bare pooled connection for the join's Core-only hot path). Services never commit, with one
+when the handler succeeds and rolls it back when anything raises (:class:`DriverPool` does the same on
+a driver connection for the join's hot path). Services never commit, with one
 documented exception: writes that span MySQL *and* LiveKit (see ``docs/architecture.md``) commit a
 pending row before calling LiveKit, so a crash between the two leaves a row that says "pending", never a
 row that claims something LiveKit does not have.
@@ -18,14 +18,13 @@ import time
 from collections.abc import AsyncIterator, Collection
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import aiomysql
 from sqlalchemy import BigInteger, DateTime, MetaData, Select, String, case, event, inspect, literal, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -281,10 +280,9 @@ class DriverStatement:
     greenlet hop, result wrapping) costs ≈ 0.3 ms of CPU per statement here, as much as the driver's own
     work (bench/analysis.md). The statement is still built with Core and compiled by SQLAlchemy, and its
     columns' types still convert values both ways (the same bind and result processors); only the
-    execution is the driver's. It runs inside the ``AsyncConnection``'s transaction (begun here when not
-    yet), so the request edge commits or rolls it back as any other statement; a driver error is
-    raised as SQLAlchemy's ``DBAPIError`` (a lost connection invalidated), so retries and the 503 mapping
-    see the same exceptions as everywhere else.
+    execution is the driver's. It runs inside a :class:`DriverTransaction`, so the edge commits or rolls
+    it back; a driver error is raised as SQLAlchemy's ``DBAPIError`` (a lost connection invalidated), so
+    retries and the 503 mapping see the same exceptions as everywhere else.
     """
 
     sql: str
@@ -346,7 +344,7 @@ class DriverTransaction:
         self.broken = False  # lost (a disconnect): closed rather than returned to the pool
 
     def failed(self, exc: Exception, statement: str | None, params: Any) -> BaseException:
-        dialect = self.pool.dialect
+        dialect = self.dialect
         lost = dialect.is_disconnect(exc, self.connection, None)  # type: ignore[arg-type]
         if lost:
             self.broken = True
@@ -462,12 +460,9 @@ def _usable(connection: Any) -> bool:
     return not connection.closed and reader is not None and not reader.at_eof() and reader.exception() is None
 
 
-Unit = TypeVar("Unit", AsyncSession, AsyncConnection)
-
-
 @contextlib.asynccontextmanager
-async def request_transaction(unit: Unit) -> AsyncIterator[Unit]:
-    """The edge's transaction on ``unit`` (a session, or a bare connection): committed when the body
+async def request_transaction(unit: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """The edge's transaction on ``unit`` (a session): committed when the body
     succeeds, rolled back when anything raises, closed either way (a dead connection cannot be closed
     cleanly: the pool discards it)."""
     try:
