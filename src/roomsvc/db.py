@@ -433,18 +433,19 @@ class DriverPool:
                 continue
             return connection, opened
         opened = time.monotonic()
-        try:
+        connection = None
+        try:  # a driver error while opening or setting up is a disconnect (503), as the engine's is
             connection = await aiomysql.connect(**self._params)
-        except self.dialect.loaded_dbapi.Error as exc:
-            raise DBAPIError.instance(
-                None, None, exc, self.dialect.loaded_dbapi.Error, connection_invalidated=True
-            ) from exc
-        try:
             async with connection.cursor() as cursor:
                 for statement in SESSION_SETTINGS:
                     await cursor.execute(statement)
-        except BaseException:
-            connection.close()
+        except BaseException as exc:
+            if connection is not None:
+                connection.close()
+            if isinstance(exc, self.dialect.loaded_dbapi.Error):
+                raise DBAPIError.instance(
+                    None, None, exc, self.dialect.loaded_dbapi.Error, connection_invalidated=True
+                ) from exc
             raise
         return connection, opened
 

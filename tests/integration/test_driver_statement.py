@@ -241,3 +241,24 @@ async def test_a_transaction_cancelled_mid_statement_closes_its_connection(
     async with pool.transaction() as transaction:
         assert (await connection_id.execute(transaction, {}))[0][0] != cancelled_id[0]
         assert await sleep.execute(transaction, {"seconds": 0}) == [(0,)]
+
+
+async def test_a_database_that_cannot_be_reached_is_a_disconnect(settings: Any) -> None:
+    from sqlalchemy.engine import make_url
+
+    from roomsvc.db import create_engine
+
+    unreachable = dataclasses.replace(
+        settings.database,
+        url=make_url(settings.database.url).set(port=1).render_as_string(hide_password=False),
+    )
+    engine = create_engine(unreachable)
+    pool = DriverPool(engine, unreachable)
+    try:
+        with pytest.raises(DBAPIError) as raised:
+            async with pool.transaction():
+                pass
+        assert is_disconnect(raised.value)
+    finally:
+        await pool.close()
+        await engine.dispose()
