@@ -37,7 +37,7 @@ up:
 	@scripts/stack.sh up
 
 faults:
-	@scripts/stack.sh test -m faults tests/faults $(PYTEST_ARGS)
+	@ROOMSVC_JUNIT_FILE=pytest-faults.xml scripts/stack.sh test -m faults tests/faults $(PYTEST_ARGS)
 
 fuzz:
 	@ROOMSVC_FUZZ_PROFILE=release scripts/stack.sh test tests/integration/test_fuzz_openapi.py -s $(PYTEST_ARGS)

@@ -783,9 +783,10 @@ cmd_test() {
 	NEED_BROWSER=1 NEED_CLIENTS=1
 	setup
 	step "pytest $*"
-	# Per-test times land in artifacts/pytest.xml (junit), the slowest ones at the end of the output.
+	# Per-test times land in artifacts/pytest.xml (junit; `make faults`: artifacts/pytest-faults.xml, so
+	# that .ci/run keeps both), the slowest ones at the end of the output.
 	mkdir -p artifacts
-	exec "$VENV/bin/pytest" --durations=15 --junitxml=artifacts/pytest.xml "$@" 9>&-
+	exec "$VENV/bin/pytest" --durations=15 --junitxml="artifacts/${ROOMSVC_JUNIT_FILE:-pytest.xml}" "$@" 9>&-
 }
 
 cmd_up() {
