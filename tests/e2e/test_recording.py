@@ -256,7 +256,7 @@ async def test_room_audio_mixes_joins_and_leaves_and_tells_participants(
             await tone_a.stop()
             await room_a.disconnect()
             alice_left = time.monotonic() - zero
-            await asyncio.sleep(2.0)  # carol, silent, keeps the room open
+            await asyncio.sleep(3.0)  # carol, silent, keeps the room open
             done = await _stop(api, rec_id)
             await eventually(
                 lambda: asyncio.sleep(0, notices.types()),
@@ -297,7 +297,9 @@ async def test_room_audio_mixes_joins_and_leaves_and_tells_participants(
     alone = (bob_gone + 0.5, alice_gone - 0.25)
     assert _tone(audio, *alone, 440) > PRESENT
     assert _tone(audio, *alone, 660) < ABSENT
-    assert duration - alice_gone >= 1.0, (alice_gone, duration)  # ~2 s of carol's silence, then the stop
+    # ~3 s of carol's silence, then the stop. Alice's last audio reaches the mix late on a loaded machine
+    # (1.25 s late in one fresh-clone run, where 2 s of silence left only 0.75 s in the file).
+    assert duration - alice_gone >= 1.0, (alice_gone, duration)
     assert _rms(audio, alice_gone + 0.5, duration - 0.1) < 30
 
 
