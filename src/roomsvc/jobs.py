@@ -146,6 +146,7 @@ def jobs_table(
 ) -> list[Job]:
     """Every periodic task of ``roomsvc jobs``."""
     poll = settings.jobs.poll_interval
+    relay_wake = asyncio.Event()  # a commit made deliveries due (roomsvc.wake); the relay watches it too
     table = [
         *webhook_appliers(settings, gateway),
         Job.owning_transaction(
@@ -156,9 +157,10 @@ def jobs_table(
                 settings=settings.jobs,
                 master_key=settings.secret_key,
                 observer=lambda outcome: metrics.observe_delivery(outcome.status_code, outcome.latency_ms),
+                wake=relay_wake,
             ),
             every=poll,
-            wakeable=True,  # by a commit that made deliveries due (roomsvc.wake)
+            wake=relay_wake,
         ),
         Job.in_transaction(
             "mute-expiry",

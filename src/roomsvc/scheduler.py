@@ -111,8 +111,10 @@ class Job:
         drain: bool = True,
         first_after: float = 0.0,
         wakeable: bool = False,
+        wake: asyncio.Event | None = None,
     ) -> Job:
-        """A body that commits between phases itself: it is given the session factory."""
+        """A body that commits between phases itself: it is given the session factory. ``wake``: the
+        job's wake-up event when the body watches it too (the delivery relay); ``wakeable``: a new one."""
         return cls(
             name,
             body,
@@ -120,7 +122,7 @@ class Job:
             Transaction.JOB,
             drain=drain,
             first_after=first_after,
-            wake=asyncio.Event() if wakeable else None,
+            wake=wake if wake is not None else asyncio.Event() if wakeable else None,
         )
 
     def notify(self) -> None:

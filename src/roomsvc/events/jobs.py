@@ -53,11 +53,18 @@ async def deliver_due(
     batch: int = BATCH,
     observer: Callable[[Outcome], None] | None = None,
     policy: DestinationPolicy | None = None,
+    wake: asyncio.Event | None = None,
 ) -> int:
-    """Claim → send → record until nothing is due or in flight; returns how many deliveries were tried."""
+    """Claim → send → record until nothing is due or in flight; returns how many deliveries were tried.
+
+    ``wake`` (the relay job's wake-up: a commit made deliveries due, ``roomsvc.wake``) also ends the wait
+    for sends in flight, so new work is claimed at once, not after the next send ends or
+    ``ROOMSVC_JOBS_POLL_INTERVAL``: with a slow subscriber holding its slots, that wait is most of the
+    relay's life."""
     policy = policy or policy_for(settings)
     in_flight: set[asyncio.Task[Outcome]] = set()
     finished: list[Outcome] = []
+    woken: asyncio.Task[Any] | None = None
     total = 0
     try:
         while True:
@@ -78,9 +85,19 @@ async def deliver_due(
                 return total
             if claimed and len(claimed) == wanted and len(in_flight) < settings.delivery_concurrency:
                 continue  # there may be more due, and there are free slots for it
+            waiting: set[asyncio.Task[Any]] = set(in_flight)
+            if wake is not None and len(in_flight) < settings.delivery_concurrency:
+                woken = asyncio.ensure_future(wake.wait())
+                waiting.add(woken)
             done, _ = await asyncio.wait(
-                in_flight, timeout=settings.poll_interval, return_when=asyncio.FIRST_COMPLETED
+                waiting, timeout=settings.poll_interval, return_when=asyncio.FIRST_COMPLETED
             )
+            if woken is not None:
+                if woken.done() and wake is not None:
+                    wake.clear()  # claimed on the next turn, which starts after this
+                woken.cancel()
+                done.discard(woken)
+                woken = None
             in_flight -= done
             finished = [task.result() for task in done]
     except asyncio.CancelledError:
@@ -92,6 +109,9 @@ async def deliver_due(
         # The database is away: let the sends under way end; their leases expire and they go again.
         await asyncio.gather(*in_flight, return_exceptions=True)
         raise
+    finally:
+        if woken is not None:
+            woken.cancel()
 
 
 async def claim(
