@@ -616,6 +616,21 @@ except ClientError:
 PYEOF
 }
 
+# A versitygw on our port started by another checkout serves that checkout's .run/s3. When that
+# directory is gone (the checkout was deleted, as a fresh-clone CI run does), every bucket call fails
+# with InternalError: stop it, so that ours starts.
+stop_orphan_s3() {
+	local proc pid dir
+	for proc in /proc/[0-9]*; do
+		pid_matches "${proc#/proc/}" "versitygw --port 127.0.0.1:$S3_PORT " || continue
+		pid=${proc#/proc/}
+		dir="$(tr '\0' '\n' <"$proc/cmdline" 2>/dev/null | tail -1)"
+		[[ -n "$dir" && ! -d "$dir" ]] || continue
+		step "s3: the versitygw on port $S3_PORT (pid $pid) serves $dir, which no longer exists; stopping it"
+		stop_pid "$pid" "posix $dir" versitygw
+	done
+}
+
 ensure_s3() {
 	if [[ -z "${ROOMSVC_S3_ENDPOINT:-}" ]]; then
 		step "s3: ROOMSVC_S3_ENDPOINT is empty (AWS S3); not managing it"
@@ -627,6 +642,7 @@ ensure_s3() {
 		return
 	fi
 	ensure_versitygw_binary
+	stop_orphan_s3
 	if s3_answers 2>/dev/null; then
 		local pid
 		pid="$(cat "$RUN_DIR/s3.pid" 2>/dev/null || true)"
