@@ -87,15 +87,14 @@ async def deliver_due(
                 continue  # there may be more due, and there are free slots for it
             waiting: set[asyncio.Task[Any]] = set(in_flight)
             if wake is not None and len(in_flight) < settings.delivery_concurrency:
-                woken = asyncio.ensure_future(wake.wait())
+                # One waiter for the wake-up, kept across turns until it fires (not one per turn).
+                woken = woken or asyncio.ensure_future(wake.wait())
                 waiting.add(woken)
             done, _ = await asyncio.wait(
                 waiting, timeout=settings.poll_interval, return_when=asyncio.FIRST_COMPLETED
             )
-            if woken is not None:
-                if woken.done() and wake is not None:
-                    wake.clear()  # claimed on the next turn, which starts after this
-                woken.cancel()
+            if wake is not None and woken in done:
+                wake.clear()  # claimed on the next turn, which starts after this
                 done.discard(woken)
                 woken = None
             in_flight -= done
