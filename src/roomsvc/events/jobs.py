@@ -1,12 +1,13 @@
 """Event delivery's background work: the ``delivery-relay`` job of ``roomsvc jobs`` (``roomsvc.scheduler``).
 
 One run is a pipeline: it claims due deliveries (committed leases) up to its free send slots, sends
-each in its own task outside any transaction, and, each time sends end, records those outcomes in one
-transaction — while the others are still in flight — and claims more for the freed slots; it returns
-when nothing is due and nothing is in flight (``events/delivery.py`` explains the states, the ordering
-and the fencing). So a subscriber that takes the whole deadline holds its own slots only (at most
-``ROOMSVC_DELIVERY_SUBSCRIPTION_CONCURRENCY``), never a batch. :func:`claim` and :func:`record` take a
-session.
+each in its own task outside any transaction, and, each time sends end, records those outcomes (one
+transaction; two when a failure count changes) while the others are still in flight, and claims more
+for the freed slots; it returns when nothing is due and nothing is in flight (``events/delivery.py``
+explains the states, the ordering and the fencing). So a subscriber that takes the whole deadline
+holds its own slots only (at most ``ROOMSVC_DELIVERY_SUBSCRIPTION_CONCURRENCY``), never a batch.
+:func:`claim` takes a session; :func:`record` the session factory (it stores healthy subscriptions'
+results without locking their subscription row, then the others: its docstring says why).
 
 **Lease vs. worst case.** A delivery is claimed only when a send slot is free for it, and its send starts
 at once, so the longest time from claim to record is one deadline (``ROOMSVC_EVENT_TIMEOUT``: DNS,
@@ -21,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -68,15 +70,18 @@ async def deliver_due(
     total = 0
     try:
         while True:
+            turn = time.perf_counter()
+            recorded = len(finished)
             if finished:  # what ended since the last turn: recorded now, whatever is still in flight
-                async with session_factory() as session, session.begin():
-                    await record(session, finished, settings, observer=observer)
+                await record(session_factory, finished, settings, observer=observer)
                 finished = []
             wanted = min(batch, settings.delivery_concurrency - len(in_flight))
             claimed: list[Claimed] = []
+            claim_started = time.perf_counter()
             if wanted > 0:
                 async with session_factory() as session, session.begin():
                     claimed = await claim(session, settings, master_key, batch=wanted)
+            claimed_at = time.perf_counter()
             for c in claimed:
                 send_one = send(http, c, policy=policy, deadline=settings.delivery_timeout)
                 in_flight.add(asyncio.create_task(send_one, name=f"delivery-{c.delivery_id}"))
@@ -92,6 +97,17 @@ async def deliver_due(
                 waiting.add(woken)
             done, _ = await asyncio.wait(
                 waiting, timeout=settings.poll_interval, return_when=asyncio.FIRST_COMPLETED
+            )
+            log.debug(
+                "relay.turn",
+                recorded=recorded,
+                record_ms=round((claim_started - turn) * 1000, 1),
+                claimed=len(claimed),
+                claim_ms=round((claimed_at - claim_started) * 1000, 1),
+                in_flight=len(in_flight),
+                wait_ms=round((time.perf_counter() - claimed_at) * 1000, 1),
+                ended=len(done),
+                woken=woken in done,
             )
             if wake is not None and woken in done:
                 wake.clear()  # claimed on the next turn, which starts after this
@@ -225,7 +241,7 @@ async def claim(
 
 
 async def record(
-    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
     outcomes: list[Outcome],
     settings: JobSettings,
     *,
@@ -233,65 +249,49 @@ async def record(
 ) -> None:
     """Store each attempt under its claim: schedule retries with backoff, or disable a subscription that
     keeps failing. A result whose claim is no longer the delivery's (its lease ran out and another claim
-    took it) changes nothing."""
-    now = utcnow()
-    # One lock order (subscription, then delivery) for every relay: no deadlock between two records.
-    for outcome in sorted(outcomes, key=lambda o: (o.claimed.subscription_id, o.claimed.delivery_id)):
-        c = outcome.claimed
-        attempt = c.attempts + 1
-        if observer is not None:
+    took it) changes nothing.
+
+    **Two transactions, so that a healthy subscription's results never wait for a lock.** Every
+    transaction that emits an event holds a shared lock on each subscription it fans out to until it
+    commits (InnoDB's foreign-key check of the delivery rows it inserts): a backlog written in one
+    transaction, or an applier's batch, holds it for seconds. Locking the subscription row for every
+    result made the relay wait for each of those commits (4-7 s stalls of the whole relay, seen in
+    tests/faults/test_delivery_slow_subscriber.py). So the results of a subscription whose results are all
+    successes and whose failure count reads 0 (a plain read, no lock) are stored first, touching their
+    deliveries only. The others (a failure, or the first success after failures, which resets the count)
+    are stored in a second transaction that locks the subscription row first, as enable() and delete()
+    do: one lock order, no deadlock. A failure recorded by another relay between the read and the
+    commit is simply ordered after these successes."""
+    if observer is not None:
+        for outcome in outcomes:
             observer(outcome)
-        # The subscription first, as enable() and delete() lock it: one lock order, no deadlock.
-        subscription = await session.get(EventSubscription, c.subscription_id, with_for_update=True)
-        values: dict[str, object] = {
-            "attempts": attempt,
-            "lease_until": None,
-            "claim": None,
-            "last_status_code": outcome.status_code,
-            "last_error": outcome.error,
-            "last_latency_ms": outcome.latency_ms,
-        }
-        if outcome.ok:
-            values |= {"status": "delivered", "delivered_at": now}
-        else:
-            delay = backoff(attempt, settings.backoff_base, settings.backoff_cap)
-            given_up = (now - c.created_at).total_seconds() > settings.max_age
-            values |= {
-                "status": "failed" if given_up else "pending",
-                "next_attempt_at": now + dt.timedelta(seconds=delay),
-            }
-        written = cast(
-            CursorResult[Any],
-            await session.execute(
-                update(EventDelivery)
-                .where(
-                    EventDelivery.id == c.delivery_id,
-                    EventDelivery.claim == c.claim,
-                    EventDelivery.status == "pending",
+    now = utcnow()
+    ids = sorted({o.claimed.subscription_id for o in outcomes})
+    accounted: list[Outcome] = []
+    async with session_factory() as session, session.begin():
+        failing = set(
+            (
+                await session.execute(
+                    select(EventSubscription.id).where(
+                        EventSubscription.id.in_(ids), EventSubscription.consecutive_failures != 0
+                    )
                 )
-                .values(**values)
-            ),
-        )
-        if written.rowcount == 0:
-            log.warning(
-                "event.delivery_stale",
-                event_id=c.event_public_id,
-                subscription=c.subscription_public_id,
-                status_code=outcome.status_code,
-                error=outcome.error,
-            )
-            continue
-        session.add(
-            DeliveryAttempt(
-                delivery_id=c.delivery_id,
-                attempt=attempt,
-                status_code=outcome.status_code,
-                latency_ms=outcome.latency_ms,
-                error=outcome.error,
-                attempted_at=now,
-            )
-        )
-        if subscription is not None:
+            ).scalars()
+        ) | {o.claimed.subscription_id for o in outcomes if not o.ok}
+        for outcome in sorted(outcomes, key=lambda o: o.claimed.delivery_id):
+            if outcome.claimed.subscription_id in failing:
+                accounted.append(outcome)
+            else:
+                await _store(session, outcome, now, settings)
+    if not accounted:
+        return
+    async with session_factory() as session, session.begin():
+        # One lock order (subscription, then delivery) for every relay: no deadlock between two records.
+        for outcome in sorted(accounted, key=lambda o: (o.claimed.subscription_id, o.claimed.delivery_id)):
+            c = outcome.claimed
+            subscription = await session.get(EventSubscription, c.subscription_id, with_for_update=True)
+            if not await _store(session, outcome, now, settings) or subscription is None:
+                continue
             if outcome.ok:
                 subscription.consecutive_failures = 0
             elif subscription.status == "active":
@@ -302,16 +302,71 @@ async def record(
                         f"{subscription.consecutive_failures} consecutive failed deliveries"
                     )
                     log.warning("subscription.disabled", subscription=c.subscription_public_id)
-        log.info(
-            "event.delivery",
+
+
+async def _store(session: AsyncSession, outcome: Outcome, now: dt.datetime, settings: JobSettings) -> bool:
+    """Write one result to its delivery (under its claim) and its attempt row; False when stale."""
+    c = outcome.claimed
+    attempt = c.attempts + 1
+    values: dict[str, object] = {
+        "attempts": attempt,
+        "lease_until": None,
+        "claim": None,
+        "last_status_code": outcome.status_code,
+        "last_error": outcome.error,
+        "last_latency_ms": outcome.latency_ms,
+    }
+    if outcome.ok:
+        values |= {"status": "delivered", "delivered_at": now}
+    else:
+        delay = backoff(attempt, settings.backoff_base, settings.backoff_cap)
+        given_up = (now - c.created_at).total_seconds() > settings.max_age
+        values |= {
+            "status": "failed" if given_up else "pending",
+            "next_attempt_at": now + dt.timedelta(seconds=delay),
+        }
+    written = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(EventDelivery)
+            .where(
+                EventDelivery.id == c.delivery_id,
+                EventDelivery.claim == c.claim,
+                EventDelivery.status == "pending",
+            )
+            .values(**values)
+        ),
+    )
+    if written.rowcount == 0:
+        log.warning(
+            "event.delivery_stale",
             event_id=c.event_public_id,
             subscription=c.subscription_public_id,
             status_code=outcome.status_code,
             error=outcome.error,
-            ok=outcome.ok,
-            attempt=attempt,
-            latency_ms=outcome.latency_ms,
         )
+        return False
+    session.add(
+        DeliveryAttempt(
+            delivery_id=c.delivery_id,
+            attempt=attempt,
+            status_code=outcome.status_code,
+            latency_ms=outcome.latency_ms,
+            error=outcome.error,
+            attempted_at=now,
+        )
+    )
+    log.info(
+        "event.delivery",
+        event_id=c.event_public_id,
+        subscription=c.subscription_public_id,
+        status_code=outcome.status_code,
+        error=outcome.error,
+        ok=outcome.ok,
+        attempt=attempt,
+        latency_ms=outcome.latency_ms,
+    )
+    return True
 
 
 async def purge_history(session: AsyncSession, *, days: int, batch: int) -> int:
