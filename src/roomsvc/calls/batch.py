@@ -28,9 +28,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, or_, select, union
+from sqlalchemy import Select, Table, or_, select, union
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,6 +45,13 @@ MEMBERSHIP_UPDATES = ("state", "livekit_sid", "joined_at", "left_at", "updated_a
 # The rows a batch changes many of (a session left, a track unpublished, a peak raised, a claimed room
 # made active): written with one UPDATE per table and set of columns instead of one per row
 WRITTEN_TOGETHER = (RoomSession, ParticipantSession, Track, Room)
+# Executed with a list of rows (executemany): one statement compiled once, which the driver sends as one
+# multi-row INSERT (aiomysql rewrites an executemany of INSERT … VALUES, ON DUPLICATE KEY UPDATE included).
+_INSERT_ROOM_SESSIONS = mysql_insert(cast(Table, RoomSession.__table__)).prefix_with("IGNORE")
+_membership = mysql_insert(cast(Table, Participant.__table__))
+_UPSERT_MEMBERSHIPS = _membership.on_duplicate_key_update(
+    {name: _membership.inserted[name] for name in MEMBERSHIP_UPDATES}
+)
 
 
 async def flush(session: AsyncSession) -> None:
@@ -236,7 +243,9 @@ class Batch:
             }
             for sid, (room_id, room_name) in missing
         ]
-        await session.execute(mysql_insert(RoomSession).prefix_with("IGNORE").values(rows))
+        # executemany of one cached statement (the driver sends one multi-row INSERT), not a statement
+        # built and compiled with a bound parameter per value
+        await session.execute(_INSERT_ROOM_SESSIONS, rows)
         created = select(RoomSession).where(RoomSession.sid.in_([sid for sid, _ in missing]))
         for rs in (await session.execute(created)).scalars():
             self.room_sessions[rs.sid] = rs
@@ -290,12 +299,7 @@ class Batch:
             self.recompute.clear()
         await write_modified(session, WRITTEN_TOGETHER)
         if self.memberships:
-            statement = mysql_insert(Participant).values(list(self.memberships.values()))
-            await session.execute(
-                statement.on_duplicate_key_update(
-                    {name: statement.inserted[name] for name in MEMBERSHIP_UPDATES}
-                )
-            )
+            await session.execute(_UPSERT_MEMBERSHIPS, list(self.memberships.values()))
             self.memberships.clear()
         await self.outbox.flush(session)
         self.outbox.detach(session)
