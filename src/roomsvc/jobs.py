@@ -53,7 +53,7 @@ from roomsvc.moderation import jobs as moderation_jobs
 from roomsvc.recordings import jobs as recordings_jobs
 from roomsvc.recordings.storage import RecordingStorage, create_storage
 from roomsvc.rooms import jobs as rooms_jobs
-from roomsvc.scheduler import Job, Scheduler
+from roomsvc.scheduler import Job, Scheduler, watch_loop
 from roomsvc.seats import jobs as seats_jobs
 from roomsvc.webhooks import jobs as webhooks_jobs
 
@@ -319,8 +319,10 @@ async def run_jobs(settings: Settings, only: str | None = None) -> None:
             )
             publisher = wake.Publisher(redis, wake.DELIVERIES_DUE)
             hook_before = wake.on_deliveries_due(publisher)
+        watcher = asyncio.create_task(watch_loop(), name="jobs-loop-watch")
         async with Scheduler(session_factory, table):
             await stop.wait()
+        watcher.cancel()
         wake.on_deliveries_due(hook_before)
         if publisher is not None:
             await publisher.aclose()

@@ -157,6 +157,23 @@ async def cancel_until_done(tasks: Iterable[asyncio.Task[Any]], *, every: float 
         _, pending = await asyncio.wait(pending, timeout=every)
 
 
+LAG_EVERY = 0.25  # seconds between the loop watcher's wake-ups
+LAG_WARN = 1.0  # seconds late above which a wake-up is logged
+
+
+async def watch_loop(every: float = LAG_EVERY, warn: float = LAG_WARN) -> None:
+    """Log ``event_loop.blocked`` when this process's event loop wakes this task over ``warn`` seconds
+    late: something ran without yielding (a blocking call, a long CPU-bound step) and every job of the
+    process stood still meanwhile. It tells such a stall from a job waiting on MySQL or HTTP, which
+    leaves the loop free."""
+    while True:
+        before = time.perf_counter()
+        await asyncio.sleep(every)
+        late = time.perf_counter() - before - every
+        if late > warn:
+            log.warning("event_loop.blocked", seconds=round(late, 2))
+
+
 def _expected(exc: Exception) -> bool:
     """A dependency away (MySQL, LiveKit): worth a warning line, not a traceback."""
     return isinstance(exc, DBAPIError | OSError | TimeoutError) or (

@@ -379,3 +379,20 @@ async def test_the_wake_publisher_publishes_from_its_own_loop_whoever_commits() 
     finally:
         holder["loop"].call_soon_threadsafe(holder["stop"].set)
         thread.join(10)
+
+
+async def test_the_loop_watcher_reports_a_blocked_loop(captured: CapturingLogger) -> None:
+    """``watch_loop`` logs ``event_loop.blocked`` when a call holds the loop past its threshold: here a
+    blocking sleep of 0.6 s against a threshold of 0.2 s. (No check that a free loop stays quiet: on a
+    loaded machine the process itself may be descheduled that long.)"""
+    import time
+
+    watcher = asyncio.create_task(scheduler_module.watch_loop(every=0.01, warn=0.2))
+    try:
+        await asyncio.sleep(0.02)  # the watcher is in its sleep
+        time.sleep(0.6)  # a blocking call: the whole loop stands still
+        await asyncio.sleep(0.05)
+    finally:
+        watcher.cancel()
+    blocked = [c.kwargs["seconds"] for c in captured.calls if c.args[0] == "event_loop.blocked"]
+    assert blocked and max(blocked) >= 0.2, captured.calls

@@ -44,6 +44,7 @@ from roomsvc.retention import cutoff, purge
 log = structlog.get_logger("roomsvc.delivery")
 _encoder = msgspec.json.Encoder()
 BATCH = 100
+SLOW_TURN = 1.0  # seconds of a turn's record or claim above which its relay.turn line is at info
 
 
 async def deliver_due(
@@ -98,12 +99,15 @@ async def deliver_due(
             done, _ = await asyncio.wait(
                 waiting, timeout=settings.poll_interval, return_when=asyncio.FIRST_COMPLETED
             )
-            log.debug(
+            record_s, claim_s = claim_started - turn, claimed_at - claim_started
+            # Every turn at debug; a turn whose database work took over a second at info (a lock wait,
+            # a stalled commit: the relay sends nothing meanwhile).
+            (log.info if max(record_s, claim_s) > SLOW_TURN else log.debug)(
                 "relay.turn",
                 recorded=recorded,
-                record_ms=round((claim_started - turn) * 1000, 1),
+                record_ms=round(record_s * 1000, 1),
                 claimed=len(claimed),
-                claim_ms=round((claimed_at - claim_started) * 1000, 1),
+                claim_ms=round(claim_s * 1000, 1),
                 in_flight=len(in_flight),
                 wait_ms=round((time.perf_counter() - claimed_at) * 1000, 1),
                 ended=len(done),
