@@ -107,24 +107,24 @@ async def test_failures_count_a_success_resets_the_count_and_enough_failures_dis
             sub = (await session.execute(select(EventSubscription))).scalar_one()
             return sub.consecutive_failures, sub.status
 
+    async def answered(status_code: int, error: str | None) -> tuple[int, str]:
+        """Claim the next due delivery, record this answer to it; the subscription's count and status."""
+        await record(
+            factory, [Outcome(await _claim_one(factory, settings), status_code, 3, error)], settings.jobs
+        )
+        return await failures()
+
     try:
         async with factory() as session, session.begin():
             await _emit(session, room_name)
         for expected in (1, 2):
-            await record(
-                factory, [Outcome(await _claim_one(factory, settings), 503, 3, "http-error")], settings.jobs
-            )
-            assert await failures() == (expected, "active")
+            assert await answered(503, "http-error") == (expected, "active")
         # The first success after failures goes through the locking path and resets the count.
-        await record(factory, [Outcome(await _claim_one(factory, settings), 204, 3, None)], settings.jobs)
-        assert await failures() == (0, "active")
+        assert await answered(204, None) == (0, "active")
         async with factory() as session, session.begin():
             await _emit(session, room_name)
         for expected in (1, 2):
-            await record(
-                factory, [Outcome(await _claim_one(factory, settings), 503, 3, "http-error")], settings.jobs
-            )
-            assert await failures() == (expected, "active")
+            assert await answered(503, "http-error") == (expected, "active")
         # A success and a failure of one subscription in one batch: stored in delivery order, so the
         # success resets the count (0) and the failure after it counts (1).
         async with factory() as session, session.begin():
@@ -137,8 +137,6 @@ async def test_failures_count_a_success_resets_the_count_and_enough_failures_dis
         )
         assert await failures() == (1, "active")
         for expected, status in ((2, "active"), (3, "disabled")):  # ROOMSVC_DELIVERY_DISABLE_AFTER=3
-            failed = Outcome(await _claim_one(factory, settings), 503, 3, "http-error")
-            await record(factory, [failed], settings.jobs)
-            assert await failures() == (expected, status)
+            assert await answered(503, "http-error") == (expected, status)
     finally:
         await engine.dispose()

@@ -243,9 +243,7 @@ class Batch:
             }
             for sid, (room_id, room_name) in missing
         ]
-        # executemany of one cached statement (the driver sends one multi-row INSERT), not a statement
-        # built and compiled with a bound parameter per value
-        await session.execute(_INSERT_ROOM_SESSIONS, rows)
+        await session.execute(_INSERT_ROOM_SESSIONS, rows)  # executemany: one multi-row INSERT
         created = select(RoomSession).where(RoomSession.sid.in_([sid for sid, _ in missing]))
         for rs in (await session.execute(created)).scalars():
             self.room_sessions[rs.sid] = rs
