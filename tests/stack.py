@@ -255,11 +255,19 @@ class JobsProcess:
         ARTIFACTS.mkdir(exist_ok=True)
         self.log_path = log_path(f"jobs-{name}")
         self.process: subprocess.Popen[bytes] | None = None
+        self.offset = 0  # where the log of the latest start begins
+
+    def log_lines(self, *markers: str) -> list[str]:
+        """The lines this process logged since its latest start that contain any of ``markers``."""
+        with self.log_path.open("rb") as log:
+            log.seek(self.offset)
+            text = log.read().decode(errors="replace")
+        return [line for line in text.splitlines() if any(m in line for m in markers)]
 
     def start(self) -> None:
         """Start it and return once its scheduler runs: on a loaded machine (a parallel run) starting a
         Python process takes seconds, which a test's `eventually` must not spend waiting for it."""
-        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        offset = self.offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "roomsvc", "jobs", *(["--only", self.only] if self.only else [])],
@@ -319,7 +327,7 @@ class RecorderProcess:
         return self.process is not None and self.process.poll() is None
 
     def start(self) -> None:
-        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        offset = self.offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 self.args,

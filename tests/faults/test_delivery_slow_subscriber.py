@@ -61,29 +61,64 @@ async def _value(value: Any) -> Any:
 
 
 async def _emit_backlog(factory: Any, prefix: str) -> dict[str, list[str]]:
-    """ROOMS x PER_ROOM events committed in one transaction (the outbox as a burst leaves it)."""
-    from roomsvc.events.service import emit
+    """ROOMS x PER_ROOM events committed in one transaction, written as a webhook applier's batch writes
+    them (one Outbox flush: a multi-row INSERT of the events, one of their deliveries)."""
+    from roomsvc.events.service import Outbox, emit
     from roomsvc.events.types import EventType
     from tests.support import DEFAULT_PROJECT_ID
 
-    order: dict[str, list[str]] = {}
+    outbox = Outbox()
+    data = {"room_sid": None, "creator": "o", "call_type": "video", "max_participants": 0}
     async with factory() as session, session.begin():
         for n in range(PER_ROOM):
             for r in range(ROOMS):
-                room = f"{prefix}-{r}"
-                data = {"room_sid": None, "creator": "o", "call_type": "video", "max_participants": 0}
-                event = await emit(
+                await emit(
                     session,
                     EventType.ROOM_UPDATED,
-                    room=room,
+                    room=f"{prefix}-{r}",
                     project_id=DEFAULT_PROJECT_ID,
                     data=data | {"metadata": str(n)},  # a room.updated as the API writes it
+                    outbox=outbox,
                 )
-                order.setdefault(room, []).append(event.public_id)
+        order: dict[str, list[str]] = {}
+        for row, _, room in outbox.pending:
+            order.setdefault(room, []).append(row["public_id"])
+        await outbox.flush(session)
     return order
 
 
-async def _drain(factory: Any, subscriber: Timed, prefix: str) -> float:
+def _per_room(arrivals: list[tuple[float, dict[str, Any]]]) -> dict[str, list[str]]:
+    order: dict[str, list[str]] = {}
+    for _, event in arrivals:
+        ids = order.setdefault(event["room"], [])
+        if event["id"] not in ids:
+            ids.append(event["id"])
+    return order
+
+
+class _Arrivals(list[tuple[float, dict[str, Any]]]):
+    """What the healthy subscriber got of one backlog; in a failure its repr sums it up, not 1,500 events."""
+
+    def __init__(self, items: list[tuple[float, dict[str, Any]]], expected: dict[str, list[str]]) -> None:
+        super().__init__(items)
+        self.expected = expected
+
+    def __repr__(self) -> str:
+        got = _per_room(self)
+        complete = sum(got.get(room) == ids for room, ids in self.expected.items())
+        disordered = sorted(room for room, ids in got.items() if ids != self.expected[room][: len(ids)])
+        return (
+            f"<{len(self)} arrivals, {len({e['id'] for _, e in self})} distinct; {complete} of "
+            f"{len(self.expected)} rooms complete; rooms out of order: {disordered[:5]}>"
+        )
+
+
+# What the relay logs when it stalls (a turn's database work over a second, a late event loop, a failed
+# job): quoted in a failure, so that CI's output says where the time went.
+STALL_MARKERS = ('"relay.turn", "level": "info"', "event_loop.blocked", "job.failed", "job.conflict")
+
+
+async def _drain(factory: Any, subscriber: Timed, prefix: str, relay: JobsProcess) -> float:
     """Queue a backlog, wait until the healthy subscriber has it all in room order; events per second."""
     queued = time.monotonic()
     expected = await _emit_backlog(factory, prefix)
@@ -91,21 +126,20 @@ async def _drain(factory: Any, subscriber: Timed, prefix: str) -> float:
     print(f"{prefix}: queued in {started - queued:.1f} s")
     total = ROOMS * PER_ROOM
 
-    def per_room(arrivals: list[tuple[float, dict[str, Any]]]) -> dict[str, list[str]]:
-        order: dict[str, list[str]] = {}
-        for _, event in arrivals:
-            ids = order.setdefault(event["room"], [])
-            if event["id"] not in ids:
-                ids.append(event["id"])
-        return order
-
-    arrivals = await eventually(
-        lambda: _value(subscriber.of(set(expected))),
-        check=lambda got: len(got) >= total and per_room(got) == expected,
-        timeout=120,
-        interval=0.05,
-        what=f"{total} events at the healthy subscriber, in room order",
-    )
+    try:
+        arrivals = await eventually(
+            lambda: _value(_Arrivals(subscriber.of(set(expected)), expected)),
+            check=lambda got: len(got) >= total and _per_room(got) == expected,
+            timeout=120,
+            interval=0.05,
+            what=f"{total} events at the healthy subscriber, in room order",
+        )
+    except AssertionError as exc:
+        stalls = relay.log_lines(*STALL_MARKERS)
+        raise AssertionError(
+            f"{exc}\n{len(stalls)} stall lines in {relay.log_path.name}, the last ones:\n"
+            + "\n".join(stalls[-8:])
+        ) from None
     rate = total / (max(t for t, _ in arrivals) - started)
     print(f"{prefix}: {rate:.0f} events/s")
     return rate
@@ -138,18 +172,18 @@ async def test_a_dripping_subscriber_does_not_slow_the_healthy_one(
                 assert created.status_code == 201, created.text
                 relay.start()
                 try:
-                    await _drain(factory, healthy, f"{room_name}-warmup")
+                    await _drain(factory, healthy, f"{room_name}-warmup", relay)
                     alone: list[float] = []
                     attached: list[float] = []
                     hostile_ids: list[str] = []
                     for round_ in range(2):  # alternate, so that drift in the machine's load evens out
-                        alone.append(await _drain(factory, healthy, f"{room_name}-alone{round_}"))
+                        alone.append(await _drain(factory, healthy, f"{room_name}-alone{round_}", relay))
                         created = await client.post(
                             "/v1/event-subscriptions", json={"url": hostile.url, "event_types": ["room.*"]}
                         )
                         assert created.status_code == 201, created.text
                         hostile_ids.append(created.json()["id"])
-                        attached.append(await _drain(factory, healthy, f"{room_name}-hostile{round_}"))
+                        attached.append(await _drain(factory, healthy, f"{room_name}-hostile{round_}", relay))
                         # Detached (its pending deliveries cancelled) for the next round's baseline.
                         assert (
                             await client.delete(f"/v1/event-subscriptions/{hostile_ids[-1]}")
