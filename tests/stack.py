@@ -327,7 +327,7 @@ class RecorderProcess:
         return self.process is not None and self.process.poll() is None
 
     def start(self) -> None:
-        offset = self.offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 self.args,

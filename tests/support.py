@@ -41,6 +41,33 @@ async def delivering(factory: Any, settings: Any, *, interval: float | None = No
         await cancel_until_done([task])
 
 
+async def emit_room_updates(factory: Any, prefix: str, *, rooms: int, per_room: int) -> dict[str, list[str]]:
+    """``per_room`` room.updated events in each of ``rooms`` rooms (``{prefix}-0`` …), round-robin,
+    committed in one transaction as a webhook applier's batch writes them (one outbox flush: a multi-row
+    INSERT of the events, one of their deliveries); their ids per room, in emit order."""
+    from roomsvc.events.service import Outbox, emit
+    from roomsvc.events.types import EventType
+
+    outbox = Outbox()
+    data = {"room_sid": None, "creator": "o", "call_type": "video", "max_participants": 0}
+    async with factory() as session, session.begin():
+        for n in range(per_room):
+            for r in range(rooms):
+                await emit(
+                    session,
+                    EventType.ROOM_UPDATED,
+                    room=f"{prefix}-{r}",
+                    project_id=DEFAULT_PROJECT_ID,
+                    data=data | {"metadata": str(n)},  # a room.updated as the API writes it
+                    outbox=outbox,
+                )
+        order: dict[str, list[str]] = {}
+        for row, _, room in outbox.pending:
+            order.setdefault(room, []).append(row["public_id"])
+        await outbox.flush(session)
+    return order
+
+
 def per_room(received: list[dict[str, Any]]) -> dict[str, list[str]]:
     """Event ids per room in the order they first arrived (a redelivery is not a new arrival)."""
     order: dict[str, list[str]] = {}

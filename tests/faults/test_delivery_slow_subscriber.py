@@ -21,7 +21,7 @@ from roomsvc.events.models import DeliveryAttempt, EventDelivery, EventSubscript
 from tests.hostile import Hostile
 from tests.receiver import LoopbackEndpoint, QuietHandler
 from tests.stack import ARTIFACTS, JobsProcess
-from tests.support import eventually
+from tests.support import emit_room_updates, eventually, per_room
 
 pytestmark = pytest.mark.faults
 ROOMS = 50
@@ -60,42 +60,6 @@ async def _value(value: Any) -> Any:
     return value
 
 
-async def _emit_backlog(factory: Any, prefix: str) -> dict[str, list[str]]:
-    """ROOMS x PER_ROOM events committed in one transaction, written as a webhook applier's batch writes
-    them (one Outbox flush: a multi-row INSERT of the events, one of their deliveries)."""
-    from roomsvc.events.service import Outbox, emit
-    from roomsvc.events.types import EventType
-    from tests.support import DEFAULT_PROJECT_ID
-
-    outbox = Outbox()
-    data = {"room_sid": None, "creator": "o", "call_type": "video", "max_participants": 0}
-    async with factory() as session, session.begin():
-        for n in range(PER_ROOM):
-            for r in range(ROOMS):
-                await emit(
-                    session,
-                    EventType.ROOM_UPDATED,
-                    room=f"{prefix}-{r}",
-                    project_id=DEFAULT_PROJECT_ID,
-                    data=data | {"metadata": str(n)},  # a room.updated as the API writes it
-                    outbox=outbox,
-                )
-        order: dict[str, list[str]] = {}
-        for row, _, room in outbox.pending:
-            order.setdefault(room, []).append(row["public_id"])
-        await outbox.flush(session)
-    return order
-
-
-def _per_room(arrivals: list[tuple[float, dict[str, Any]]]) -> dict[str, list[str]]:
-    order: dict[str, list[str]] = {}
-    for _, event in arrivals:
-        ids = order.setdefault(event["room"], [])
-        if event["id"] not in ids:
-            ids.append(event["id"])
-    return order
-
-
 class _Arrivals(list[tuple[float, dict[str, Any]]]):
     """What the healthy subscriber got of one backlog; in a failure its repr sums it up, not 1,500 events."""
 
@@ -104,7 +68,7 @@ class _Arrivals(list[tuple[float, dict[str, Any]]]):
         self.expected = expected
 
     def __repr__(self) -> str:
-        got = _per_room(self)
+        got = per_room([event for _, event in self])
         complete = sum(got.get(room) == ids for room, ids in self.expected.items())
         disordered = sorted(room for room, ids in got.items() if ids != self.expected[room][: len(ids)])
         return (
@@ -121,7 +85,8 @@ STALL_MARKERS = ('"relay.turn", "level": "info"', "event_loop.blocked", "job.fai
 async def _drain(factory: Any, subscriber: Timed, prefix: str, relay: JobsProcess) -> float:
     """Queue a backlog, wait until the healthy subscriber has it all in room order; events per second."""
     queued = time.monotonic()
-    expected = await _emit_backlog(factory, prefix)
+    # ROOMS x PER_ROOM events committed in one transaction.
+    expected = await emit_room_updates(factory, prefix, rooms=ROOMS, per_room=PER_ROOM)
     started = time.monotonic()
     print(f"{prefix}: queued in {started - queued:.1f} s")
     total = ROOMS * PER_ROOM
@@ -129,7 +94,7 @@ async def _drain(factory: Any, subscriber: Timed, prefix: str, relay: JobsProces
     try:
         arrivals = await eventually(
             lambda: _value(_Arrivals(subscriber.of(set(expected)), expected)),
-            check=lambda got: len(got) >= total and _per_room(got) == expected,
+            check=lambda got: len(got) >= total and per_room([e for _, e in got]) == expected,
             timeout=120,
             interval=0.05,
             what=f"{total} events at the healthy subscriber, in room order",

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 
-from tests.support import DEFAULT_PROJECT_ID
+from tests.support import emit_room_updates
 
 ROOMS = 20
 PENDING_PER_ROOM = 10
@@ -39,8 +39,6 @@ async def test_a_claim_reads_the_pending_rows_not_the_history_when_statistics_ar
     from roomsvc.config import load_settings
     from roomsvc.db import create_engine, create_session_factory
     from roomsvc.events.jobs import claim
-    from roomsvc.events.service import Outbox, emit
-    from roomsvc.events.types import EventType
 
     settings = load_settings(
         stack_env | {"DATABASE_URL": isolated_db, "ROOMSVC_DELIVERY_SUBSCRIPTION_CONCURRENCY": str(ROOMS)}
@@ -53,29 +51,9 @@ async def test_a_claim_reads_the_pending_rows_not_the_history_when_statistics_ar
                 "/v1/event-subscriptions", json={"url": "http://127.0.0.1:9/hook", "event_types": ["room.*"]}
             )
             assert created.status_code == 201, created.text
-        data = {"room_sid": None, "creator": "o", "call_type": "video", "max_participants": 0, "metadata": ""}
 
         async def backlog(prefix: str, per_room: int, rooms: int = ROOMS) -> dict[str, list[str]]:
-            """``per_room`` events in each of ``rooms`` rooms, in one transaction (one outbox flush, as a
-            webhook applier's batch writes them); their ids per room."""
-            outbox = Outbox()
-            async with factory() as session, session.begin():
-                for _ in range(per_room):
-                    for r in range(rooms):
-                        room = f"{room_name}-{prefix}-{r}"
-                        await emit(
-                            session,
-                            EventType.ROOM_UPDATED,
-                            room=room,
-                            project_id=DEFAULT_PROJECT_ID,
-                            data=data,
-                            outbox=outbox,
-                        )
-                order: dict[str, list[str]] = {}
-                for row, _, room in outbox.pending:
-                    order.setdefault(room, []).append(row["public_id"])
-                await outbox.flush(session)
-            return order
+            return await emit_room_updates(factory, f"{room_name}-{prefix}", rooms=rooms, per_room=per_room)
 
         # Statistics of a nearly empty table, frozen: what the optimizer sees before InnoDB recomputes.
         await backlog("first", 1, rooms=STATISTICS_ROWS)
