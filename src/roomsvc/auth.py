@@ -19,14 +19,18 @@ stream of made-up ``kid`` values is refused with 429 before it reaches MySQL.
 
 from __future__ import annotations
 
+import binascii
+import json
 import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import jwt
 import structlog
+from jwt.utils import base64url_decode
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from roomsvc.config import CallerAuthSettings
@@ -192,6 +196,25 @@ class CredentialStore:
         return len(self._cache)
 
 
+# A compact JWS: three base64url segments (padding tolerated, as pyjwt does; the signature's may be
+# empty: an `alg: none` token, refused below by its header). Checked before the header is read, so
+# a token that is not three such segments never costs a credential lookup.
+_COMPACT_JWS = re.compile(r"[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*")
+
+
+def _unverified_header(token: str) -> dict[str, Any]:
+    """The JOSE header of a compact JWS, not verified; ``jwt.DecodeError`` when the token is malformed."""
+    if not _COMPACT_JWS.fullmatch(token):
+        raise jwt.DecodeError("not three base64url segments")
+    try:
+        header = json.loads(base64url_decode(token[: token.index(".")]))
+    except (ValueError, binascii.Error) as exc:  # json's and base64's errors (UnicodeDecodeError included)
+        raise jwt.DecodeError(f"invalid header: {exc}") from None
+    if not isinstance(header, dict):
+        raise jwt.DecodeError("the header is not a JSON object")
+    return header
+
+
 async def authenticate(
     header: str | None,
     store: CredentialStore,
@@ -208,14 +231,17 @@ async def authenticate(
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthenticated("Authorization must be `Bearer <caller JWT>`.", code="invalid-token")
+    # Only the header is read before verification (the token is parsed whole once, by the verifying
+    # decode below); the payload only for a token naming its credential by ``iss`` instead of ``kid``.
     try:
-        unverified_token = jwt.decode_complete(token, options={"verify_signature": False})  # one parse
-        unverified_header, unverified = unverified_token["header"], unverified_token["payload"]
+        unverified_header = _unverified_header(token)
+        kid = unverified_header.get("kid")
+        if not kid:
+            kid = jwt.decode_complete(token, options={"verify_signature": False})["payload"].get("iss")
     except jwt.PyJWTError:
         raise Unauthenticated("The caller token is not a well-formed JWT.", code="invalid-token") from None
     if unverified_header.get("alg") != "HS256":
         raise Unauthenticated("Caller tokens must be signed with HS256.", code="invalid-token")
-    kid = unverified_header.get("kid") or unverified.get("iss")
     if not isinstance(kid, str) or not kid:
         raise Unauthenticated(
             "The caller token names no credential (`kid` header or `iss`).", code="invalid-token"
@@ -247,6 +273,12 @@ async def authenticate(
         raise Unauthenticated(
             f"The caller token lacks the `{exc.claim}` claim.", code="invalid-token"
         ) from None
+    except jwt.InvalidSignatureError:  # a DecodeError too
+        raise Unauthenticated(
+            "The caller token's signature or claims are invalid.", code="invalid-token"
+        ) from None
+    except jwt.DecodeError:  # a payload or signature segment that does not parse
+        raise Unauthenticated("The caller token is not a well-formed JWT.", code="invalid-token") from None
     except jwt.PyJWTError:
         raise Unauthenticated(
             "The caller token's signature or claims are invalid.", code="invalid-token"

@@ -8,13 +8,15 @@ Secrets never reach a log line: :func:`_redact` drops well-known secret-bearing 
 
 from __future__ import annotations
 
+import json as stdlib_json
 import logging
+import os
 import re
 import sys
-import uuid
 from collections.abc import MutableMapping
 from typing import Any
 
+import msgspec
 import structlog
 
 REQUEST_ID_HEADER = b"x-request-id"
@@ -33,6 +35,27 @@ def _redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMap
     return event_dict
 
 
+def _json_fallback(value: Any) -> Any:
+    """What a log line shows for a value JSON has no type for (structlog's own fallback)."""
+    try:
+        return value.__structlog__()
+    except AttributeError:
+        return repr(value)
+
+
+_ENCODER = msgspec.json.Encoder(enc_hook=_json_fallback)
+
+
+def _dumps(event_dict: Any, **_: Any) -> str:
+    """A log line's JSON: msgspec's encoder (a third of ``json.dumps``'s time; every request logs a line),
+    compact separators; a value msgspec cannot encode goes through structlog's fallback (``__structlog__``
+    or ``repr``), and anything msgspec refuses outright (an int over 64 bits) through ``json.dumps``."""
+    try:
+        return _ENCODER.encode(event_dict).decode()
+    except (TypeError, ValueError, OverflowError):
+        return stdlib_json.dumps(event_dict, default=_json_fallback, separators=(",", ":"))
+
+
 def configure_logging(level: str = "info", json: bool | None = None) -> None:
     """Configure structlog (and the stdlib root logger it renders through). Safe to call twice."""
     if json is None:
@@ -40,7 +63,9 @@ def configure_logging(level: str = "info", json: bool | None = None) -> None:
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
-    renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
+    renderer: Any = (
+        structlog.processors.JSONRenderer(serializer=_dumps) if json else structlog.dev.ConsoleRenderer()
+    )
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
@@ -71,7 +96,8 @@ def configure_logging(level: str = "info", json: bool | None = None) -> None:
 
 
 def new_request_id() -> str:
-    return uuid.uuid4().hex
+    """128 random bits as 32 hex digits (what ``uuid.uuid4().hex`` gave, without building a UUID)."""
+    return os.urandom(16).hex()
 
 
 def current_request_id() -> str | None:

@@ -4,6 +4,8 @@ config-file comparison. No stack needed."""
 from __future__ import annotations
 
 import dataclasses
+import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,38 @@ def test_doctor_reports_configuration_errors_and_dev_placeholders() -> None:
     settings, findings = check_configuration({})
     assert settings is not None
     assert [f.status for f in findings if f.check == "secrets"] == ["warn"]
+
+
+def test_json_log_lines_encode_every_value_and_redact_secrets(capsys: pytest.CaptureFixture[str]) -> None:
+    import datetime as dt
+
+    import structlog
+
+    from roomsvc.logging import configure_logging
+
+    class Opaque:
+        def __repr__(self) -> str:
+            return "<opaque>"
+
+    before, handlers = structlog.get_config(), logging.getLogger().handlers[:]
+    configure_logging("info", json=True)
+    try:
+        structlog.get_logger("t").info(
+            "probe",
+            at=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
+            opaque=Opaque(),
+            huge=2**70,
+            nested={"ids": (1, 2)},
+            token="never-logged",
+        )
+        structlog.get_logger("t").debug("hidden")
+    finally:
+        structlog.configure(**before)
+        logging.getLogger().handlers[:] = handlers
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 1
+    line = lines[0]
+    assert line["event"] == "probe" and line["level"] == "info"
+    assert line["at"] == "2026-01-02T03:04:05Z"
+    assert (line["opaque"], line["huge"], line["nested"]) == ("<opaque>", 2**70, {"ids": [1, 2]})
+    assert line["token"] == "[redacted]"
