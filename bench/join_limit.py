@@ -92,6 +92,8 @@ class Limit:
         self.rate, self.burst = limit.rate, limit.burst
         self.bucket = f"roomsvc:rl:limit:default:{limit.rate:g}/{limit.burst}"
         self.database_url = settings.database.url
+        # as many connections as roomsvc's own pool (ROOMSVC_DB_POOL_SIZE): same server, same database budget
+        self.pool_size = settings.database.pool_size
         self.redis = Redis.from_url(settings.redis.url)
         self.script = self.redis.register_script(TOKEN_BUCKET)
         self.pool: aiomysql.Pool | None = None
@@ -108,7 +110,7 @@ class Limit:
             charset="utf8mb4",
             autocommit=False,
             minsize=1,
-            maxsize=20,
+            maxsize=self.pool_size,
             init_command="SET SESSION time_zone = '+00:00', SESSION tx_isolation = 'READ-COMMITTED'",
         )
         async with self.pool.acquire() as connection, connection.cursor() as cursor:

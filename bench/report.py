@@ -185,7 +185,7 @@ def render(results: dict[str, Any]) -> str:
             "room (the 24 columns roomsvc's join reads: state, schedule, room-wide controls, lobby flag) + "
             "active ban + role + seat + mutes + latest join request, one `INSERT … ON DUPLICATE KEY UPDATE`, "
             "COMMIT, a LiveKit JWT "
-            "signed with pyjwt), and a **bare** Litestar endpoint (bench/bare_app.py) that parses the same body "
+            "signed with pyjwt; as many pooled MySQL connections as roomsvc's `ROOMSVC_DB_POOL_SIZE`), and a **bare** Litestar endpoint (bench/bare_app.py) that parses the same body "
             "and returns a response of the same shape. All three are "
             "served by bench/serve.py (the uvicorn options of `roomsvc serve`) with the same worker count. "
             "Peak: wrk (Debian's), one thread, the best of "
@@ -270,7 +270,8 @@ def render(results: dict[str, Any]) -> str:
             f"**Intake peak** (wrk, {api_run['connections']} connections, 10 s, appliers stopped): the API "
             "verifies, stores (group commit: concurrent requests share one `INSERT IGNORE` and one COMMIT) and "
             "acks. Physical limit: bench/webhook_limit.py, the same verification and row with one `INSERT "
-            "IGNORE` + COMMIT per event on raw aiomysql, served the same way (same server options).",
+            "IGNORE` + COMMIT per event on raw aiomysql (a pool of `ROOMSVC_DB_POOL_SIZE` connections, as "
+            "roomsvc's), served the same way (same server options).",
             "",
             "| | roomsvc | physical limit | bare POST |",
             "| --- | ---: | ---: | ---: |",

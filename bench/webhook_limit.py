@@ -45,6 +45,8 @@ class Limit:
         self.api_key = settings.livekit.api_key
         self.api_secret = settings.livekit.api_secret
         self.database_url = settings.database.url
+        # as many connections as roomsvc's own pool (ROOMSVC_DB_POOL_SIZE): same server, same database budget
+        self.pool_size = settings.database.pool_size
         self.pool: aiomysql.Pool | None = None
 
     async def open(self) -> None:
@@ -58,7 +60,7 @@ class Limit:
             charset="utf8mb4",
             autocommit=False,
             minsize=1,
-            maxsize=20,
+            maxsize=self.pool_size,
             init_command="SET SESSION time_zone = '+00:00', SESSION tx_isolation = 'READ-COMMITTED'",
         )
 
