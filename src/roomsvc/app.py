@@ -18,7 +18,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from roomsvc import __version__, idempotency, metrics, wake
+from roomsvc import __version__, heap, idempotency, metrics, wake
 from roomsvc.agents.controller import AgentController, RoomAgentController
 from roomsvc.auth import CredentialStore
 from roomsvc.callers.controller import CallerController
@@ -235,10 +235,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # The monitor is the LiveKit port's own health probe (no session, no work claimed), not a job.
         monitor = asyncio.create_task(gateway.monitor(), name="livekit-monitor")
         scheduler.start()
-        log.info("app.started", env=settings.env, livekit=settings.livekit.url, webhook=settings.webhook_url)
+        frozen = heap.freeze_startup_heap()  # no full collection walks the startup heap (roomsvc.heap)
+        log.info(
+            "app.started",
+            env=settings.env,
+            livekit=settings.livekit.url,
+            webhook=settings.webhook_url,
+            frozen_objects=frozen,
+        )
         try:
             yield
         finally:
+            heap.thaw()
             monitor.cancel()
             await asyncio.gather(scheduler.stop(), monitor, return_exceptions=True)
             await intake.aclose()

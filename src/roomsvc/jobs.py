@@ -36,7 +36,7 @@ import structlog
 from prometheus_client import start_http_server
 from redis.asyncio import Redis
 
-from roomsvc import idempotency, metrics, wake
+from roomsvc import heap, idempotency, metrics, wake
 from roomsvc.agents import jobs as agents_jobs
 from roomsvc.calls import jobs as calls_jobs
 from roomsvc.config import Settings
@@ -321,7 +321,9 @@ async def run_jobs(settings: Settings, only: str | None = None) -> None:
             hook_before = wake.on_deliveries_due(publisher)
         watcher = asyncio.create_task(watch_loop(), name="jobs-loop-watch")
         async with Scheduler(session_factory, table):
+            log.info("jobs.heap_frozen", objects=heap.freeze_startup_heap())  # roomsvc.heap
             await stop.wait()
+        heap.thaw()
         watcher.cancel()
         wake.on_deliveries_due(hook_before)
         if publisher is not None:
