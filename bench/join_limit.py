@@ -21,7 +21,6 @@ the dev project (``default``), whose id is read once at start-up.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import time
 from collections.abc import AsyncIterator
@@ -35,6 +34,7 @@ import msgspec
 from litestar import Litestar, Request, Response, get, post
 from redis.asyncio import Redis
 
+from roomsvc import heap
 from roomsvc.config import load_settings
 from roomsvc.ratelimit import TOKEN_BUCKET
 
@@ -135,11 +135,11 @@ async def lifespan(_: Litestar) -> AsyncIterator[None]:
     global LIMIT
     LIMIT = Limit()
     await LIMIT.open()
-    gc.freeze()  # as roomsvc does (roomsvc.heap): no full collection walks the startup heap
+    heap.freeze_startup_heap()  # as roomsvc's API does: no full collection walks the startup heap
     try:
         yield
     finally:
-        gc.unfreeze()
+        heap.thaw()
         await LIMIT.close()
 
 

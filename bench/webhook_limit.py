@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import gc
 import hashlib
 import hmac
 import os
@@ -31,6 +30,7 @@ import jwt
 import msgspec
 from litestar import Litestar, Request, Response, get, post
 
+from roomsvc import heap
 from roomsvc.config import load_settings
 
 INSERT = (
@@ -79,11 +79,11 @@ async def lifespan(_: Litestar) -> AsyncIterator[None]:
     global LIMIT
     LIMIT = Limit()
     await LIMIT.open()
-    gc.freeze()  # as roomsvc does (roomsvc.heap): no full collection walks the startup heap
+    heap.freeze_startup_heap()  # as roomsvc's API does: no full collection walks the startup heap
     try:
         yield
     finally:
-        gc.unfreeze()
+        heap.thaw()
         await LIMIT.close()
 
 

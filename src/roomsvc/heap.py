@@ -8,9 +8,9 @@ a pause every request in flight waits out: the join's p99 at half load went from
 run where one fell inside the window (bench/analysis.md). :func:`freeze_startup_heap` moves every
 object alive to the permanent generation (``gc.freeze``: no collection walks it), so a full collection
 costs what the objects made since cost. It does not collect first (that pass would cost the same 63 ms,
-and far more in the test suite, which starts an in-process app per test): garbage in cycles made before
-it waits for :func:`thaw`, which gives everything back to the collector at shutdown, so a process that
-starts apps again can still collect an old app's cycles.
+and far more in the test suite, which starts an in-process app for many of its tests): garbage in
+cycles made before it waits for :func:`thaw`, which gives everything back to the collector at
+shutdown, so a process that starts apps again can still collect an old app's cycles.
 """
 
 from __future__ import annotations
