@@ -57,6 +57,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             host=args.host or settings.host,
             port=args.port or settings.port,
             workers=workers,
+            timeout_keep_alive=settings.keepalive_seconds,
             log_config=None,
             access_log=False,
             proxy_headers=True,

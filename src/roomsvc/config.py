@@ -189,6 +189,7 @@ class Settings:
     host: str
     port: int
     workers: int
+    keepalive_seconds: int
     log_level: str
     log_json: bool | None
     secret_key: str = field(repr=False)
@@ -473,6 +474,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Uvicorn worker processes for `roomsvc serve`; `auto` is one per CPU core this process may run on.",
         target="workers",
         parse=Cores(),
+    ),
+    Setting(
+        "ROOMSVC_KEEPALIVE_SECONDS",
+        "120",
+        "Seconds the API keeps an idle HTTP/1.1 connection open. Keep it longer than the idle timeout of "
+        "every client and load balancer in front (httpx 5 s, aiohttp 15 s, AWS ALB 60 s, Go 90 s): a "
+        "connection the server closes just as a client reuses it fails that request.",
+        target="keepalive_seconds",
+        parse=Int(minimum=1),
     ),
     Setting(
         "ROOMSVC_LOG_LEVEL",
