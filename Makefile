@@ -21,6 +21,8 @@ PYTEST_ARGS ?=
 # 2 by default: a serial run keeps about one core busy; see docs/development.md for the figures.
 TEST_WORKERS ?= 2
 VENV := .venv
+# Recipes write Python bytecode caches even where the environment disables them (see scripts/stack.sh).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help run test up lint stop venv faults fuzz bench clients
 
