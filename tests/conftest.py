@@ -95,56 +95,22 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.update(worker_env(os.environ, WORKER))
 
 
-# Parallel runs (`make test`, docs/development.md) hand out work in units (`--dist loadgroup`): one unit
-# per file, so a file's tests share one worker and its module fixtures start once, except these files,
-# which are ONE unit, run one after another on one worker (the heavy lane). They are the CPU hogs (the
-# fuzzer, model evaluation, browsers, a hundred concurrent joins) and the tests that measure real-time
-# media (recording mixes, detection windows), which a hog on the other core would starve. The heavy lane
-# goes first; the other worker takes the files one at a time and, once the lane is over, so do both.
-HEAVY_FILES = (
-    "tests/integration/test_fuzz_openapi.py",
-    "tests/e2e/test_detection.py",
-    "tests/e2e/test_recording.py",
-    "tests/e2e/test_console_browser.py",
-    "tests/integration/test_detection_evaluate.py",
-    "tests/e2e/test_room_caps.py",
-    "tests/e2e/test_demo_browser.py",
-)
-# The longest of the other files (tens of seconds of waiting on real processes each) go first, so that
-# the many short ones fill the gaps at the end instead of one long file finishing alone.
-SLOW_FILES = (
-    "tests/e2e/test_enforcement.py",
-    "tests/e2e/test_agents.py",
-    "tests/e2e/test_cli_ops.py",
-    "tests/e2e/test_room_schedule.py",
-    "tests/integration/test_console_token.py",
-    "tests/e2e/test_event_delivery.py",
-    "tests/integration/test_delivery_deadlines.py",
-    "tests/e2e/test_metrics.py",
-    "tests/integration/test_retention.py",
-)
-LAYER_ORDER = ("tests/e2e/", "tests/integration/", "tests/")
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup` (what `make test` passes): the units of tests.lanes, the heavy lane first."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from tests.lanes import LaneScheduling
+
+    return LaneScheduling(config, log)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In parallel runs only: each test's unit of work (its file, or the heavy lane), and the order units
-    are handed out in: the heavy lane, the slow files, then e2e, integration, the rest (a stable sort)."""
-    if not WORKER:
-        return
+    """In parallel runs only: the order units are handed out in (tests.lanes.rank, a stable sort)."""
+    if WORKER:
+        from tests.lanes import rank
 
-    def rank(item: pytest.Item) -> tuple[int, int]:
-        path = item.nodeid.split("::", 1)[0]
-        if path in HEAVY_FILES:
-            return 0, HEAVY_FILES.index(path)
-        if path in SLOW_FILES:
-            return 1, SLOW_FILES.index(path)
-        return 2, next(i for i, prefix in enumerate(LAYER_ORDER) if path.startswith(prefix))
-
-    for item in items:
-        path = item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group("heavy-lane" if path in HEAVY_FILES else path))
-    items.sort(key=rank)
+        items.sort(key=lambda item: rank(item.nodeid))
 
 
 def _port_open(host: str, port: int) -> bool:
