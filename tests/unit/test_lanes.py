@@ -72,10 +72,10 @@ def test_a_parallel_run_keeps_each_unit_on_one_worker(tmp_path: Path) -> None:
         (tmp_path / f"test_{name}.py").write_text(TEST_FILE)
     out = tmp_path / "where.txt"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LANES_OUT": str(out)}
+    xdist = ["-n", "2", "--dist", "loadgroup", "--no-loadscope-reorder"]
+    isolated = ["-p", "no:cacheprovider", "-p", "no:randomly", "--rootdir", str(tmp_path), "-c", os.devnull]
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "--no-loadscope-reorder"]
-        + ["-p", "no:cacheprovider", "-p", "no:randomly", "-q", "--rootdir", str(tmp_path), "-c", os.devnull]
-        + [str(tmp_path)],
+        [sys.executable, "-m", "pytest", *xdist, *isolated, "-q", str(tmp_path)],
         cwd=tmp_path,
         env=env,
         capture_output=True,
