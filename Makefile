@@ -19,7 +19,7 @@ SHELL := /bin/bash
 PYTEST_ARGS ?=
 # TEST_WORKERS=N runs pytest in N xdist workers (each with its own database, API and LiveKit); 0: serially.
 # 3 by default: most of a test's time is spent waiting on real processes, and on 2 cores 3 workers keep both
-# busy (4:30 against 5:19 with 2); docs/development.md has the figures.
+# busy (4:23-4:33 warm against 5:19 with 2); docs/development.md has the figures.
 TEST_WORKERS ?= 3
 VENV := .venv
 # Recipes write Python bytecode caches even where the environment disables them (see scripts/stack.sh).

@@ -2,9 +2,9 @@
 
 Work goes out in units: one unit per test file, so a file's tests share one worker and its module
 fixtures (a detection worker, a recorder, a browser) start once, except the files of ``HEAVY_FILES``,
-which are ONE unit, run one after another on one worker (the heavy lane). They are the CPU hogs (the
-fuzzer, model evaluation, browsers, a hundred concurrent joins) and the tests that measure real-time
-media (recording mixes, detection windows), which a hog on another worker would starve. The heavy lane
+which are ONE unit, run one after another on one worker (the heavy lane). They are the CPU hogs (model
+evaluation, browsers, a hundred concurrent joins) and the tests that measure real-time media (recording
+mixes, detection windows), which a hog on another worker would starve. The heavy lane
 goes first; the other workers take the files one at a time.
 
 The units are made here, in the controller's scheduler (:class:`LaneScheduling`, installed by
@@ -20,7 +20,6 @@ from xdist.scheduler import LoadScopeScheduling
 
 HEAVY_LANE = "heavy-lane"
 HEAVY_FILES = (
-    "tests/integration/test_fuzz_openapi.py",
     "tests/e2e/test_detection.py",
     "tests/e2e/test_recording.py",
     "tests/e2e/test_console_browser.py",
@@ -31,6 +30,10 @@ HEAVY_FILES = (
 # The longest of the other files (tens of seconds of waiting on real processes each) go first, so that
 # the many short ones fill the gaps at the end instead of one long file finishing alone.
 SLOW_FILES = (
+    # The fuzzer: CPU-bound, but one request at a time (schemathesis and the API it fuzzes take turns:
+    # about one core, as a worker running any e2e file does). In the heavy lane it was a third of the
+    # lane, and the lane is the floor of a parallel run; here it starts at once on a worker of its own.
+    "tests/integration/test_fuzz_openapi.py",
     "tests/e2e/test_enforcement.py",
     "tests/e2e/test_agents.py",
     "tests/e2e/test_cli_ops.py",

@@ -29,8 +29,8 @@ def test_the_heavy_lane_is_handed_out_first_then_the_slow_files_then_by_layer() 
         "tests/integration/test_fuzz_openapi.py::t",
     ]
     assert sorted(nodeids, key=rank) == [
-        "tests/integration/test_fuzz_openapi.py::t",
         "tests/e2e/test_detection.py::t",
+        "tests/integration/test_fuzz_openapi.py::t",
         "tests/e2e/test_enforcement.py::t",
         "tests/e2e/test_calls.py::t",
         "tests/integration/test_health.py::t",
