@@ -32,11 +32,12 @@ class Tone:
         self.track = rtc.LocalAudioTrack.create_audio_track("tone", self.source)
         self._frequency = frequency
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def _pump(self) -> None:
         samples = SAMPLE_RATE * FRAME_MS // 1000
         phase = 0
-        while True:
+        while not self._stopping:
             t = (np.arange(samples) + phase) / SAMPLE_RATE
             pcm = (0.3 * 32767 * np.sin(2 * math.pi * self._frequency * t)).astype(np.int16)
             phase += samples
@@ -51,10 +52,20 @@ class Tone:
         return await room.local_participant.publish_track(self.track, options)
 
     async def stop(self) -> None:
+        """Stop between two frames, empty the queue, then close the source. Cancelling a `capture_frame`
+        in flight and closing the source under it once left the SDK's native AudioSource thread spinning
+        at 100% and the next handle drop (livekit_ffi_drop_handle) blocked forever: a test worker hung
+        in a fresh-clone run on 2026-12-02 (livekit 1.1.21; the same lock as livekit/rust-sdks#1289)."""
         if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stopping = True
+            try:
+                # The pump's capture in flight returns as soon as the 1 s queue has room for a frame.
+                await asyncio.wait_for(asyncio.shield(self._task), timeout=10)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+        self.source.clear_queue()
         await self.source.aclose()
 
 
