@@ -117,24 +117,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 _HANG_DUMP: Any = None
 
 
-@pytest.fixture(autouse=True)
-def _hang_watchdog(request: pytest.FixtureRequest) -> Iterator[None]:
+def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> None:
     """pytest-timeout (signal method) fails a test stuck in Python code, but a test stuck inside a native
     call (a LiveKit SDK handle drop that never returns) never gets back to Python to see the signal, and
-    the run would hang until CI's limit. Here faulthandler's own thread writes every thread's stack to
-    artifacts/hang[-gwN].log and ends the process 60 s after the test's timeout: xdist then reports the
-    worker crashed on that test, and the run goes on without it."""
+    the run would hang until CI's limit. Beside pytest-timeout's own timer (this returns None, so its
+    implementation still runs, with the limit it resolved from the mark, --timeout, PYTEST_TIMEOUT or the
+    ini), faulthandler's own thread writes every thread's stack to artifacts/hang[-gwN].log and ends the
+    process 60 s after that limit: xdist then reports the worker crashed on that test, and the run goes on
+    without it."""
     global _HANG_DUMP
     from tests.stack import log_path
 
-    marker = request.node.get_closest_marker("timeout")
-    limit = (
-        float(marker.args[0]) if marker and marker.args else float(request.config.getini("timeout") or 120)
-    )
     if _HANG_DUMP is None:
         _HANG_DUMP = log_path("hang").open("a")  # for the process's life
-    faulthandler.dump_traceback_later(limit + 60, exit=True, file=_HANG_DUMP)
-    yield
+    faulthandler.dump_traceback_later(settings.timeout + 60, exit=True, file=_HANG_DUMP)
+
+
+def pytest_timeout_cancel_timer(item: pytest.Item) -> None:
     faulthandler.cancel_dump_traceback_later()
 
 
