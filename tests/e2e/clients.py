@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 
 import numpy as np
 from livekit import rtc
@@ -81,3 +82,44 @@ async def wait_disconnected(room: rtc.Room, timeout: float = 15.0) -> str:
     if not room.isconnected() and not done.done():
         return "already disconnected"
     return await asyncio.wait_for(done, timeout)
+
+
+def audio_tracks(room: rtc.Room, identity: str) -> list[str]:
+    """The audio tracks of ``identity`` that ``room`` (a subscriber) currently sees published."""
+    participant = room.remote_participants.get(identity)
+    if participant is None:
+        return []
+    return [
+        sid for sid, pub in participant.track_publications.items() if pub.kind == rtc.TrackKind.KIND_AUDIO
+    ]
+
+
+async def falls_silent(
+    listener: rtc.Room,
+    identity: str,
+    frames_since: Callable[[float], int],
+    *,
+    window: float = 1.0,
+    timeout: float = 20.0,
+) -> None:
+    """``listener`` loses every audio track of ``identity``, then receives none of its frames for a whole
+    ``window``; fail if that has not happened within ``timeout`` seconds.
+
+    Not "no frame 0.5 s after the server dropped the track": frames are counted when this process's loop
+    gets them, so under load what was already in flight can arrive a second later (a CI run counted 42).
+    A track the server keeps forwarding never passes: its frames keep arriving, whatever the timeout.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        tracks = audio_tracks(listener, identity)
+        mark = time.monotonic()
+        await asyncio.sleep(window)
+        heard = frames_since(mark)
+        if not tracks and not audio_tracks(listener, identity) and heard == 0:
+            return
+        if loop.time() > deadline:
+            raise AssertionError(
+                f"{identity} still reaches the listener after {timeout}s: audio tracks {tracks}, "
+                f"{heard} frames in the last {window}s"
+            )

@@ -24,7 +24,7 @@ import pytest
 from livekit import rtc
 from sqlalchemy import select
 
-from tests.e2e.clients import Tone, connected
+from tests.e2e.clients import Tone, connected, falls_silent
 from tests.support import eventually
 
 pytestmark = pytest.mark.e2e
@@ -150,7 +150,7 @@ async def _stale_token_cannot_publish(
                 check=lambda p: p is not None and p.tracks == (),
                 what="LiveKit dropping the stale publisher's track",
             )
-            await asyncio.sleep(0.5)  # frames already in flight drain
+            await falls_silent(listening, identity, frames.since)
             quiet_from = time.monotonic()
             # A second try, now that the permission is re-asserted, must be refused too.
             again = Tone(330)

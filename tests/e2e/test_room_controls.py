@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from livekit import rtc
 
-from tests.e2e.clients import Tone, connected
+from tests.e2e.clients import Tone, connected, falls_silent
 from tests.support import eventually, make_admin
 
 pytestmark = pytest.mark.e2e
@@ -105,14 +105,6 @@ async def _value(value: Any) -> Any:
     return value
 
 
-async def _silent(listener: Listener, identity: str) -> None:
-    """No frame of ``identity`` reaches the listener any more (frames in flight drain first)."""
-    await asyncio.sleep(0.5)
-    quiet_from = time.monotonic()
-    await asyncio.sleep(1.5)
-    assert listener.frames_since(identity, quiet_from) == 0, "frames after the control"
-
-
 async def _chat_refused(speaker: rtc.Room, listener: Listener, identity: str, text: bytes) -> None:
     with contextlib.suppress(Exception):  # the SDK may raise, or the server drop it
         await asyncio.wait_for(speaker.local_participant.publish_data(text, topic=CHAT_TOPIC), 5)
@@ -171,7 +163,7 @@ async def test_room_audio_and_data_controls_hold_live_and_against_old_tokens(
                 what="LiveKit removing mia's microphone",
             )
             assert not (await livekit.get_participant(room_name, "mia")).permission.can_publish
-            await _silent(listener, "mia")
+            await falls_silent(listening, "mia", lambda moment: listener.frames_since("mia", moment))
             await _frames_flowing(listener, "ada")
             assert await _tracks(livekit, room_name, "ada")
             again = Tone(330)
@@ -203,7 +195,7 @@ async def test_room_audio_and_data_controls_hold_live_and_against_old_tokens(
                 check=lambda p: p is not None and not p.permission.can_publish and p.tracks == (),
                 what="enforcement taking the old token's microphone",
             )
-            await _silent(listener, "mia")
+            await falls_silent(listening, "mia", lambda moment: listener.frames_since("mia", moment))
 
             # Data off: mia's chat no longer reaches anyone; the admin's still does.
             await _controls(api, room_name, data_disabled=True)

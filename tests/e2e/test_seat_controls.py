@@ -3,14 +3,13 @@ old token cannot undo it; unlocking restores it; moves and swaps carry the seats
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
 import pytest
 from livekit import rtc
 
-from tests.e2e.clients import Tone, connected
+from tests.e2e.clients import Tone, connected, falls_silent
 from tests.e2e.test_enforcement import Frames, _stale_token_cannot_publish
 from tests.support import eventually
 
@@ -42,14 +41,6 @@ async def _tracks(livekit: Any, lk_room: str, identity: str) -> tuple[Any, ...] 
 
 async def _can_publish(room: rtc.Room) -> bool:
     return bool(room.local_participant.permissions.can_publish)
-
-
-async def _silent_after(frames: Frames, seconds: float = 1.5) -> int:
-    """Frames received from ``frames.identity`` in ``seconds`` after in-flight ones have drained."""
-    await asyncio.sleep(0.5)
-    quiet_from = time.monotonic()
-    await asyncio.sleep(seconds)
-    return frames.since(quiet_from)
 
 
 async def _seat_zero(api: Any, room: str) -> dict[str, Any]:
@@ -104,7 +95,7 @@ async def test_a_seat_mic_lock_silences_the_occupant_who_stays_seated(
                 check=lambda t: t == (),
                 what="LiveKit removing the locked seat's microphone track",
             )
-            assert await _silent_after(frames) == 0
+            await falls_silent(listening, "sia", frames.since)
             assert not speaker.local_participant.permissions.can_publish
             # Still connected and still seated: only the microphone went.
             assert await livekit.get_participant(lk_room, "sia") is not None
@@ -176,11 +167,14 @@ async def test_moves_and_swaps_carry_the_seat_locks_to_whoever_sits(
             check=lambda t: t == (),
             what="LiveKit removing sia's track on the locked seat",
         )
-        assert await _silent_after(heard_sia) == 0
+        await falls_silent(listening, "sia", heard_sia.since)
         await eventually(lambda: _can_publish(tom_room), what="the swap granting tom the microphone")
         tom_tone = Tone(660)
         await tom_tone.publish(tom_room)
         await _hears(heard_tom)
+        # The silence check can fail: tom, who may speak, never falls silent.
+        with pytest.raises(AssertionError, match="tom still reaches the listener"):
+            await falls_silent(listening, "tom", heard_tom.since, timeout=2)
         live = {p: await livekit.get_participant(lk_room, p) for p in ("sia", "tom")}
         assert "microphone" not in live["sia"].permission.can_publish_sources
         assert live["tom"].permission.can_publish_sources == frozenset({"microphone"})
