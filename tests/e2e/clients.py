@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator, Callable
 import numpy as np
 from livekit import rtc
 
+from tests.support import eventually
+
 SAMPLE_RATE = 48_000
 FRAME_MS = 10
 
@@ -109,17 +111,18 @@ async def falls_silent(
     gets them, so under load what was already in flight can arrive a second later (a CI run counted 42).
     A track the server keeps forwarding never passes: its frames keep arriving, whatever the timeout.
     """
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        tracks = audio_tracks(listener, identity)
+
+    async def window_heard() -> tuple[list[str], int, list[str]]:
+        """(audio tracks seen before the window, frames in it, audio tracks seen after it)."""
+        before = audio_tracks(listener, identity)
         mark = time.monotonic()
         await asyncio.sleep(window)
-        heard = frames_since(mark)
-        if not tracks and not audio_tracks(listener, identity) and heard == 0:
-            return
-        if loop.time() > deadline:
-            raise AssertionError(
-                f"{identity} still reaches the listener after {timeout}s: audio tracks {tracks}, "
-                f"{heard} frames in the last {window}s"
-            )
+        return before, frames_since(mark), audio_tracks(listener, identity)
+
+    await eventually(
+        window_heard,
+        check=lambda heard: heard == ([], 0, []),
+        timeout=timeout,
+        interval=0,
+        what=f"{identity} falling silent at the listener (tracks before, frames in {window}s, tracks after)",
+    )

@@ -173,7 +173,7 @@ async def test_moves_and_swaps_carry_the_seat_locks_to_whoever_sits(
         await tom_tone.publish(tom_room)
         await _hears(heard_tom)
         # The silence check can fail: tom, who may speak, never falls silent.
-        with pytest.raises(AssertionError, match="tom still reaches the listener"):
+        with pytest.raises(AssertionError, match=r"tom falling silent at the listener .* did not happen"):
             await falls_silent(listening, "tom", heard_tom.since, timeout=2)
         live = {p: await livekit.get_participant(lk_room, p) for p in ("sia", "tom")}
         assert "microphone" not in live["sia"].permission.can_publish_sources
